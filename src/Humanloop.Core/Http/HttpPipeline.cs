@@ -1,0 +1,350 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Humanloop.Http;
+
+/// <summary>A successful, fully read response.</summary>
+internal sealed class BufferedResponse(byte[] body, string? contentType, int attempts)
+{
+    public byte[] Body { get; } = body;
+
+    public string? ContentType { get; } = contentType;
+
+    public int Attempts { get; } = attempts;
+}
+
+/// <summary>A successful response whose body the caller reads as it arrives, and must dispose.</summary>
+internal sealed class StreamingResponse(HttpResponseMessage message, Stream body, int attempts) : IDisposable
+{
+    public HttpResponseMessage Message { get; } = message;
+
+    public Stream Body { get; } = body;
+
+    public int Attempts { get; } = attempts;
+
+    public void Dispose()
+    {
+        Body.Dispose();
+        Message.Dispose();
+    }
+}
+
+/// <summary>
+/// Sends requests: builds them (base URI, key header, user agent), enforces the per-attempt timeout,
+/// retries what is safe to retry, and turns failures into <see cref="HumanloopException"/>s. The one
+/// place where HTTP happens, so streaming and non-streaming calls cannot drift apart.
+/// </summary>
+internal sealed class HttpPipeline
+{
+    public const int MaxResponseBytes = 64 * 1024 * 1024;
+    private const int MaxErrorBodyBytes = 1024 * 1024;
+
+    private static readonly Lazy<HttpMessageHandler> SharedHandler = new(CreateSharedHandler, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly string UserAgentBase = BuildUserAgent();
+
+    private readonly HumanloopClientOptions _options;
+    private readonly HumanloopApiKey _apiKey;
+    private readonly HttpClient _http;
+    private readonly RetryPolicy _policy;
+    private readonly RetryBudget _budget;
+    private readonly IRetryClock _clock;
+    private readonly string _userAgent;
+
+    public HttpPipeline(HumanloopClientOptions options, IRetryClock? clock = null, Func<double>? random = null)
+    {
+        options.Validate();
+        _options = options;
+        _apiKey = options.ApiKey!;
+        Root = NormalizeRoot(options.BaseUri);
+        _http = new HttpClient(options.Transport ?? SharedHandler.Value, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _policy = new RetryPolicy(options.MaxRetries, random);
+        _budget = RetryBudget.For(Root);
+        _clock = clock ?? SystemRetryClock.Instance;
+        _userAgent = string.IsNullOrEmpty(options.ApplicationId) ? UserAgentBase : UserAgentBase + " " + options.ApplicationId;
+    }
+
+    /// <summary>The API root every path is resolved against; always ends with a slash.</summary>
+    public Uri Root { get; }
+
+    public IHumanloopLogger? Logger => _options.Logger;
+
+    public HumanloopApiKey ApiKey => _apiKey;
+
+    public TimeSpan StreamIdleTimeout => _options.StreamIdleTimeout;
+
+    /// <summary>A URI without a path is taken to mean the API root of that host: <c>/v4</c> is added.</summary>
+    public static Uri NormalizeRoot(Uri baseUri)
+    {
+        var text = baseUri.GetLeftPart(UriPartial.Path);
+        if (baseUri.AbsolutePath == "/")
+        {
+            text = text.TrimEnd('/') + "/v4";
+        }
+
+        return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+    }
+
+    public Task<BufferedResponse> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken) =>
+        ExecuteAsync(method, path, body, streaming: false, ReadBufferedAsync, cancellationToken);
+
+    public Task<StreamingResponse> SendStreamingAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken) =>
+        ExecuteAsync(method, path, body, streaming: true, OpenStreamAsync, cancellationToken);
+
+    private async Task<T> ExecuteAsync<T>(
+        HttpMethod method,
+        string path,
+        byte[]? body,
+        bool streaming,
+        Func<HttpResponseMessage, int, CancellationToken, Task<T>> onSuccess,
+        CancellationToken cancellationToken)
+    {
+        var uri = new Uri(Root, path);
+        LogRequest(method, uri, body);
+        for (var attempt = 1; ; attempt++)
+        {
+            HumanloopException failure;
+            var isTimeout = false;
+            var stopwatch = Stopwatch.StartNew();
+            using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                attemptTimeout.CancelAfter(_options.Timeout);
+                HttpResponseMessage? response = null;
+                try
+                {
+                    using var request = BuildRequest(method, uri, body, streaming);
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+                    Log(HumanloopLogLevel.Verbose, $"{method} {uri.AbsolutePath} answered {(int)response.StatusCode} {response.ReasonPhrase} in {stopwatch.ElapsedMilliseconds} ms (attempt {attempt}).");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw await ReadErrorAsync(response, attemptTimeout.Token).ConfigureAwait(false);
+                    }
+
+                    var result = await onSuccess(response, attempt, attemptTimeout.Token).ConfigureAwait(false);
+                    response = null;
+                    _budget.RecordSuccess();
+                    return result;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException exception)
+                {
+                    isTimeout = true;
+                    failure = new HumanloopTimeoutException(
+                        $"{method} {uri.AbsolutePath} did not complete within {Seconds(_options.Timeout)} (attempt {attempt}). Raise -TimeoutSec if the model needs longer.",
+                        exception);
+                }
+                catch (HumanloopException exception)
+                {
+                    failure = exception;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or IOException)
+                {
+                    failure = new HumanloopConnectionException(
+                        $"{method} {uri.GetLeftPart(UriPartial.Path)} failed before a response arrived: {Describe(exception)}",
+                        exception);
+                }
+                finally
+                {
+                    response?.Dispose();
+                }
+            }
+
+            failure.Attempts = attempt;
+            if (!ShouldRetry(failure, attempt, isTimeout, out var delay))
+            {
+                throw failure;
+            }
+
+            Log(HumanloopLogLevel.Warning, $"{method} {uri.AbsolutePath}: {Summarize(failure)}; retrying in {Seconds(delay)} (retry {attempt} of {_policy.MaxRetries}).");
+            await _clock.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool ShouldRetry(HumanloopException failure, int attempt, bool isTimeout, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        var hint = (failure as HumanloopApiException)?.RetryAfter;
+        var retryable = failure switch
+        {
+            HumanloopApiException api => RetryPolicy.IsRetryableStatus(api.StatusCode),
+            HumanloopConnectionException or HumanloopTimeoutException => true,
+            _ => false,
+        };
+        if (!retryable || attempt > _policy.MaxRetries)
+        {
+            return false;
+        }
+
+        if (hint > RetryPolicy.MaxServerDelay)
+        {
+            Log(HumanloopLogLevel.Verbose, $"The server asked to wait {Seconds(hint.Value)}, longer than {Seconds(RetryPolicy.MaxServerDelay)}; not retrying.");
+            return false;
+        }
+
+        if (!_budget.TryAcquire(isTimeout))
+        {
+            Log(HumanloopLogLevel.Warning, $"Not retrying: the retry budget for {Root.Host} is spent (too many recent failures).");
+            return false;
+        }
+
+        delay = _policy.DelayFor(attempt - 1, hint);
+        return true;
+    }
+
+    private HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Headers.TryAddWithoutValidation("X-API-KEY", _apiKey.Reveal());
+        request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (streaming)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        return request;
+    }
+
+    private static async Task<BufferedResponse> ReadBufferedAsync(HttpResponseMessage response, int attempt, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            var body = await ReadLimitedAsync(response, MaxResponseBytes, throwWhenLarger: true, cancellationToken).ConfigureAwait(false);
+            return new BufferedResponse(body, response.Content.Headers.ContentType?.MediaType, attempt);
+        }
+    }
+
+    private static async Task<StreamingResponse> OpenStreamAsync(HttpResponseMessage response, int attempt, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        return new StreamingResponse(response, body, attempt);
+    }
+
+    private static async Task<HumanloopApiException> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await ReadLimitedAsync(response, MaxErrorBodyBytes, throwWhenLarger: false, cancellationToken).ConfigureAwait(false);
+        return ErrorResponseParser.Parse(response.StatusCode, response.ReasonPhrase, response.Headers, response.Content.Headers.ContentType?.MediaType, body);
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, bool throwWhenLarger, CancellationToken cancellationToken)
+    {
+        var declared = response.Content.Headers.ContentLength;
+        if (throwWhenLarger && declared > limit)
+        {
+            throw new HumanloopResponseException($"The response declares {declared} bytes, more than the {limit / (1024 * 1024)} MiB a Humanloop response can reasonably be.", null);
+        }
+
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        using var buffer = new MemoryStream(declared is > 0 and <= MaxErrorBodyBytes ? (int)declared.Value : 16 * 1024);
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (buffer.Length + read > limit)
+            {
+                if (throwWhenLarger)
+                {
+                    throw new HumanloopResponseException($"The response is larger than the {limit / (1024 * 1024)} MiB a Humanloop response can reasonably be; reading stopped.", null);
+                }
+
+                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
+                return buffer.ToArray();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    private void LogRequest(HttpMethod method, Uri uri, byte[]? body)
+    {
+        Log(HumanloopLogLevel.Verbose, $"{method} {uri}");
+        if (body is not null && Logger?.IsEnabled(HumanloopLogLevel.Debug) == true)
+        {
+            Log(HumanloopLogLevel.Debug, "Request headers: X-API-KEY: " + _apiKey.Masked + ", User-Agent: " + _userAgent);
+            Log(HumanloopLogLevel.Debug, "Request body: " + Redactor.RedactJson(body));
+        }
+    }
+
+    public void Log(HumanloopLogLevel level, string message)
+    {
+        var logger = Logger;
+        if (logger is not null && logger.IsEnabled(level))
+        {
+            logger.Log(level, Redactor.Scrub(message, _apiKey));
+        }
+    }
+
+    private static string Summarize(HumanloopException failure) => failure switch
+    {
+        HumanloopApiException api => $"{(int)api.StatusCode} {api.ReasonPhrase}",
+        _ => failure.Message,
+    };
+
+    private static string Describe(Exception exception)
+    {
+        var message = new StringBuilder(exception.Message);
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            message.Append(" ").Append(inner.Message);
+        }
+
+        return message.ToString();
+    }
+
+    internal static string Seconds(TimeSpan value) =>
+        value.TotalSeconds >= 10 ? $"{value.TotalSeconds:0} s" : $"{value.TotalSeconds:0.0} s";
+
+    private static HttpMessageHandler CreateSharedHandler()
+    {
+#if NETSTANDARD2_0
+        return new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
+            MaxConnectionsPerServer = 50,
+        };
+#else
+        // Pooled connections are recycled so DNS changes reach long-running runbooks.
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        };
+#endif
+    }
+
+    private static string BuildUserAgent()
+    {
+        var version = typeof(HttpPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+');
+        if (plus >= 0)
+        {
+            version = version.Substring(0, plus);
+        }
+
+        return $"HumanloopPS/{version} ({RuntimeInformation.FrameworkDescription.Trim()}; {RuntimeInformation.OSDescription.Trim()})";
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Security;
+
+namespace Humanloop;
+
+/// <summary>
+/// An API key that never shows itself: <see cref="ToString"/> and every diagnostic print a masked form.
+/// The clear text leaves this object only for the <c>X-API-KEY</c> header.
+/// </summary>
+public sealed class HumanloopApiKey
+{
+    private readonly string _value;
+
+    /// <summary>Wraps a key given as plain text.</summary>
+    /// <exception cref="ArgumentException">The key is empty or contains characters a header cannot carry.</exception>
+    public HumanloopApiKey(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException("The API key is empty.", nameof(value));
+        }
+
+        foreach (var character in value)
+        {
+            if (character < 0x20 || character > 0x7e)
+            {
+                throw new ArgumentException(
+                    "The API key contains a control or non-ASCII character, which an HTTP header cannot carry. Check for a stray newline or quote.",
+                    nameof(value));
+            }
+        }
+
+        _value = value.Trim();
+    }
+
+    /// <summary>Wraps a key given as a secure string.</summary>
+    public static HumanloopApiKey FromSecureString(SecureString value)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value));
+        }
+
+        var pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
+        try
+        {
+            return new HumanloopApiKey(Marshal.PtrToStringUni(pointer) ?? string.Empty);
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+        }
+    }
+
+    /// <summary>The key with all but its last four characters hidden (all hidden when it is short).</summary>
+    public string Masked => _value.Length >= 16 ? "****" + _value.Substring(_value.Length - 4) : "****";
+
+    /// <summary>The clear text, for the request header only.</summary>
+    internal string Reveal() => _value;
+
+    /// <summary>True when <paramref name="text"/> contains this key, for scrubbing text before it is shown.</summary>
+    internal bool IsContainedIn(string? text) => text is not null && text.IndexOf(_value, StringComparison.Ordinal) >= 0;
+
+    /// <inheritdoc />
+    public override string ToString() => Masked;
+}

@@ -1,0 +1,132 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+using Humanloop.Json;
+
+namespace Humanloop;
+
+/// <summary>The result of a completion request (API reference §2.4).</summary>
+public sealed class CompletionResponse
+{
+    /// <summary>The parent project's id.</summary>
+    public string? ProjectId { get; init; }
+
+    /// <summary>Echo of the number of samples.</summary>
+    public int? NumSamples { get; init; }
+
+    /// <summary>Echo of the requested log-probabilities.</summary>
+    public int? Logprobs { get; init; }
+
+    /// <summary>Echo of the requested suffix.</summary>
+    public string? Suffix { get; init; }
+
+    /// <summary>Echo of the end-user id.</summary>
+    public string? User { get; init; }
+
+    /// <summary>One entry per generated sample.</summary>
+    public IReadOnlyList<CompletionData> Data { get; init; } = [];
+
+    /// <summary>Token counts; absent when the server did not report them.</summary>
+    public Usage? Usage { get; init; }
+
+    /// <summary>Echo of the request's metadata.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Metadata { get; init; }
+
+    /// <summary>Raw responses of the model provider.</summary>
+    [JsonConverter(typeof(FreeFormArrayConverter))]
+    public object?[] ProviderResponses { get; init; } = [];
+
+    /// <summary>The raw request sent to the model provider.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? ProviderRequest { get; init; }
+
+    /// <summary>The session the log belongs to, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The single sample's output; null when the response holds several samples (read <see cref="Data"/>).</summary>
+    [JsonIgnore]
+    public string? Output => Data.Count == 1 ? Data[0].Output : null;
+
+    /// <summary>How many HTTP attempts the request took (1 unless it was retried).</summary>
+    [JsonIgnore]
+    public int Attempts { get; internal set; } = 1;
+
+    /// <inheritdoc />
+    public override string ToString() => Output ?? string.Join("\n", DataOutputs());
+
+    private IEnumerable<string> DataOutputs()
+    {
+        foreach (var item in Data)
+        {
+            yield return item.Output ?? string.Empty;
+        }
+    }
+}
+
+/// <summary>One generated sample of a completion; its <see cref="Id"/> is the log id.</summary>
+public sealed class CompletionData
+{
+    /// <summary>Log id (<c>data_…</c>), used for feedback and log look-ups.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Which sample this is (0-based).</summary>
+    public int Index { get; init; }
+
+    /// <summary>Provider output with leading and trailing whitespace removed.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Provider output as generated.</summary>
+    public string? RawOutput { get; init; }
+
+    /// <summary>The inputs used (empty when the request asked not to return them).</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Inputs { get; init; }
+
+    /// <summary>Why generation stopped: <c>stop</c>, <c>length</c>, <c>tool_call</c>, …</summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>The config that produced this sample (for experiments, the sampled one).</summary>
+    public string? ModelConfigId { get; init; }
+
+    /// <summary>Results of tools run during the generation.</summary>
+    public IReadOnlyList<ToolResult>? ToolResults { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Output ?? string.Empty;
+}
+
+/// <summary>Token counts of a completion.</summary>
+public sealed class Usage
+{
+    /// <summary>Tokens in the prompt.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>Tokens generated.</summary>
+    public int GenerationTokens { get; init; }
+
+    /// <summary>Prompt plus generated tokens.</summary>
+    public int TotalTokens { get; init; }
+
+    /// <summary>Reasoning tokens, when the server reports them.</summary>
+    public int? ReasoningTokens { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{TotalTokens} tokens ({PromptTokens} prompt, {GenerationTokens} generated)";
+}
+
+/// <summary>The result of a tool run during a generation.</summary>
+public sealed class ToolResult
+{
+    /// <summary>Tool call id.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Tool name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Tool signature.</summary>
+    public string? Signature { get; init; }
+
+    /// <summary>What the tool returned.</summary>
+    public string? Result { get; init; }
+}
