@@ -1,0 +1,102 @@
+using Humanloop.Server.Domain;
+using Humanloop.Server.Http;
+using Humanloop.Server.Storage;
+
+namespace Humanloop.Server.Api;
+
+/// <summary>The Projects group: CRUD, listing with paging, and the project's configs.</summary>
+internal static class ProjectEndpoints
+{
+    private static readonly string[] Orders = ["asc", "desc"];
+
+    public static void MapProjectEndpoints(this IEndpointRouteBuilder v4)
+    {
+        v4.MapPost("/projects", async (HttpContext context, ProjectStore projects, ResponseBuilder responses) =>
+        {
+            var body = await RequestBody.ReadObjectAsync(context.Request, new ValidationErrors(), context.RequestAborted);
+            var name = body.String("name", required: true);
+            var directoryId = body.String("directory_id");
+            body.JsonArray("feedback_types");
+            body.Errors.ThrowIfAny();
+            var project = projects.Create(name!, directoryId);
+            return WireResults.Json(responses.Project(project), StatusCodes.Status201Created);
+        });
+
+        v4.MapGet("/projects", (HttpContext context, ProjectStore projects, ResponseBuilder responses) =>
+        {
+            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var page = query.Int("page", 0, minimum: 0);
+            var size = query.Int("size", 10, minimum: 1);
+            var filter = query.String("filter");
+            var sortBy = query.Enum("sort_by", "created_at", ProjectStore.SortColumns);
+            var order = query.Enum("order", "desc", Orders);
+            query.Errors.ThrowIfAny();
+            var (items, total) = projects.List(filter, sortBy, order, page, size);
+            return WireResults.Json(new PageResponse<ProjectResponse>(items.Select(responses.Project).ToList(), page, size, total));
+        });
+
+        v4.MapGet("/projects/{id}", (string id, ProjectStore projects, ResponseBuilder responses) =>
+            WireResults.Json(responses.Project(projects.GetRequired(id))));
+
+        v4.MapPatch("/projects/{id}", async (string id, HttpContext context, ProjectStore projects, ModelConfigStore configs,
+            ExperimentStore experiments, DeploymentStore deployments, ResponseBuilder responses) =>
+        {
+            var body = await RequestBody.ReadObjectAsync(context.Request, new ValidationErrors(), context.RequestAborted);
+            var name = body.String("name");
+            var activeConfigId = body.String("active_config_id");
+            var activeExperimentId = body.String("active_experiment_id");
+            var directoryId = body.String("directory_id");
+            var positiveLabels = PositiveLabel.ReadList(body, "positive_labels");
+            if (activeConfigId is not null && activeExperimentId is not null)
+            {
+                body.Errors.Add(RequestBody.BodyLocation, "at most one of active_config_id and active_experiment_id can be set", "value_error");
+            }
+
+            body.Errors.ThrowIfAny();
+            var project = projects.GetRequired(id);
+            if (activeConfigId is not null)
+            {
+                var config = OwnedConfig(configs, project, activeConfigId);
+                deployments.Set(project.Id, DeploymentEnvironments.Production.Id, config.Id, null);
+            }
+
+            if (activeExperimentId is not null)
+            {
+                var experiment = OwnedExperiment(experiments, project, activeExperimentId);
+                deployments.Set(project.Id, DeploymentEnvironments.Production.Id, null, experiment.Id);
+            }
+
+            project = projects.Update(id, name, directoryId, positiveLabels);
+            return WireResults.Json(responses.Project(project));
+        });
+
+        v4.MapDelete("/projects/{id}", (string id, ProjectStore projects) =>
+        {
+            if (!projects.Delete(id))
+            {
+                throw ApiException.NotFound("Project", id);
+            }
+
+            return WireResults.NoContent();
+        });
+
+        v4.MapGet("/projects/{id}/configs", (string id, ProjectStore projects, ModelConfigStore configs, ResponseBuilder responses) =>
+        {
+            var project = projects.GetRequired(id);
+            return WireResults.Json(configs.ListByProject(project.Id).Select(c => responses.ProjectConfig(c, project)).ToList());
+        });
+    }
+
+    /// <summary>A config that exists and belongs to the project; 404 otherwise.</summary>
+    public static ModelConfigRecord OwnedConfig(ModelConfigStore configs, ProjectRecord project, string configId)
+    {
+        var config = configs.GetRequired(configId);
+        return config.ProjectId == project.Id ? config : throw ApiException.NotFound($"Model config {configId} not found in project {project.Id}");
+    }
+
+    public static ExperimentRecord OwnedExperiment(ExperimentStore experiments, ProjectRecord project, string experimentId)
+    {
+        var experiment = experiments.GetRequired(experimentId);
+        return experiment.ProjectId == project.Id ? experiment : throw ApiException.NotFound($"Experiment {experimentId} not found in project {project.Id}");
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text.Json.Nodes;
+using Humanloop.Server.Domain;
+using Humanloop.Server.Storage;
+
+namespace Humanloop.Server.Api;
+
+/// <summary>Turns stored records into v4 response objects, looking up what they reference.</summary>
+internal sealed class ResponseBuilder(
+    ProjectStore projects,
+    ModelConfigStore configs,
+    ExperimentStore experiments,
+    DeploymentStore deployments,
+    LogStore logs)
+{
+    public const string TeamId = "tm_local";
+
+    private static readonly IReadOnlyList<FeedbackTypeModel> DefaultFeedbackTypes =
+    [
+        new("rating", [new("good", "positive"), new("bad", "negative")]),
+        new("action", [new("copied", "positive"), new("saved", "positive"), new("failed", "negative")]),
+        new("issue", [new("inappropriate", "negative"), new("off-topic", "negative"), new("incorrect", "negative")]),
+        new("correction", null),
+        new("comment", null),
+    ];
+
+    public ProjectResponse Project(ProjectRecord project)
+    {
+        // The deployment to the default environment is what the API called the active config or experiment.
+        var active = deployments.Get(project.Id, DeploymentEnvironments.Production.Id);
+        var activeConfig = active?.ConfigId is { } configId && configs.Get(configId) is { } config ? ProjectConfig(config, project) : null;
+        var activeExperiment = active?.ExperimentId is { } experimentId && experiments.Get(experimentId) is { } experiment ? Experiment(experiment) : null;
+        return new ProjectResponse(
+            project.Id,
+            project.Name,
+            activeExperiment,
+            activeConfig,
+            [],
+            projects.DataCount(project.Id),
+            DefaultFeedbackTypes,
+            TeamId,
+            activeConfig is not null || activeExperiment is not null ? "model" : null,
+            [],
+            project.DirectoryId,
+            project.CreatedAt,
+            project.UpdatedAt);
+    }
+
+    public static ModelConfigResponse ModelConfig(ModelConfigRecord config)
+    {
+        var c = config.Content;
+        return new ModelConfigResponse(
+            config.Id,
+            (JsonObject)c.Other.DeepClone(),
+            "model",
+            config.DisplayName,
+            c.Description,
+            c.Provider,
+            c.Model,
+            c.MaxTokens,
+            c.Temperature,
+            c.TopP,
+            c.Stop?.DeepClone(),
+            c.PresencePenalty,
+            c.FrequencyPenalty,
+            c.Seed,
+            (JsonObject?)c.ResponseFormat?.DeepClone(),
+            c.PromptTemplate,
+            (JsonArray?)c.ChatTemplate?.DeepClone(),
+            [],
+            (JsonArray?)c.Tools?.DeepClone() ?? [],
+            c.Endpoint);
+    }
+
+    public ProjectConfigResponse ProjectConfig(ModelConfigRecord config, ProjectRecord? project = null, string? experimentId = null)
+    {
+        project ??= projects.GetRequired(config.ProjectId);
+        var (count, lastUsed) = configs.Usage(config.Id, project.Id);
+        return new ProjectConfigResponse(project.Id, project.Name, config.CreatedAt, config.UpdatedAt, lastUsed ?? config.CreatedAt,
+            [], count, experimentId, null, ModelConfig(config));
+    }
+
+    public GetModelConfigResponse GetModelConfig(ModelConfigRecord config, string? experimentId, string? trialId, string? environmentId)
+    {
+        var project = projects.GetRequired(config.ProjectId);
+        var (count, lastUsed) = configs.Usage(config.Id, project.Id);
+        return new GetModelConfigResponse(project.Id, project.Name, config.CreatedAt, config.UpdatedAt, lastUsed ?? config.CreatedAt,
+            [], count, experimentId, null, ModelConfig(config), trialId, environmentId);
+    }
+
+    public ExperimentResponse Experiment(ExperimentRecord experiment)
+    {
+        var stats = experiments.Stats(experiment).ToDictionary(s => s.ConfigId);
+        var items = new List<ExperimentConfigResponse>();
+        foreach (var registration in experiments.Configs(experiment.Id))
+        {
+            if (configs.Get(registration.ConfigId) is not { } config)
+            {
+                continue;
+            }
+
+            var s = stats.GetValueOrDefault(config.Id);
+            var posterior = BetaPosterior.From(s?.Positives ?? 0, s?.TrialsWithFeedback ?? 0);
+            items.Add(new ExperimentConfigResponse(posterior.Mean, posterior.Spread, s?.Trials ?? 0, registration.Active, config.Id,
+                config.DisplayName, ModelConfig(config), registration.CreatedAt, registration.UpdatedAt));
+        }
+
+        var status = items.Any(i => i.TrialsCount > 0) ? "In progress" : "Initialized";
+        var metric = new BaseMetricResponse(
+            experiment.MetricId,
+            "Positive feedback rate",
+            "Share of the experiment's trials with feedback whose feedback matches one of its positive labels.",
+            "",
+            true,
+            true,
+            experiment.CreatedAt,
+            experiment.UpdatedAt);
+        return new ExperimentResponse(experiment.Id, experiment.ProjectId, experiment.Name, status, items, metric,
+            experiment.PositiveLabels, experiment.CreatedAt, experiment.UpdatedAt);
+    }
+
+    public EnvironmentProjectConfigResponse Deployment(ProjectRecord project, DeploymentEnvironment environment, DeploymentRecord? deployment)
+    {
+        var config = deployment?.ConfigId is { } configId ? configs.Get(configId) : null;
+        var experiment = deployment?.ExperimentId is { } experimentId ? experiments.Get(experimentId) : null;
+        return new EnvironmentProjectConfigResponse(
+            project.Id,
+            project.Name,
+            config?.Id,
+            config?.DisplayName,
+            experiment?.Id,
+            experiment?.Name,
+            environment.Id,
+            environment.Name,
+            environment.Tag,
+            new EnvironmentResponse(environment.Id, environment.Name, environment.Tag),
+            config is null ? null : ModelConfig(config),
+            experiment is null ? null : Experiment(experiment));
+    }
+
+    public static FeedbackResponse Feedback(FeedbackRecord feedback) =>
+        new(feedback.Type, feedback.Value?.DeepClone(), feedback.LogId, feedback.User, feedback.CreatedAt, feedback.Id);
+
+    public LogResponse Log(LogRecord log, ProjectRecord? project = null)
+    {
+        project ??= projects.Get(log.ProjectId);
+        var config = configs.Get(log.ConfigId);
+        return new LogResponse(
+            project?.Name,
+            log.ProjectId,
+            log.SessionId,
+            log.SessionReferenceId,
+            log.ParentId,
+            null,
+            (JsonObject)log.Inputs.DeepClone(),
+            log.Source,
+            (JsonObject?)log.Metadata?.DeepClone(),
+            log.Save,
+            log.SourceDatapointId,
+            log.Id,
+            null,
+            log.TrialId,
+            null,
+            log.Output,
+            null,
+            log.ConfigId,
+            config is null ? null : ModelConfig(config),
+            log.Environment,
+            logs.Feedback(log.Id).Select(Feedback).ToList(),
+            log.CreatedAt,
+            null,
+            log.ProviderLatency,
+            null,
+            log.PromptTokens,
+            log.OutputTokens,
+            null,
+            null,
+            log.ProviderRequest?.DeepClone(),
+            log.ProviderResponse?.DeepClone(),
+            log.User,
+            log.ProviderLatency,
+            log.PromptTokens + log.OutputTokens,
+            log.RawOutput,
+            log.FinishReason,
+            [],
+            [],
+            null,
+            [],
+            "completed",
+            log.UpdatedAt,
+            [],
+            log.ExperimentId,
+            log.ConfigId);
+    }
+}

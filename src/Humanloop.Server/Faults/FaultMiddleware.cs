@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Humanloop.Server.Faults;
+
+/// <summary>
+/// Counts /v4 requests and applies the first matching fault rule. Present only when the server
+/// was started with faults enabled. It runs before the key check, like a proxy or rate limiter
+/// in front of the real service would.
+/// </summary>
+internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (!context.Request.Path.StartsWithSegments("/v4"))
+        {
+            await next(context);
+            return;
+        }
+
+        injector.CountRequest(path);
+        if (!injector.HasPendingRules)
+        {
+            await next(context);
+            return;
+        }
+
+        var streaming = await IsStreamingRequestAsync(context.Request);
+        var rule = injector.TryTake(path, context.Request.Method, streaming);
+        switch (rule?.Kind)
+        {
+            case null:
+                await next(context);
+                break;
+            case FaultKinds.Status:
+                await WriteStatusAsync(context, rule);
+                break;
+            case FaultKinds.ResetBeforeHeaders:
+                context.Abort();
+                break;
+            case FaultKinds.StallBeforeHeaders:
+                if (await StallAsync(rule.DelayMs, context.RequestAborted))
+                {
+                    await next(context);
+                }
+
+                break;
+            default:
+                // Mid-stream and mid-body faults act later, in the response writers.
+                context.Features.Set(new ActiveFault(rule));
+                await next(context);
+                break;
+        }
+    }
+
+    /// <summary>Waits; false when the client gave up first (then there is nothing left to do).</summary>
+    public static async Task<bool> StallAsync(int? delayMs, CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WriteStatusAsync(HttpContext context, FaultRule rule)
+    {
+        var status = rule.StatusCode ?? StatusCodes.Status500InternalServerError;
+        var response = context.Response;
+        response.StatusCode = status;
+        if (rule.RetryAfter is not null)
+        {
+            response.Headers["Retry-After"] = rule.RetryAfter;
+        }
+
+        if (rule.RetryAfterMs is { } ms)
+        {
+            response.Headers["retry-after-ms"] = ms.ToString(CultureInfo.InvariantCulture);
+        }
+
+        response.ContentType = rule.ContentType ?? "application/json";
+        var body = rule.Body ?? new JsonObject
+        {
+            ["detail"] = new JsonObject
+            {
+                ["type"] = "injected_fault",
+                ["message"] = $"Injected fault: HTTP {status}",
+                ["code"] = status,
+                ["origin"] = "Humanloop",
+            },
+        }.ToJsonString();
+        await response.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>Peeks at the JSON body's <c>stream</c> flag, leaving the body readable for the endpoint.</summary>
+    private static async Task<bool> IsStreamingRequestAsync(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return false;
+        }
+
+        request.EnableBuffering();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("stream", out var stream)
+                && stream.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+}

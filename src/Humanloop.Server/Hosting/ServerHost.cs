@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Humanloop.Server.Api;
+using Humanloop.Server.Completions;
+using Humanloop.Server.Domain;
+using Humanloop.Server.Faults;
+using Humanloop.Server.Http;
+using Humanloop.Server.Providers;
+using Humanloop.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Humanloop.Server.Hosting;
+
+/// <summary>Builds and starts the server in-process: used by Program.cs and by the tests.</summary>
+public static class ServerHost
+{
+    public const string ReadyPrefix = "Humanloop server ready: ";
+
+    public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        var output = options.Output;
+        var database = options.InMemory ? Database.OpenInMemory() : Database.OpenFile(options.ResolvedDataFolder);
+        var providerHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        {
+            // Provider calls end when the client goes away (the request's token), not on a fixed timer.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+        try
+        {
+            output.WriteLine($"Humanloop server data: {database.Description}");
+            var apiKeys = ApiKeyProvisioner.Provision(options, output);
+            var app = Build(options, database, providerHttp, apiKeys);
+            await app.StartAsync(cancellationToken);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            output.WriteLine($"{ReadyPrefix}{address}/v4");
+            output.Flush();
+            return new RunningServer(app, database, providerHttp, address, apiKeys);
+        }
+        catch
+        {
+            providerHttp.Dispose();
+            database.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(ServerOptions options, Database database, HttpClient providerHttp, IReadOnlyList<string> apiKeys)
+    {
+        // No args: our flags are not ASP.NET configuration keys, and --urls is applied explicitly below.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        // stdout carries the startup lines scripts parse; framework chatter stays at Warning.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton<ProjectStore>();
+        services.AddSingleton<ModelConfigStore>();
+        services.AddSingleton<ExperimentStore>();
+        services.AddSingleton<DeploymentStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<LogStore>();
+        services.AddSingleton<ResponseBuilder>();
+        services.AddSingleton<ConfigRegistry>();
+        services.AddSingleton<DeploymentResolver>();
+        services.AddSingleton(new ExperimentSampler(options.Seed));
+        services.AddSingleton<ExperimentConfigPicker>();
+        services.AddSingleton(new MockProvider(options.MockTokenDelayMs));
+        services.AddSingleton(new ProviderCatalogDependencies(providerHttp,
+            new OpenAiSettings(options.OpenAiBaseUrl, options.OpenAiApiKey, options.AzureOpenAiEndpoint, options.AzureOpenAiApiKey)));
+        services.AddSingleton(sp =>
+        {
+            var dependencies = sp.GetRequiredService<ProviderCatalogDependencies>();
+            return new ProviderCatalog(sp.GetRequiredService<MockProvider>(), dependencies.Http, dependencies.Settings);
+        });
+        services.AddSingleton<CompletionLogWriter>();
+        services.AddSingleton<CompletionPlanner>();
+        services.AddSingleton<CompletionRunner>();
+        services.AddSingleton<CompletionStreamer>();
+        services.AddSingleton(new AcceptedApiKeys(apiKeys));
+        if (options.EnableFaults)
+        {
+            services.AddSingleton<FaultInjector>();
+        }
+
+        var app = builder.Build();
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseStatusCodePages(WriteEmptyErrorAsJsonAsync);
+        if (options.EnableFaults)
+        {
+            app.UseMiddleware<FaultMiddleware>();
+        }
+
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        app.MapGet("/healthz", () => WireResults.Json(new JsonObject { ["status"] = "ok" }));
+        if (options.EnableFaults)
+        {
+            app.MapFaultEndpoints();
+        }
+
+        var v4 = app.MapGroup("/v4");
+        v4.MapCompletionEndpoints();
+        v4.MapProjectEndpoints();
+        v4.MapModelConfigEndpoints();
+        v4.MapDeploymentEndpoints();
+        v4.MapExperimentEndpoints();
+        v4.MapLogEndpoints();
+        return app;
+    }
+
+    /// <summary>Routing's bare 404 and 405 get FastAPI's JSON bodies, like every other error.</summary>
+    private static Task WriteEmptyErrorAsJsonAsync(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        var message = status switch
+        {
+            StatusCodes.Status404NotFound => "Not Found",
+            StatusCodes.Status405MethodNotAllowed => "Method Not Allowed",
+            _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+        };
+        return ApiErrorMiddleware.WriteAsync(context.HttpContext, status, JsonValue.Create(message), null);
+    }
+
+    private sealed record ProviderCatalogDependencies(HttpClient Http, OpenAiSettings Settings);
+}

@@ -1,0 +1,46 @@
+namespace Humanloop.Server.Hosting;
+
+/// <summary>How to run the server. Program.cs fills it from flags and environment; tests build it directly.</summary>
+public sealed record ServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>Keep everything in memory: no data folder, nothing survives a restart.</summary>
+    public bool InMemory { get; init; }
+
+    /// <summary>The data folder; null means <see cref="DefaultDataFolder"/>.</summary>
+    public string? DataFolder { get; init; }
+
+    /// <summary>Accepted <c>X-API-KEY</c> values. Empty: a development key is generated (see docs/server.md).</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>Maps the <c>/_faults</c> control API and applies its rules.</summary>
+    public bool EnableFaults { get; init; }
+
+    /// <summary>Seeds the experiment sampler, for repeatable tests.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Default delay before each token of a mock stream.</summary>
+    public int MockTokenDelayMs { get; init; }
+
+    public string OpenAiBaseUrl { get; init; } = Providers.OpenAiSettings.DefaultBaseUrl;
+
+    public string? OpenAiApiKey { get; init; }
+
+    public string? AzureOpenAiEndpoint { get; init; }
+
+    public string? AzureOpenAiApiKey { get; init; }
+
+    /// <summary>Where the startup lines (data location, key notice, readiness) go.</summary>
+    public TextWriter Output { get; init; } = Console.Out;
+
+    /// <summary>Per-user application data: ~/.local/share/HumanloopPS/server on Linux, %LOCALAPPDATA%\HumanloopPS\server on Windows.</summary>
+    public static string DefaultDataFolder => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "HumanloopPS",
+        "server");
+
+    public string ResolvedDataFolder => DataFolder ?? DefaultDataFolder;
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+
+namespace Humanloop.Server.Hosting;
+
+/// <summary>The result of reading the command line: options, a request for help, or an error to report.</summary>
+internal sealed record ParsedCommandLine(ServerOptions? Options, bool ShowHelp, string? Error);
+
+/// <summary>
+/// Reads the documented flags and environment variables. Flags win over the environment. The names
+/// are fixed: scripts and the module's tests rely on them.
+/// </summary>
+internal static class ServerOptionsParser
+{
+    public const string Usage = """
+        Humanloop local v4 server
+
+        Usage: Humanloop.Server [options]
+
+          --urls <urls>                Addresses to bind (default http://127.0.0.1:5080; port 0 picks a free port)
+          --in-memory                  Keep everything in memory (nothing is written to disk)
+          --data <folder>              Data folder (env HUMANLOOP_SERVER_DATA; default per-user app data)
+          --enable-faults              Enable the /_faults fault-injection API (env HUMANLOOP_SERVER_FAULTS=1)
+          --seed <int>                 Seed the experiment sampler (env HUMANLOOP_SERVER_SEED)
+          --mock-token-delay-ms <int>  Delay before each token of mock streams (env HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS)
+          --help                       Show this help
+
+        Environment:
+          HUMANLOOP_SERVER_API_KEYS              Comma-separated accepted X-API-KEY values
+          HUMANLOOP_SERVER_OPENAI_BASE_URL       OpenAI-compatible base URL (default https://api.openai.com/v1)
+          HUMANLOOP_SERVER_OPENAI_API_KEY        Key for that endpoint (a request's provider_api_keys.openai wins)
+          HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT Azure OpenAI endpoint
+          HUMANLOOP_SERVER_AZURE_OPENAI_API_KEY  Azure OpenAI key (a request's provider_api_keys.openai_azure wins)
+        """;
+
+    private static ParsedCommandLine ParseOrThrow(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        string? urls = environment("ASPNETCORE_URLS");
+        var inMemory = false;
+        var dataFolder = NullIfEmpty(environment("HUMANLOOP_SERVER_DATA"));
+        var faults = IsTrue(environment("HUMANLOOP_SERVER_FAULTS"));
+        var seedText = NullIfEmpty(environment("HUMANLOOP_SERVER_SEED"));
+        var delayText = NullIfEmpty(environment("HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS"));
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, inlineValue) = Split(args[i]);
+            string? Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+
+                return i + 1 < args.Count ? args[++i] : null;
+            }
+
+            switch (name)
+            {
+                case "--help" or "-h" or "-?":
+                    return new ParsedCommandLine(null, true, null);
+                case "--urls":
+                    urls = Value() ?? throw Missing(name);
+                    break;
+                case "--in-memory":
+                    inMemory = true;
+                    break;
+                case "--data":
+                    dataFolder = Value() ?? throw Missing(name);
+                    break;
+                case "--enable-faults":
+                    faults = true;
+                    break;
+                case "--seed":
+                    seedText = Value() ?? throw Missing(name);
+                    break;
+                case "--mock-token-delay-ms":
+                    delayText = Value() ?? throw Missing(name);
+                    break;
+                default:
+                    return new ParsedCommandLine(null, false, $"Unknown option '{args[i]}'.");
+            }
+        }
+
+        if (!TryInt(seedText, out var seed))
+        {
+            return new ParsedCommandLine(null, false, $"--seed needs an integer, not '{seedText}'.");
+        }
+
+        if (!TryInt(delayText, out var delay) || delay < 0)
+        {
+            return new ParsedCommandLine(null, false, $"--mock-token-delay-ms needs a non-negative integer, not '{delayText}'.");
+        }
+
+        var options = new ServerOptions
+        {
+            Urls = string.IsNullOrWhiteSpace(urls) ? [ServerOptions.DefaultUrl] : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            InMemory = inMemory,
+            DataFolder = dataFolder,
+            ApiKeys = (environment("HUMANLOOP_SERVER_API_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            EnableFaults = faults,
+            Seed = seed,
+            MockTokenDelayMs = delay ?? 0,
+            OpenAiBaseUrl = NullIfEmpty(environment("HUMANLOOP_SERVER_OPENAI_BASE_URL")) ?? Providers.OpenAiSettings.DefaultBaseUrl,
+            OpenAiApiKey = NullIfEmpty(environment("HUMANLOOP_SERVER_OPENAI_API_KEY")),
+            AzureOpenAiEndpoint = NullIfEmpty(environment("HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT")),
+            AzureOpenAiApiKey = NullIfEmpty(environment("HUMANLOOP_SERVER_AZURE_OPENAI_API_KEY")),
+        };
+        return new ParsedCommandLine(options, false, null);
+    }
+
+    public static ParsedCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        try
+        {
+            return ParseOrThrow(args, environment);
+        }
+        catch (ArgumentException ex)
+        {
+            return new ParsedCommandLine(null, false, ex.Message);
+        }
+    }
+
+    private static ArgumentException Missing(string name) => new($"{name} needs a value.");
+
+    private static (string Name, string? Value) Split(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0 ? (arg[..equals], arg[(equals + 1)..]) : (arg, null);
+    }
+
+    private static bool TryInt(string? text, out int? value)
+    {
+        value = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsTrue(string? text) => text is not null && (text == "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("yes", StringComparison.OrdinalIgnoreCase));
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,223 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Humanloop.Server.Http;
+
+/// <summary>
+/// Reads the known fields of a JSON object tolerantly: unknown fields are ignored, JSON null counts
+/// as absent, and a field of the wrong type is reported (with its full location) instead of thrown.
+/// </summary>
+internal sealed class FieldReader
+{
+    private readonly JsonObject _object;
+    private readonly object[] _location;
+
+    public FieldReader(JsonObject obj, IEnumerable<object> location, ValidationErrors errors)
+    {
+        _object = obj;
+        _location = location.ToArray();
+        Errors = errors;
+    }
+
+    public ValidationErrors Errors { get; }
+
+    public IReadOnlyList<object> Location => _location;
+
+    public JsonObject Object => _object;
+
+    public bool Has(string name) => _object[name] is not null;
+
+    public object[] At(string name) => [.. _location, name];
+
+    public object[] At(string name, int index) => [.. _location, name, index];
+
+    public string? String(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            return value.GetValue<string>();
+        }
+
+        Errors.Add(At(name), "str type expected", "type_error.str");
+        return null;
+    }
+
+    public int? Int(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
+        {
+            var number = value.GetValue<JsonElement>();
+            if (number.TryGetInt32(out var whole))
+            {
+                return whole;
+            }
+
+            // pydantic accepted 2.0 for an integer field; so do we.
+            if (number.TryGetDouble(out var real) && Math.Abs(real % 1) < double.Epsilon && real is >= int.MinValue and <= int.MaxValue)
+            {
+                return (int)real;
+            }
+        }
+
+        Errors.Add(At(name), "value is not a valid integer", "type_error.integer");
+        return null;
+    }
+
+    public double? Number(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
+        {
+            return value.GetValue<JsonElement>().GetDouble();
+        }
+
+        Errors.Add(At(name), "value is not a valid float", "type_error.float");
+        return null;
+    }
+
+    public bool? Bool(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetValue<bool>();
+        }
+
+        Errors.Add(At(name), "value could not be parsed to a boolean", "type_error.bool");
+        return null;
+    }
+
+    public JsonObject? JsonObject(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonObject obj)
+        {
+            return obj;
+        }
+
+        Errors.Add(At(name), "value is not a valid dict", "type_error.dict");
+        return null;
+    }
+
+    public JsonArray? JsonArray(string name, bool required = false)
+    {
+        var node = Get(name, required);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonArray array)
+        {
+            return array;
+        }
+
+        Errors.Add(At(name), "value is not a valid list", "type_error.list");
+        return null;
+    }
+
+    /// <summary>A nested object as its own reader, so its errors carry the nested location.</summary>
+    public FieldReader? Nested(string name, bool required = false)
+    {
+        var obj = JsonObject(name, required);
+        return obj is null ? null : new FieldReader(obj, At(name), Errors);
+    }
+
+    public IReadOnlyList<string>? StringList(string name, bool required = false)
+    {
+        var array = JsonArray(name, required);
+        if (array is null)
+        {
+            return null;
+        }
+
+        var result = new List<string>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            {
+                result.Add(value.GetValue<string>());
+            }
+            else
+            {
+                Errors.Add(At(name, i), "str type expected", "type_error.str");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A field that accepts a string or a list of strings (e.g. <c>stop</c>).</summary>
+    public IReadOnlyList<string>? StringOrStringList(string name)
+    {
+        var node = Get(name, required: false);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            return [value.GetValue<string>()];
+        }
+
+        if (node is JsonArray)
+        {
+            return StringList(name);
+        }
+
+        Errors.Add(At(name), "str type expected", "type_error.str");
+        return null;
+    }
+
+    public string? Enum(string name, IReadOnlyCollection<string> permitted, bool required = false)
+    {
+        var text = String(name, required);
+        if (text is null || permitted.Contains(text))
+        {
+            return text;
+        }
+
+        var list = string.Join(", ", permitted.Select(p => $"'{p}'"));
+        Errors.Add(At(name), $"value is not a valid enumeration member; permitted: {list}", "type_error.enum");
+        return null;
+    }
+
+    private JsonNode? Get(string name, bool required)
+    {
+        var node = _object[name];
+        if (node is null && required)
+        {
+            Errors.Missing(At(name));
+        }
+
+        return node;
+    }
+}

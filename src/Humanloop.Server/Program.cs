@@ -1,0 +1,36 @@
+using Humanloop.Server.Hosting;
+
+var parsed = ServerOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+if (parsed.ShowHelp)
+{
+    Console.WriteLine(ServerOptionsParser.Usage);
+    return 0;
+}
+
+if (parsed.Error is not null)
+{
+    Console.Error.WriteLine(parsed.Error);
+    Console.Error.WriteLine(ServerOptionsParser.Usage);
+    return 2;
+}
+
+RunningServer server;
+try
+{
+    server = await ServerHost.StartAsync(parsed.Options!, CancellationToken.None);
+}
+catch (IOException ex)
+{
+    // Typically the port is taken; say so plainly instead of a stack trace.
+    Console.Error.WriteLine($"Humanloop server could not start: {ex.Message}");
+    return 1;
+}
+
+await using (server)
+{
+    // Ctrl+C and SIGTERM stop the host (the standard console lifetime); then everything is disposed.
+    await server.WaitForShutdownAsync();
+}
+
+Console.WriteLine("Humanloop server stopped.");
+return 0;

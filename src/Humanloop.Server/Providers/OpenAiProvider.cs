@@ -1,0 +1,367 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Humanloop.Server.Domain;
+using Humanloop.Server.Http;
+
+namespace Humanloop.Server.Providers;
+
+/// <summary>Where the OpenAI-compatible providers send requests, from the server's configuration.</summary>
+internal sealed record OpenAiSettings(string BaseUrl, string? ApiKey, string? AzureEndpoint, string? AzureApiKey)
+{
+    public const string DefaultBaseUrl = "https://api.openai.com/v1";
+    public const string AzureApiVersion = "2024-06-01";
+}
+
+/// <summary>
+/// Forwards a completion to an OpenAI-compatible <c>/chat/completions</c> endpoint (OpenAI, Azure
+/// OpenAI, Ollama, vLLM, llama.cpp) and maps the answer back to v4 terms. Keys travel only in
+/// request headers; they are never stored, logged or copied into the recorded provider request.
+/// </summary>
+internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, bool azure) : ICompletionProvider
+{
+    private string Origin => azure ? "Azure OpenAI" : "OpenAI";
+
+    public async Task<ProviderGeneration> GenerateAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        var body = BuildBody(call, stream: false);
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await SendAsync(call, body, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        stopwatch.Stop();
+
+        var json = ParseUpstream(text);
+        var usage = json["usage"] as JsonObject;
+        var promptTokens = (int?)usage?["prompt_tokens"] ?? MockGenerator.CountTokens(call.Prompt);
+        var samples = new List<GeneratedSample>();
+        foreach (var choice in (json["choices"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var localIndex = (int?)choice["index"] ?? samples.Count;
+            if (localIndex < 0 || localIndex >= call.SampleIndices.Count)
+            {
+                continue;
+            }
+
+            var content = (choice["message"] as JsonObject)?["content"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "";
+            // With one sample the upstream count is exact; with several it is only a total, so each sample's share is estimated.
+            var tokens = call.SampleIndices.Count == 1 && usage?["completion_tokens"] is not null
+                ? (int)usage["completion_tokens"]!
+                : MockGenerator.CountTokens(content);
+            samples.Add(new GeneratedSample(call.SampleIndices[localIndex], content, MapFinishReason((string?)choice["finish_reason"]), tokens));
+        }
+
+        return new ProviderGeneration(samples.OrderBy(s => s.Index).ToList(), promptTokens, body, json, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    public async Task<IProviderStream> OpenStreamAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        var body = BuildBody(call, stream: true);
+        var response = await SendAsync(call, body, cancellationToken);
+        return new OpenAiStream(call, body, response);
+    }
+
+    /// <summary>OpenAI reports tool calls as <c>tool_calls</c>; Humanloop used the singular.</summary>
+    public static string MapFinishReason(string? upstream) => upstream switch
+    {
+        null => "stop",
+        "tool_calls" or "function_call" => "tool_call",
+        _ => upstream,
+    };
+
+    private JsonObject BuildBody(ProviderCall call, bool stream)
+    {
+        var config = call.Config;
+        var body = new JsonObject
+        {
+            ["model"] = config.Model,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Prompt }),
+            ["temperature"] = config.Temperature,
+            ["top_p"] = config.TopP,
+            ["presence_penalty"] = config.PresencePenalty,
+            ["frequency_penalty"] = config.FrequencyPenalty,
+            ["n"] = call.SampleIndices.Count,
+            ["stream"] = stream,
+        };
+
+        // -1 means "as many as the model allows": OpenAI expresses that by leaving the field out.
+        if (config.MaxTokens > 0)
+        {
+            body["max_tokens"] = config.MaxTokens;
+        }
+
+        if (config.Stop is not null)
+        {
+            body["stop"] = config.Stop.DeepClone();
+        }
+
+        if ((config.Seed ?? call.RequestSeed) is { } seed)
+        {
+            body["seed"] = seed;
+        }
+
+        if (config.ResponseFormat is not null)
+        {
+            body["response_format"] = config.ResponseFormat.DeepClone();
+        }
+
+        if (call.User is not null)
+        {
+            body["user"] = call.User;
+        }
+
+        if (stream)
+        {
+            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        }
+
+        foreach (var (key, value) in config.Other)
+        {
+            if (key != MockProvider.TokenDelayOption)
+            {
+                body[key] = value?.DeepClone();
+            }
+        }
+
+        return body;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(ProviderCall call, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri(call))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+
+        if (azure)
+        {
+            if ((call.Keys.OpenAiAzure ?? settings.AzureApiKey) is { } azureKey)
+            {
+                request.Headers.Add("api-key", azureKey);
+            }
+        }
+        else if ((call.Keys.OpenAi ?? settings.ApiKey) is { } key)
+        {
+            // Local model servers (Ollama, llama.cpp) need no key, so none is sent when none is known.
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw ProviderError(HttpStatusCode.BadGateway, "provider_connection_error", $"Could not reach the {Origin} endpoint: {ex.Message}", 502, null);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw UpstreamError(response, text);
+        }
+    }
+
+    private Uri RequestUri(ProviderCall call)
+    {
+        if (!azure)
+        {
+            return new Uri(settings.BaseUrl.TrimEnd('/') + "/chat/completions");
+        }
+
+        var endpoint = call.Keys.OpenAiAzureEndpoint ?? settings.AzureEndpoint
+            ?? throw ValidationErrors.Single(["body", "provider_api_keys", "openai_azure_endpoint"],
+                "an Azure OpenAI endpoint is required: send provider_api_keys.openai_azure_endpoint or set HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT");
+        if (!endpoint.Contains("://", StringComparison.Ordinal))
+        {
+            endpoint = "https://" + endpoint;
+        }
+
+        return new Uri($"{endpoint.TrimEnd('/')}/openai/deployments/{Uri.EscapeDataString(call.Config.Model)}/chat/completions?api-version={OpenAiSettings.AzureApiVersion}");
+    }
+
+    /// <summary>
+    /// Maps an upstream failure to the documented provider-error shape. 429 stays 429 (with its
+    /// retry hints) so clients back off; upstream 5xx becomes 502; other 4xx (bad provider key,
+    /// unknown model) become 400, so they are not mistaken for a problem with the Humanloop key.
+    /// </summary>
+    private ApiException UpstreamError(HttpResponseMessage response, string text)
+    {
+        var upstreamStatus = (int)response.StatusCode;
+        string? message = null;
+        string? type = null;
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject json && json["error"] is JsonObject error)
+            {
+                message = (string?)error["message"];
+                type = (string?)error["type"];
+            }
+        }
+        catch (JsonException)
+        {
+            // A proxy's HTML page or plain text: the raw text is the message.
+        }
+
+        message ??= string.IsNullOrWhiteSpace(text) ? $"{Origin} returned HTTP {upstreamStatus}" : text.Trim();
+        var status = upstreamStatus switch
+        {
+            429 => HttpStatusCode.TooManyRequests,
+            >= 500 => HttpStatusCode.BadGateway,
+            _ => HttpStatusCode.BadRequest,
+        };
+
+        var headers = new Dictionary<string, string>();
+        if (upstreamStatus == 429)
+        {
+            foreach (var name in new[] { "Retry-After", "retry-after-ms" })
+            {
+                if (response.Headers.TryGetValues(name, out var values))
+                {
+                    headers[name] = string.Join(",", values);
+                }
+            }
+        }
+
+        return ProviderError(status, type ?? "provider_error", message, upstreamStatus, headers);
+    }
+
+    private ApiException ProviderError(HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
+        new((int)status, new JsonObject { ["type"] = type, ["message"] = message, ["code"] = code, ["origin"] = Origin }, headers);
+
+    private ApiException MalformedUpstream(string text) =>
+        ProviderError(HttpStatusCode.BadGateway, "provider_response_error", $"{Origin} returned a body that is not JSON: {Truncate(text)}", 502, null);
+
+    private JsonObject ParseUpstream(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw MalformedUpstream(text);
+        }
+        catch (JsonException)
+        {
+            throw MalformedUpstream(text);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    /// <summary>
+    /// Reads the upstream SSE stream. Each sample's final piece is held back until the upstream
+    /// stream ends, because usage (requested with <c>stream_options.include_usage</c>) arrives after
+    /// the last choice finished; servers that never send usage get counted chunks instead.
+    /// </summary>
+    private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response) : IProviderStream
+    {
+        private readonly Dictionary<int, int> _chunkCounts = new();
+        private readonly Dictionary<int, string> _finishReasons = new();
+        private JsonObject? _usage;
+        private string? _id;
+        private string? _model;
+
+        public JsonObject ProviderRequest => body;
+
+        public int PromptTokens => (int?)_usage?["prompt_tokens"] ?? MockGenerator.CountTokens(call.Prompt);
+
+        public JsonNode ProviderResponse => new JsonObject
+        {
+            ["id"] = _id,
+            ["object"] = "chat.completion.chunk",
+            ["model"] = _model,
+            ["choices"] = new JsonArray(_finishReasons.OrderBy(p => p.Key).Select(p => (JsonNode)new JsonObject
+            {
+                ["index"] = p.Key,
+                ["finish_reason"] = p.Value,
+            }).ToArray()),
+            ["usage"] = _usage?.DeepClone(),
+        };
+
+        public async IAsyncEnumerable<StreamDelta> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var done = false;
+            while (!done && await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (!line.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var payload = line["data:".Length..].Trim();
+                if (payload == "[DONE]")
+                {
+                    done = true;
+                    continue;
+                }
+
+                JsonObject? chunk;
+                try
+                {
+                    chunk = JsonNode.Parse(payload) as JsonObject;
+                }
+                catch (JsonException)
+                {
+                    continue;
+                }
+
+                if (chunk is null)
+                {
+                    continue;
+                }
+
+                _id ??= (string?)chunk["id"];
+                _model ??= (string?)chunk["model"];
+                if (chunk["usage"] is JsonObject usage)
+                {
+                    _usage = usage;
+                }
+
+                foreach (var choice in (chunk["choices"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    var localIndex = (int?)choice["index"] ?? 0;
+                    if (localIndex < 0 || localIndex >= call.SampleIndices.Count)
+                    {
+                        continue;
+                    }
+
+                    if ((choice["delta"] as JsonObject)?["content"] is JsonValue content
+                        && content.GetValueKind() == JsonValueKind.String
+                        && content.GetValue<string>() is { Length: > 0 } text)
+                    {
+                        _chunkCounts[localIndex] = _chunkCounts.GetValueOrDefault(localIndex) + 1;
+                        yield return new StreamDelta(call.SampleIndices[localIndex], text, null, null);
+                    }
+
+                    if (choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String)
+                    {
+                        _finishReasons[localIndex] = MapFinishReason(finish.GetValue<string>());
+                    }
+                }
+            }
+
+            // Samples the upstream never finished stay unfinished: the client sees a truncated stream.
+            foreach (var (localIndex, finishReason) in _finishReasons.OrderBy(p => p.Key))
+            {
+                var tokens = call.SampleIndices.Count == 1 && _usage?["completion_tokens"] is not null
+                    ? (int)_usage["completion_tokens"]!
+                    : _chunkCounts.GetValueOrDefault(localIndex);
+                yield return new StreamDelta(call.SampleIndices[localIndex], "", finishReason, tokens);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            response.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Humanloop.Server.Http;
+using Microsoft.Data.Sqlite;
+
+namespace Humanloop.Server.Storage;
+
+/// <summary>Logs (one per generated sample) and the feedback attached to them.</summary>
+internal sealed class LogStore(Database database, TimeProvider time)
+{
+    private const string SelectColumns = """
+        id, project_id, session_id, session_reference_id, parent_id, config_id, experiment_id, trial_id, environment,
+        inputs, output, raw_output, finish_reason, source, metadata, user, source_datapoint_id, save,
+        prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at
+        """;
+
+    public void Insert(LogRecord log) => database.Run(c => Database.Execute(c, $"""
+        INSERT INTO logs ({SelectColumns})
+        VALUES (@id, @project, @session, @sessionRef, @parent, @config, @experiment, @trial, @environment,
+                @inputs, @output, @raw, @finish, @source, @metadata, @user, @datapoint, @save,
+                @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated)
+        """,
+        ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
+        ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
+        ("@environment", log.Environment), ("@inputs", log.Inputs.ToJsonString()), ("@output", log.Output), ("@raw", log.RawOutput),
+        ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", log.Metadata?.ToJsonString()), ("@user", log.User),
+        ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
+        ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", log.ProviderRequest?.ToJsonString()),
+        ("@providerResponse", log.ProviderResponse?.ToJsonString()), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt))));
+
+    public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
+
+    public LogRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Log", id);
+
+    /// <summary>
+    /// One page of a project's logs, newest first. <paramref name="search"/> matches the output or
+    /// the inputs' JSON text, case-insensitively; the dates bound created_at inclusively.
+    /// </summary>
+    public (IReadOnlyList<LogRecord> Items, int Total) List(string projectId, string? search, DateTime? start, DateTime? end, int page, int size)
+    {
+        var where = "WHERE project_id = @project"
+            + (search is null ? "" : " AND (instr(lower(COALESCE(output, '')), lower(@search)) > 0 OR instr(lower(inputs), lower(@search)) > 0)")
+            + (start is null ? "" : " AND created_at >= @start")
+            + (end is null ? "" : " AND created_at <= @end");
+        (string, object?)[] parameters =
+        [
+            ("@project", projectId), ("@search", search),
+            ("@start", start is null ? null : Columns.Time(start.Value)), ("@end", end is null ? null : Columns.Time(end.Value)),
+            ("@size", size), ("@offset", (long)page * size),
+        ];
+        return database.Run(c =>
+        {
+            var total = Database.Scalar<int>(c, $"SELECT COUNT(*) FROM logs {where}", parameters);
+            var items = Select(c, $"{where} ORDER BY created_at DESC, seq DESC LIMIT @size OFFSET @offset", parameters);
+            return ((IReadOnlyList<LogRecord>)items, total);
+        });
+    }
+
+    /// <summary>
+    /// Records feedback. Types other than <c>action</c> and <c>issue</c> hold one value per log, so a
+    /// new rating replaces the old one; <c>unset</c> removes the type's values.
+    /// </summary>
+    public FeedbackRecord AddFeedback(string logId, string type, System.Text.Json.Nodes.JsonNode? value, string? user, DateTime? createdAt, bool unset) => database.InTransaction(c =>
+    {
+        if (unset || !IsMultiValued(type))
+        {
+            Database.Execute(c, "DELETE FROM feedback WHERE log_id = @log AND type = @type", ("@log", logId), ("@type", type));
+        }
+
+        var feedback = new FeedbackRecord(Domain.Ids.New(Domain.Ids.Feedback), logId, type, value?.DeepClone(), user, createdAt ?? time.GetUtcNow().UtcDateTime);
+        if (!unset)
+        {
+            Database.Execute(c, "INSERT INTO feedback (id, log_id, type, value, value_text, user, created_at) VALUES (@id, @log, @type, @value, @text, @user, @created)",
+                ("@id", feedback.Id), ("@log", logId), ("@type", type), ("@value", value?.ToJsonString()),
+                ("@text", FeedbackRecord.ValueText(value)), ("@user", user), ("@created", Columns.Time(feedback.CreatedAt)));
+        }
+
+        Database.Execute(c, "UPDATE logs SET updated_at = @now WHERE id = @log", ("@log", logId), ("@now", Columns.Time(time.GetUtcNow().UtcDateTime)));
+        return feedback;
+    });
+
+    public IReadOnlyList<FeedbackRecord> Feedback(string logId) => database.Run(c =>
+        Database.Query(c, "SELECT id, log_id, type, value, user, created_at FROM feedback WHERE log_id = @log ORDER BY seq",
+            r => new FeedbackRecord(Columns.RequiredText(r, "id"), Columns.RequiredText(r, "log_id"), Columns.RequiredText(r, "type"),
+                WireJson.ParseOrNull(Columns.Text(r, "value")), Columns.Text(r, "user"), Columns.Time(r, "created_at")),
+            ("@log", logId)));
+
+    private static bool IsMultiValued(string type) => type is "action" or "issue";
+
+    private static List<LogRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+        Database.Query(c, $"SELECT {SelectColumns} FROM logs {clause}", r => new LogRecord
+        {
+            Id = Columns.RequiredText(r, "id"),
+            ProjectId = Columns.RequiredText(r, "project_id"),
+            SessionId = Columns.Text(r, "session_id"),
+            SessionReferenceId = Columns.Text(r, "session_reference_id"),
+            ParentId = Columns.Text(r, "parent_id"),
+            ConfigId = Columns.RequiredText(r, "config_id"),
+            ExperimentId = Columns.Text(r, "experiment_id"),
+            TrialId = Columns.Text(r, "trial_id"),
+            Environment = Columns.Text(r, "environment"),
+            Inputs = WireJson.ParseObject(Columns.RequiredText(r, "inputs")),
+            Output = Columns.Text(r, "output"),
+            RawOutput = Columns.Text(r, "raw_output"),
+            FinishReason = Columns.Text(r, "finish_reason"),
+            Source = Columns.Text(r, "source"),
+            Metadata = WireJson.ParseOrNull(Columns.Text(r, "metadata")) as System.Text.Json.Nodes.JsonObject,
+            User = Columns.Text(r, "user"),
+            SourceDatapointId = Columns.Text(r, "source_datapoint_id"),
+            Save = Columns.Bool(r, "save"),
+            PromptTokens = Columns.Int(r, "prompt_tokens"),
+            OutputTokens = Columns.Int(r, "output_tokens"),
+            ProviderLatency = Columns.Real(r, "provider_latency"),
+            ProviderRequest = WireJson.ParseOrNull(Columns.Text(r, "provider_request")),
+            ProviderResponse = WireJson.ParseOrNull(Columns.Text(r, "provider_response")),
+            CreatedAt = Columns.Time(r, "created_at"),
+            UpdatedAt = Columns.Time(r, "updated_at"),
+        }, parameters);
+}

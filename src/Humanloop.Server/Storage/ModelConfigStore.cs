@@ -1,0 +1,54 @@
+using Humanloop.Server.Domain;
+using Humanloop.Server.Http;
+using Microsoft.Data.Sqlite;
+
+namespace Humanloop.Server.Storage;
+
+internal sealed class ModelConfigStore(Database database, TimeProvider time)
+{
+    private const string SelectColumns = "id, project_id, body, created_at, updated_at";
+
+    /// <summary>
+    /// Registers a config to a project. Identical content (see <see cref="ModelConfigContent.ContentHash"/>)
+    /// returns the existing config, as Humanloop deduplicated configs. <c>Created</c> says which happened.
+    /// </summary>
+    public (ModelConfigRecord Config, bool Created) Register(string projectId, ModelConfigContent content) => database.InTransaction(c =>
+    {
+        var hash = content.ContentHash();
+        var existing = Select(c, "WHERE project_id = @project AND content_hash = @hash", ("@project", projectId), ("@hash", hash)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var config = new ModelConfigRecord(Ids.New(Ids.Config), projectId, content, now, now);
+        Database.Execute(c, "INSERT INTO model_configs (id, project_id, content_hash, body, created_at, updated_at) VALUES (@id, @project, @hash, @body, @now, @now)",
+            ("@id", config.Id), ("@project", projectId), ("@hash", hash), ("@body", content.ToJson().ToJsonString()), ("@now", Columns.Time(now)));
+        return (config, true);
+    });
+
+    public ModelConfigRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
+
+    public ModelConfigRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Model config", id);
+
+    public IReadOnlyList<ModelConfigRecord> ListByProject(string projectId) =>
+        database.Run(c => Select(c, "WHERE project_id = @project ORDER BY created_at, rowid", ("@project", projectId)));
+
+    /// <summary>How many logs used the config in a project, and when it was last used (null if never).</summary>
+    public (int Count, DateTime? LastUsed) Usage(string configId, string projectId) => database.Run(c =>
+    {
+        var rows = Database.Query(c, "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM logs WHERE config_id = @config AND project_id = @project",
+            r => (r.GetInt32(0), Columns.Text(r, "last")), ("@config", configId), ("@project", projectId));
+        var (count, last) = rows[0];
+        return (count, last is null ? (DateTime?)null : DateTime.Parse(last, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal));
+    });
+
+    private static List<ModelConfigRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+        Database.Query(c, $"SELECT {SelectColumns} FROM model_configs {clause}", r => new ModelConfigRecord(
+            Columns.RequiredText(r, "id"),
+            Columns.RequiredText(r, "project_id"),
+            ModelConfigContent.FromJson(Http.WireJson.ParseObject(Columns.RequiredText(r, "body"))),
+            Columns.Time(r, "created_at"),
+            Columns.Time(r, "updated_at")), parameters);
+}

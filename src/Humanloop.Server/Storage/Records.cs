@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Humanloop.Server.Domain;
+
+namespace Humanloop.Server.Storage;
+
+internal sealed record ProjectRecord(
+    string Id,
+    string Name,
+    string? DirectoryId,
+    IReadOnlyList<PositiveLabel> PositiveLabels,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+internal sealed record ModelConfigRecord(string Id, string ProjectId, ModelConfigContent Content, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    /// <summary>The stored name, or a generated one (the API generated names when none was given).</summary>
+    public string DisplayName => Content.Name ?? $"{Content.Model}-{Id[^6..]}";
+}
+
+internal sealed record ExperimentRecord(
+    string Id,
+    string ProjectId,
+    string Name,
+    IReadOnlyList<PositiveLabel> PositiveLabels,
+    string MetricId,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+internal sealed record ExperimentConfigRecord(string ExperimentId, string ConfigId, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>Per config of an experiment: how many trials it had, how many got feedback, how many were positive.</summary>
+internal sealed record TrialStats(string ConfigId, int Trials, int TrialsWithFeedback, int Positives);
+
+internal sealed record DeploymentRecord(string ProjectId, string EnvironmentId, string? ConfigId, string? ExperimentId, DateTime UpdatedAt);
+
+internal sealed record SessionRecord(string Id, string ProjectId, string? ReferenceId, DateTime CreatedAt);
+
+internal sealed record LogRecord
+{
+    public required string Id { get; init; }
+    public required string ProjectId { get; init; }
+    public string? SessionId { get; init; }
+    public string? SessionReferenceId { get; init; }
+    public string? ParentId { get; init; }
+    public required string ConfigId { get; init; }
+    public string? ExperimentId { get; init; }
+    public string? TrialId { get; init; }
+    public string? Environment { get; init; }
+    public required JsonObject Inputs { get; init; }
+    public string? Output { get; init; }
+    public string? RawOutput { get; init; }
+    public string? FinishReason { get; init; }
+    public string? Source { get; init; }
+    public JsonObject? Metadata { get; init; }
+    public string? User { get; init; }
+    public string? SourceDatapointId { get; init; }
+    public bool Save { get; init; } = true;
+    public int? PromptTokens { get; init; }
+    public int? OutputTokens { get; init; }
+    public double? ProviderLatency { get; init; }
+    public JsonNode? ProviderRequest { get; init; }
+    public JsonNode? ProviderResponse { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+}
+
+internal sealed record FeedbackRecord(string Id, string LogId, string Type, JsonNode? Value, string? User, DateTime CreatedAt)
+{
+    /// <summary>The value as text, for matching against positive labels ("true", "5", "good").</summary>
+    public static string? ValueText(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+}

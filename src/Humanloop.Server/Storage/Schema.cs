@@ -1,0 +1,119 @@
+using Microsoft.Data.Sqlite;
+
+namespace Humanloop.Server.Storage;
+
+/// <summary>
+/// The SQLite schema. Free-form JSON (inputs, metadata, config bodies, provider payloads) is kept
+/// as text; what is filtered, joined or sorted on is a column. <c>user_version</c> records the
+/// schema version so a later release can migrate an existing data folder.
+/// </summary>
+internal static class Schema
+{
+    public const int Version = 1;
+
+    private const string CreateTables = """
+        CREATE TABLE IF NOT EXISTS projects (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            directory_id TEXT,
+            positive_labels TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS model_configs (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (project_id, content_hash)
+        );
+        CREATE TABLE IF NOT EXISTS experiments (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            positive_labels TEXT NOT NULL,
+            metric_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS experiment_configs (
+            experiment_id TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            config_id TEXT NOT NULL REFERENCES model_configs(id) ON DELETE CASCADE,
+            active INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (experiment_id, config_id)
+        );
+        CREATE TABLE IF NOT EXISTS deployments (
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL,
+            config_id TEXT REFERENCES model_configs(id) ON DELETE CASCADE,
+            experiment_id TEXT REFERENCES experiments(id) ON DELETE CASCADE,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (project_id, environment_id)
+        );
+        CREATE TABLE IF NOT EXISTS sessions (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            reference_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS sessions_reference ON sessions (project_id, reference_id) WHERE reference_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS logs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            session_id TEXT,
+            session_reference_id TEXT,
+            parent_id TEXT,
+            config_id TEXT NOT NULL,
+            experiment_id TEXT,
+            trial_id TEXT,
+            environment TEXT,
+            inputs TEXT NOT NULL,
+            output TEXT,
+            raw_output TEXT,
+            finish_reason TEXT,
+            source TEXT,
+            metadata TEXT,
+            user TEXT,
+            source_datapoint_id TEXT,
+            save INTEGER NOT NULL,
+            prompt_tokens INTEGER,
+            output_tokens INTEGER,
+            provider_latency REAL,
+            provider_request TEXT,
+            provider_response TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS logs_project_created ON logs (project_id, created_at);
+        CREATE INDEX IF NOT EXISTS logs_experiment ON logs (experiment_id);
+        CREATE TABLE IF NOT EXISTS feedback (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            log_id TEXT NOT NULL REFERENCES logs(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            value TEXT,
+            value_text TEXT,
+            user TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS feedback_log ON feedback (log_id);
+        """;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        var version = Database.Scalar<long>(connection, "PRAGMA user_version;");
+        if (version > Version)
+        {
+            throw new InvalidOperationException($"The data folder was written by a newer server (schema {version}; this server knows {Version}).");
+        }
+
+        Database.Execute(connection, CreateTables);
+        Database.Execute(connection, $"PRAGMA user_version = {Version};");
+    }
+}
