@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.InteropServices;
 using System.Security;
+using Humanloop.Internal;
 
 namespace Humanloop;
 
@@ -35,23 +35,7 @@ public sealed class HumanloopApiKey
     }
 
     /// <summary>Wraps a key given as a secure string.</summary>
-    public static HumanloopApiKey FromSecureString(SecureString value)
-    {
-        if (value is null)
-        {
-            throw new ArgumentNullException(nameof(value));
-        }
-
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
-        try
-        {
-            return new HumanloopApiKey(Marshal.PtrToStringUni(pointer) ?? string.Empty);
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-        }
-    }
+    public static HumanloopApiKey FromSecureString(SecureString value) => new(SecretText.FromSecureString(value));
 
     /// <summary>The key with all but its last four characters hidden (all hidden when it is short).</summary>
     public string Masked => _value.Length >= 16 ? "****" + _value.Substring(_value.Length - 4) : "****";

@@ -27,7 +27,8 @@ internal static class FreeFormJson
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var integer) ? integer : reader.GetDouble();
+                // Boxed separately: a conditional expression would widen the long to double.
+                return reader.TryGetInt64(out var integer) ? (object)integer : reader.GetDouble();
             case JsonTokenType.StartObject:
                 return ReadObject(ref reader);
             case JsonTokenType.StartArray:

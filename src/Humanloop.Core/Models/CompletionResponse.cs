@@ -8,6 +8,11 @@ namespace Humanloop;
 /// <summary>The result of a completion request (API reference §2.4).</summary>
 public sealed class CompletionResponse
 {
+    // The source generator assigns null to init-only properties absent from the JSON, so collections
+    // fall back to empty here rather than in an initializer.
+    private IReadOnlyList<CompletionData> _data = [];
+    private object?[] _providerResponses = [];
+
     /// <summary>The parent project's id.</summary>
     public string? ProjectId { get; init; }
 
@@ -24,7 +29,7 @@ public sealed class CompletionResponse
     public string? User { get; init; }
 
     /// <summary>One entry per generated sample.</summary>
-    public IReadOnlyList<CompletionData> Data { get; init; } = [];
+    public IReadOnlyList<CompletionData> Data { get => _data; init => _data = value ?? []; }
 
     /// <summary>Token counts; absent when the server did not report them.</summary>
     public Usage? Usage { get; init; }
@@ -35,7 +40,7 @@ public sealed class CompletionResponse
 
     /// <summary>Raw responses of the model provider.</summary>
     [JsonConverter(typeof(FreeFormArrayConverter))]
-    public object?[] ProviderResponses { get; init; } = [];
+    public object?[] ProviderResponses { get => _providerResponses; init => _providerResponses = value ?? []; }
 
     /// <summary>The raw request sent to the model provider.</summary>
     [JsonConverter(typeof(FreeFormDictionaryConverter))]

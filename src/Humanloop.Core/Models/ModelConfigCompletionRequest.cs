@@ -57,6 +57,9 @@ public sealed class ModelConfigCompletionRequest
 
     /// <summary>The prompt template with <c>{{input_name}}</c> variables.</summary>
     public string? PromptTemplate { get; set; }
+
+    /// <summary>A shallow copy, so callers can adjust a config without changing the one they were given.</summary>
+    public ModelConfigCompletionRequest Clone() => (ModelConfigCompletionRequest)MemberwiseClone();
 }
 
 /// <summary>The format the model must answer in.</summary>
