@@ -150,7 +150,7 @@ internal sealed class HttpPipeline
                 catch (Exception exception) when (exception is HttpRequestException or IOException)
                 {
                     failure = new HumanloopConnectionException(
-                        $"{method} {uri.GetLeftPart(UriPartial.Path)} failed before a response arrived: {Describe(exception)}",
+                        $"Could not reach {uri.GetLeftPart(UriPartial.Path)}: {Describe(exception)}",
                         exception);
                 }
                 finally
@@ -298,15 +298,22 @@ internal sealed class HttpPipeline
     private static string Summarize(HumanloopException failure) => failure switch
     {
         HumanloopApiException api => $"{(int)api.StatusCode} {api.ReasonPhrase}",
+        HumanloopConnectionException { InnerException: { } cause } => "connection failed (" + Describe(cause) + ")",
+        HumanloopTimeoutException => "no response in time",
         _ => failure.Message,
     };
 
+    // Socket errors repeat their message at every level of nesting; each distinct text is kept once.
     private static string Describe(Exception exception)
     {
-        var message = new StringBuilder(exception.Message);
+        var message = new StringBuilder(exception.Message.TrimEnd('.'));
         for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
         {
-            message.Append(" ").Append(inner.Message);
+            var text = inner.Message.TrimEnd('.');
+            if (message.ToString().IndexOf(text, StringComparison.Ordinal) < 0)
+            {
+                message.Append(": ").Append(text);
+            }
         }
 
         return message.ToString();

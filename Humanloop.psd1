@@ -1,0 +1,38 @@
+@{
+    # The module manifest. build.ps1 copies it into output/Humanloop/<version>/ beside the built
+    # assemblies; ModuleVersion here is the one version number of the project.
+    RootModule           = 'bin/net8.0/Humanloop.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'a7ebf73b-3f73-4fbf-87a9-77e9356c9b49'
+    Author               = 'HumanloopPS contributors'
+    CompanyName          = 'HumanloopPS'
+    Copyright            = '(c) HumanloopPS contributors. All rights reserved.'
+    Description          = 'PowerShell cmdlets for the Humanloop v4 API: completions (streamed or not), projects, model configs, experiments, logs and feedback, with typed pipeline output. Works against any v4-compatible endpoint, including the local server that ships with the project.'
+
+    # The net8.0 build serves PowerShell 7.4 and later; a Windows PowerShell 5.1 build is planned.
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+
+    FormatsToProcess     = @('Humanloop.Format.ps1xml')
+
+    # Listed explicitly so that command discovery does not have to load the assembly.
+    CmdletsToExport      = @(
+        'Connect-Humanloop'
+        'Disconnect-Humanloop'
+        'Get-HumanloopContext'
+        'New-HumanloopCompletion'
+        'New-HumanloopExperiment'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Humanloop', 'LLM', 'AI', 'Prompt', 'Completion', 'Streaming', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/OWNER/HumanloopPS'
+            LicenseUri   = 'https://github.com/OWNER/HumanloopPS/blob/main/LICENSE'
+            ReleaseNotes = 'https://github.com/OWNER/HumanloopPS/releases'
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Humanloop.Internal;
+using Humanloop.PowerShell.Infrastructure;
+
+namespace Humanloop.PowerShell.Commands;
+
+/// <summary>
+/// What every completion cmdlet shares: the request fields common to the four endpoints, one request
+/// per pipeline input (in input order), streaming, and per-input errors that do not stop the pipeline.
+/// </summary>
+public abstract class CompletionCommandBase : HumanloopCmdlet
+{
+    private readonly List<CompletionResponse> _responses = [];
+
+    /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [Alias("InputObject")]
+    public PSObject? Inputs { get; set; }
+
+    /// <summary>Project name; created by the server when it does not exist.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Project { get; set; }
+
+    /// <summary>Project id (pr_…).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [Alias("project_id")]
+    public string? ProjectId { get; set; }
+
+    /// <summary>Session id (sesh_…) to attach the log to.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SessionId { get; set; }
+
+    /// <summary>Your own session key; reusing it groups logs into one session.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SessionReferenceId { get; set; }
+
+    /// <summary>Id of the parent log inside a session.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ParentId { get; set; }
+
+    /// <summary>Your own reference to a previously logged parent.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ParentReferenceId { get; set; }
+
+    /// <summary>Free text saying where the call came from.</summary>
+    [Parameter]
+    public string? Source { get; set; }
+
+    /// <summary>Metadata stored with the log: a hashtable or an object.</summary>
+    [Parameter]
+    public PSObject? Metadata { get; set; }
+
+    /// <summary>Whether the server stores the payloads; -Save:$false turns storing off.</summary>
+    [Parameter]
+    public SwitchParameter Save { get; set; }
+
+    /// <summary>Dataset datapoint this log is derived from.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SourceDatapointId { get; set; }
+
+    /// <summary>Per-request provider keys, for example @{ openai = $key }; values may be SecureStrings.</summary>
+    [Parameter]
+    public Hashtable? ProviderApiKeys { get; set; }
+
+    /// <summary>Number of generations.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int NumSamples { get; set; }
+
+    /// <summary>End-user id passed to the provider.</summary>
+    [Parameter]
+    public string? User { get; set; }
+
+    /// <summary>Request-level seed (the API prefers the config's seed).</summary>
+    [Parameter]
+    public int Seed { get; set; }
+
+    /// <summary>Whether the response repeats the inputs; -ReturnInputs:$false turns that off.</summary>
+    [Parameter]
+    public SwitchParameter ReturnInputs { get; set; }
+
+    /// <summary>Include log-probabilities of the top n tokens.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int Logprobs { get; set; }
+
+    /// <summary>Text after an inserted completion.</summary>
+    [Parameter]
+    public string? Suffix { get; set; }
+
+    /// <summary>Writes a Humanloop.CompletionChunk per server-sent event as it arrives.</summary>
+    [Parameter]
+    public SwitchParameter Stream { get; set; }
+
+    /// <summary>
+    /// Name of a variable (without $) that receives the complete Humanloop.CompletionResponse of each
+    /// request: with -Stream, the response assembled from the chunks.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ResponseVariable { get; set; }
+
+    /// <summary>Creates the endpoint-specific request from the cmdlet's own parameters.</summary>
+    /// <exception cref="ArgumentException">The parameters do not make a valid request.</exception>
+    protected abstract CompletionRequestBase CreateRequest();
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        RejectBoth(nameof(Project), nameof(ProjectId));
+        RejectBoth(nameof(SessionId), nameof(SessionReferenceId));
+        RejectBoth(nameof(ParentId), nameof(ParentReferenceId));
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        CompletionRequestBase request;
+        try
+        {
+            request = CreateRequest();
+            ApplySharedFields(request);
+        }
+        catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
+        {
+            WriteError(ErrorRecords.From(exception, Inputs, null));
+            return;
+        }
+
+        var client = Client;
+        var target = Inputs;
+        CompletionResponse? completed = null;
+        RunAsync(async cancellationToken => completed = await ExecuteAsync(client, request, target, cancellationToken).ConfigureAwait(false));
+        if (completed is not null && ResponseVariable is not null)
+        {
+            _responses.Add(completed);
+            SessionState.PSVariable.Set(ResponseVariable, _responses.Count == 1 ? _responses[0] : _responses.ToArray());
+        }
+    }
+
+    private async Task<CompletionResponse?> ExecuteAsync(HumanloopClient client, CompletionRequestBase request, object? target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!Stream)
+            {
+                var response = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+                Emit(response);
+                return response;
+            }
+
+            using var stream = await client.CompleteStreamingAsync(request, cancellationToken).ConfigureAwait(false);
+            while (await stream.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+            {
+                Emit(chunk);
+            }
+
+            return stream.Result;
+        }
+        catch (HumanloopException exception)
+        {
+            EmitFailure(exception, target);
+            return null;
+        }
+    }
+
+    private void ApplySharedFields(CompletionRequestBase request)
+    {
+        var bound = MyInvocation.BoundParameters;
+        request.Inputs = Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+        request.Project = Project;
+        request.ProjectId = ProjectId;
+        request.SessionId = SessionId;
+        request.SessionReferenceId = SessionReferenceId;
+        request.ParentId = ParentId;
+        request.ParentReferenceId = ParentReferenceId;
+        request.Source = Source;
+        request.Metadata = Metadata is null ? null : PowerShellValues.ToJsonObject(Metadata, "-Metadata");
+        request.Save = bound.ContainsKey(nameof(Save)) ? Save.IsPresent : null;
+        request.SourceDatapointId = SourceDatapointId;
+        request.ProviderApiKeys = ProviderApiKeys is null ? null : ReadProviderKeys(ProviderApiKeys);
+        request.NumSamples = bound.ContainsKey(nameof(NumSamples)) ? NumSamples : null;
+        request.User = User;
+        request.Seed = bound.ContainsKey(nameof(Seed)) ? Seed : null;
+        request.ReturnInputs = bound.ContainsKey(nameof(ReturnInputs)) ? ReturnInputs.IsPresent : null;
+        request.Logprobs = bound.ContainsKey(nameof(Logprobs)) ? Logprobs : null;
+        request.Suffix = Suffix;
+    }
+
+    private static Dictionary<string, string> ReadProviderKeys(Hashtable keys)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in keys)
+        {
+            var provider = (entry.Key is PSObject wrappedKey ? wrappedKey.BaseObject : entry.Key) as string
+                ?? throw new ArgumentException($"-ProviderApiKeys has the key '{entry.Key}'; keys must be provider names such as 'openai'.");
+            result[provider] = (entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value) switch
+            {
+                string text => text,
+                SecureString secure => SecretText.FromSecureString(secure),
+                PSCredential credential => SecretText.FromSecureString(credential.Password),
+                _ => throw new ArgumentException($"-ProviderApiKeys.{provider} must be a string or a SecureString."),
+            };
+        }
+
+        return result;
+    }
+
+    private void RejectBoth(string first, string second)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(first) && MyInvocation.BoundParameters.ContainsKey(second))
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                "Humanloop.Input.ConflictingParameters",
+                $"Use -{first} or -{second}, not both.",
+                null));
+        }
+    }
+}

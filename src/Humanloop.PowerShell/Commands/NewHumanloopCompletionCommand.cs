@@ -1,0 +1,148 @@
+using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
+
+namespace Humanloop.PowerShell.Commands;
+
+/// <summary>
+/// New-HumanloopCompletion: runs a completion with an inline config (/completion), a stored config
+/// (/completion-model-config) or the project's deployed config (/completion-deployed).
+/// </summary>
+[Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
+[OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]
+public sealed class NewHumanloopCompletionCommand : CompletionCommandBase
+{
+    private const string DeployedSet = "Deployed";
+    private const string ModelConfigSet = "ModelConfig";
+    private const string ModelSet = "Model";
+    private const string ModelConfigIdSet = "ModelConfigId";
+
+    /// <summary>An inline config: a hashtable keyed by the API's field names, or a typed config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelConfigSet)]
+    [ModelConfigTransformation]
+    public ModelConfigCompletionRequest? ModelConfig { get; set; }
+
+    /// <summary>The provider's model name, for an inline config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Model { get; set; }
+
+    /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateNotNullOrEmpty]
+    public string? PromptTemplate { get; set; }
+
+    /// <summary>The model provider, for example openai or mock.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
+    public string? Provider { get; set; }
+
+    /// <summary>Sampling temperature.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateRange(0.0, 2.0)]
+    public double Temperature { get; set; }
+
+    /// <summary>Maximum tokens to generate (-1: let the server decide).</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateRange(-1, int.MaxValue)]
+    public int MaxTokens { get; set; }
+
+    /// <summary>Nucleus-sampling probability mass.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateRange(0.0, 1.0)]
+    public double TopP { get; set; }
+
+    /// <summary>Stop sequence(s).</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    public string[]? Stop { get; set; }
+
+    /// <summary>Presence penalty (-2 to 2).</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateRange(-2.0, 2.0)]
+    public double PresencePenalty { get; set; }
+
+    /// <summary>Frequency penalty (-2 to 2).</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ValidateRange(-2.0, 2.0)]
+    public double FrequencyPenalty { get; set; }
+
+    /// <summary>The provider endpoint: complete, chat or edit.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    [ArgumentCompleter(typeof(EndpointCompleter))]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Extra provider parameters passed through (model_config.other).</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = ModelConfigSet)]
+    public PSObject? Other { get; set; }
+
+    /// <summary>The id of a stored model config (config_…).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet)]
+    [ValidateNotNullOrEmpty]
+    [Alias("model_config_id")]
+    public string? ModelConfigId { get; set; }
+
+    /// <summary>The environment whose deployed config runs (the server's default when omitted).</summary>
+    [Parameter(ParameterSetName = DeployedSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Environment { get; set; }
+
+    /// <inheritdoc />
+    protected override CompletionRequestBase CreateRequest() => ParameterSetName switch
+    {
+        ModelConfigIdSet => new CompletionModelConfigRequest { ModelConfigId = ModelConfigId },
+        ModelSet or ModelConfigSet => new CompletionRequest { ModelConfig = BuildInlineConfig() },
+        _ => CreateDeployedRequest(),
+    };
+
+    private CompletionDeployedRequest CreateDeployedRequest()
+    {
+        if (Project is null && ProjectId is null)
+        {
+            throw new System.ArgumentException(
+                "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");
+        }
+
+        return new CompletionDeployedRequest { Environment = Environment };
+    }
+
+    private ModelConfigCompletionRequest BuildInlineConfig()
+    {
+        var config = ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
+        var bound = MyInvocation.BoundParameters;
+        config.Model = Model ?? config.Model;
+        config.PromptTemplate = PromptTemplate ?? config.PromptTemplate;
+        config.Provider = Provider ?? config.Provider;
+        config.Endpoint = Endpoint ?? config.Endpoint;
+        config.Stop = Stop ?? config.Stop;
+        config.Other = Other is null ? config.Other : PowerShellValues.ToJsonObject(Other, "-Other");
+        config.Temperature = bound.ContainsKey(nameof(Temperature)) ? Temperature : config.Temperature;
+        config.MaxTokens = bound.ContainsKey(nameof(MaxTokens)) ? MaxTokens : config.MaxTokens;
+        config.TopP = bound.ContainsKey(nameof(TopP)) ? TopP : config.TopP;
+        config.PresencePenalty = bound.ContainsKey(nameof(PresencePenalty)) ? PresencePenalty : config.PresencePenalty;
+        config.FrequencyPenalty = bound.ContainsKey(nameof(FrequencyPenalty)) ? FrequencyPenalty : config.FrequencyPenalty;
+
+        if (string.IsNullOrEmpty(config.Model))
+        {
+            throw new System.ArgumentException("The inline model config has no model: add model to -ModelConfig, or pass -Model.");
+        }
+
+        // The API marks only model as required, but both official SDKs require a template: without one
+        // a completion has no prompt.
+        if (string.IsNullOrEmpty(config.PromptTemplate))
+        {
+            throw new System.ArgumentException("The inline model config has no prompt template: add prompt_template to -ModelConfig, or pass -PromptTemplate.");
+        }
+
+        return config;
+    }
+}

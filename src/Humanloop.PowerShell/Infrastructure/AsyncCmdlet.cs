@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Humanloop.PowerShell.Infrastructure;
+
+/// <summary>
+/// Runs a cmdlet's work as a task while the pipeline thread writes whatever the task emits, the moment
+/// it emits it. PowerShell only accepts writes from the pipeline thread, so the task queues them here.
+/// Ctrl+C (<see cref="StopProcessing"/>) cancels the token the task was given and returns at once.
+/// </summary>
+public abstract class AsyncCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _writes;
+
+    /// <summary>Runs <paramref name="work"/> to completion, writing its output as it arrives.</summary>
+    protected void RunAsync(Func<CancellationToken, Task> work)
+    {
+        var writes = new BlockingCollection<Action>();
+        _writes = writes;
+        var task = Task.Run(() => work(_stopping.Token));
+        task.ContinueWith(_ => writes.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            foreach (var write in writes.GetConsumingEnumerable(_stopping.Token))
+            {
+                write();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            _writes = null;
+        }
+
+        if (task.IsFaulted)
+        {
+            var failure = task.Exception!.GetBaseException();
+            if (failure is OperationCanceledException && _stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            if (failure is PipelineStoppedException or ActionPreferenceStopException)
+            {
+                throw failure;
+            }
+
+            ThrowTerminatingError(new ErrorRecord(failure, "Humanloop.Unexpected", ErrorCategory.NotSpecified, null));
+        }
+        else if (task.IsCanceled)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Writes an object from the task (or directly, on the pipeline thread).</summary>
+    protected void Emit(object value) => Enqueue(() => WriteObject(value));
+
+    /// <summary>Writes a non-terminating error from the task.</summary>
+    protected void EmitError(ErrorRecord error) => Enqueue(() => WriteError(error));
+
+    /// <summary>Writes a warning from the task.</summary>
+    protected void EmitWarning(string message) => Enqueue(() => WriteWarning(message));
+
+    /// <summary>Writes a verbose message from the task.</summary>
+    protected void EmitVerbose(string message) => Enqueue(() => WriteVerbose(message));
+
+    /// <summary>Writes a debug message from the task.</summary>
+    protected void EmitDebug(string message) => Enqueue(() => WriteDebug(message));
+
+    /// <summary>Writes a progress record from the task.</summary>
+    protected void EmitProgress(ProgressRecord progress) => Enqueue(() => WriteProgress(progress));
+
+    private void Enqueue(Action write)
+    {
+        var writes = _writes;
+        if (writes is null)
+        {
+            write();
+            return;
+        }
+
+        try
+        {
+            writes.Add(write);
+        }
+        catch (InvalidOperationException) when (_stopping.IsCancellationRequested)
+        {
+            // The pipeline stopped and no longer reads; what the abandoned task still says is dropped.
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Stops any work still running when PowerShell is done with the cmdlet.</summary>
+    /// <remarks>The token source is cancelled rather than disposed: work abandoned by Ctrl+C may still hold its token.</remarks>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+
+namespace Humanloop.PowerShell.Infrastructure;
+
+/// <summary>
+/// The base of every cmdlet that calls the API: the per-call connection parameters, the resolution of
+/// key and base URI, one client per invocation, diagnostics routed to the verbose, debug and warning
+/// streams, and failures turned into error records.
+/// </summary>
+public abstract class HumanloopCmdlet : AsyncCmdlet
+{
+    private HumanloopClient? _client;
+    private ClientSettings? _settings;
+
+    /// <summary>The API key for this call; overrides the connection and $env:HUMANLOOP_API_KEY.</summary>
+    [Parameter]
+    [ApiKeyTransformation]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>The API root for this call; overrides the connection and $env:HUMANLOOP_BASE_URL.</summary>
+    [Parameter]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>Retries after the first attempt for transient failures (0–10; default 2).</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Seconds one attempt may take (for streams: until the first byte); default 300.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSec { get; set; } = 300;
+
+    /// <summary>The client for this invocation, created on first use (on the pipeline thread).</summary>
+    protected HumanloopClient Client => _client ??= CreateClient();
+
+    /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
+    protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey;
+
+    private HumanloopClient CreateClient()
+    {
+        try
+        {
+            _settings = ClientSettings.Resolve(ApiKey, BaseUri);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
+        }
+
+        if (_settings!.ApiKey is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException(
+                    $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {ClientSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command."),
+                "Humanloop.Connection.NoApiKey",
+                ErrorCategory.AuthenticationError,
+                null));
+        }
+
+        var options = new HumanloopClientOptions
+        {
+            BaseUri = _settings.BaseUri,
+            ApiKey = _settings.ApiKey,
+            Logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference")),
+            ApplicationId = "Humanloop.PowerShell",
+            MaxRetries = MaxRetries,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+        };
+        WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with key {_settings.ApiKey!.Masked} ({_settings.ApiKeySource}).");
+        return new HumanloopClient(options);
+    }
+
+    /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
+    protected void EmitFailure(Exception exception, object? target) =>
+        EmitError(ErrorRecords.From(exception, target, ApiKeyInUse));
+
+    private bool IsEnabled(string switchName, string preferenceVariable)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue(switchName, out var bound) && bound is SwitchParameter flag)
+        {
+            return flag.IsPresent;
+        }
+
+        var preference = GetVariableValue(preferenceVariable);
+        var value = preference is PSObject wrapped ? wrapped.BaseObject : preference;
+        return value is ActionPreference action
+            ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
+            : value is not null && !string.Equals(value.ToString(), nameof(ActionPreference.SilentlyContinue), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Sends the client's diagnostics to this cmdlet's streams, from whichever thread they come.</summary>
+    private sealed class StreamLogger(HumanloopCmdlet cmdlet, bool verbose, bool debug) : IHumanloopLogger
+    {
+        public bool IsEnabled(HumanloopLogLevel level) => level switch
+        {
+            HumanloopLogLevel.Debug => debug,
+            HumanloopLogLevel.Verbose => verbose,
+            _ => true,
+        };
+
+        public void Log(HumanloopLogLevel level, string message)
+        {
+            switch (level)
+            {
+                case HumanloopLogLevel.Debug:
+                    cmdlet.EmitDebug(message);
+                    break;
+                case HumanloopLogLevel.Verbose:
+                    cmdlet.EmitVerbose(message);
+                    break;
+                default:
+                    cmdlet.EmitWarning(message);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+
+namespace Humanloop.PowerShell.Infrastructure;
+
+/// <summary>
+/// Lets <c>-ApiKey</c> take a SecureString, a PSCredential (its password) or a plain string, which is
+/// turned into a SecureString at once so the clear text is not kept around.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ApiKeyTransformationAttribute : ArgumentTransformationAttribute
+{
+    /// <inheritdoc />
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        switch (value)
+        {
+            case null:
+                return null;
+            case SecureString secure:
+                return secure;
+            case PSCredential credential:
+                return credential.Password;
+            case string text when text.Trim().Length > 0:
+                var converted = new SecureString();
+                foreach (var character in text.Trim())
+                {
+                    converted.AppendChar(character);
+                }
+
+                converted.MakeReadOnly();
+                return converted;
+            case string:
+                throw new ArgumentTransformationMetadataException("The API key is empty.");
+            default:
+                throw new ArgumentTransformationMetadataException(
+                    $"-ApiKey takes a SecureString, a PSCredential or a string, not a {value.GetType().FullName}.");
+        }
+    }
+}
+
+/// <summary>
+/// Lets <c>-ModelConfig</c> take a Humanloop.ModelConfigCompletionRequest, or a hashtable or object keyed
+/// by the API's field names (max_tokens, prompt_template, …).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ModelConfigTransformationAttribute : ArgumentTransformationAttribute
+{
+    /// <inheritdoc />
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        if (value is null or ModelConfigCompletionRequest)
+        {
+            return value;
+        }
+
+        try
+        {
+            return Json.ModelConfigReader.Read(PowerShellValues.ToJsonObject(inputData!, "-ModelConfig"));
+        }
+        catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
+        {
+            throw new ArgumentTransformationMetadataException(exception.Message, exception);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+# Shared by every *.Tests.ps1 (dot-sourced in BeforeAll): imports the built module and starts the
+# processes the tests talk to: the real local server, and a scriptable stub for exact-request checks.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:Configuration = if ($env:HUMANLOOP_TEST_CONFIGURATION) { $env:HUMANLOOP_TEST_CONFIGURATION } else { 'Release' }
+$script:TestApiKey = 'hl_pester_key_0123456789abcdef'
+
+function Import-HumanloopModule {
+    $modulePath = Join-Path $script:RepoRoot 'output/Humanloop'
+    if (-not (Test-Path $modulePath)) {
+        throw "The module is not built; run ./build.ps1 -Task Build first ($modulePath is missing)."
+    }
+    Import-Module $modulePath -Force -ErrorAction Stop
+}
+
+function Start-TestProcess {
+    <# Starts a .NET program on a free loopback port and waits for its readiness line. #>
+    param(
+        [Parameter(Mandatory)] [string] $DllPath,
+        [Parameter(Mandatory)] [string] $ReadyPrefix,
+        [string[]] $Arguments = @(),
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSec = 60
+    )
+    if (-not (Test-Path $DllPath)) {
+        throw "$DllPath is missing; run ./build.ps1 -Task Build first."
+    }
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $start.ArgumentList.Add($DllPath)
+    foreach ($argument in $Arguments) {
+        $start.ArgumentList.Add($argument)
+    }
+    foreach ($name in $Environment.Keys) {
+        $start.Environment[$name] = $Environment[$name]
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSec)
+    $seen = [System.Text.StringBuilder]::new()
+    while ([datetime]::UtcNow -lt $deadline) {
+        $line = $process.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds))) {
+            break
+        }
+        if ($null -eq $line.Result) {
+            break
+        }
+        [void]$seen.AppendLine($line.Result)
+        if ($line.Result.StartsWith($ReadyPrefix)) {
+            # Keep reading so a chatty process never blocks on a full pipe.
+            $null = $process.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
+            return [pscustomobject]@{
+                Process = $process
+                Uri     = $line.Result.Substring($ReadyPrefix.Length).Trim().TrimEnd('/')
+                Output  = $seen.ToString()
+            }
+        }
+    }
+    if (-not $process.HasExited) {
+        $process.Kill($true)
+    }
+    $process.WaitForExit(5000) | Out-Null
+    throw "$(Split-Path $DllPath -Leaf) did not report ready within $TimeoutSec s.`nOutput:`n$seen`nErrors:`n$($errors.Result)"
+}
+
+function Stop-TestProcess {
+    param([Parameter(ValueFromPipeline)] $Server)
+    process {
+        if ($Server -and -not $Server.Process.HasExited) {
+            $Server.Process.Kill($true)
+            $Server.Process.WaitForExit(10000) | Out-Null
+        }
+    }
+}
+
+function Start-StubServer {
+    Start-TestProcess -DllPath (Join-Path $script:RepoRoot "tests/Humanloop.StubServer/bin/$script:Configuration/net10.0/Humanloop.StubServer.dll") `
+        -ReadyPrefix 'Stub server ready: ' -Arguments '--urls', 'http://127.0.0.1:0'
+}
+
+function Start-HumanloopTestServer {
+    <# The real local server, in memory, accepting $TestApiKey. Its Uri ends in /v4. #>
+    param([string[]] $Arguments = @(), [hashtable] $Environment = @{})
+    $environment = @{ HUMANLOOP_SERVER_API_KEYS = $script:TestApiKey } + $Environment
+    Start-TestProcess -DllPath (Join-Path $script:RepoRoot "src/Humanloop.Server/bin/$script:Configuration/net10.0/Humanloop.Server.dll") `
+        -ReadyPrefix 'Humanloop server ready: ' -Arguments (@('--urls', 'http://127.0.0.1:0', '--in-memory') + $Arguments) -Environment $environment
+}
+
+function Add-StubResponse {
+    <# Queues responses on the stub: hashtables with status, headers, body, events, raw, stall_after_events… #>
+    param([Parameter(Mandatory)] $Stub, [Parameter(Mandatory)] [object[]] $Response)
+    $json = ConvertTo-Json -InputObject @($Response) -Depth 30 -Compress
+    Invoke-RestMethod -NoProxy -Method Post -Uri "$($Stub.Uri)/_stub/responses" -Body $json -ContentType 'application/json' | Out-Null
+}
+
+function Get-StubRequest {
+    <# What the stub received, oldest first, each with its body parsed into BodyJson (ordered hashtable). #>
+    param([Parameter(Mandatory)] $Stub)
+    foreach ($request in (Invoke-RestMethod -NoProxy -Uri "$($Stub.Uri)/_stub/requests")) {
+        $parsed = if ($request.body) { $request.body | ConvertFrom-Json -AsHashtable } else { $null }
+        $request | Add-Member -NotePropertyName BodyJson -NotePropertyValue $parsed -PassThru
+    }
+}
+
+function Reset-Stub {
+    param([Parameter(Mandatory)] $Stub)
+    Invoke-RestMethod -NoProxy -Method Delete -Uri "$($Stub.Uri)/_stub" | Out-Null
+}
+
+function New-CompletionBody {
+    <# A v4 CompletionResponse body with one sample per output. #>
+    param([string[]] $Output = @('Hello'), [string] $FinishReason = 'stop', [hashtable] $Inputs = @{}, [string] $ProjectId = 'pr_test')
+    $index = 0
+    @{
+        project_id         = $ProjectId
+        num_samples        = $Output.Count
+        data               = @(foreach ($text in $Output) {
+                @{ id = "data_$index"; index = $index++; output = $text.Trim(); raw_output = $text; inputs = $Inputs; finish_reason = $FinishReason; model_config_id = 'config_test'; tool_results = @() }
+            })
+        usage              = @{ prompt_tokens = 5; generation_tokens = 7; total_tokens = 12 }
+        metadata           = @{ team = 'qa'; nested = @{ level = 2 } }
+        provider_responses = @(@{ id = 'mock-1'; choices = @(@{ index = 0 }) })
+        provider_request   = @{ model = 'gpt-4o'; temperature = 0.7 }
+        session_id         = $null
+    }
+}
+
+function New-ChunkEvent {
+    <# One streamed chunk: a CompletionResponse-shaped object with one data item. #>
+    param([int] $Index = 0, [string] $Output, [string] $FinishReason, [string] $Id = "data_$Index")
+    @{
+        project_id         = 'pr_test'
+        data               = @(@{ id = $Id; index = $Index; output = $Output; raw_output = $Output; inputs = @{}; finish_reason = $FinishReason; model_config_id = 'config_test' })
+        provider_responses = @()
+    }
+}
+
+function Invoke-FreshPwsh {
+    <# Runs a script in a new pwsh process (the pinned tool) and returns its output lines and exit code. #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $Script) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.WorkingDirectory = $script:RepoRoot
+    foreach ($name in $Environment.Keys) {
+        $start.Environment[$name] = $Environment[$name]
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $output = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $output; Errors = $errors.Result }
+}
