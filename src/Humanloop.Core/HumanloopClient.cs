@@ -13,7 +13,7 @@ namespace Humanloop;
 /// The Humanloop v4 API client. Cheap to create: every instance shares the process-wide connection pool
 /// unless <see cref="HumanloopClientOptions.Transport"/> says otherwise. Thread-safe.
 /// </summary>
-public sealed class HumanloopClient
+public sealed partial class HumanloopClient
 {
     private readonly HttpPipeline _pipeline;
 
