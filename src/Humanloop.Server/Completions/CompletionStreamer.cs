@@ -130,7 +130,7 @@ internal sealed class CompletionStreamer(CompletionLogWriter logWriter)
                 case FaultKinds.CutMidStream:
                     if (fault.Abort)
                     {
-                        context.Abort();
+                        await FaultMiddleware.AbortAfterFlushAsync(context);
                     }
 
                     return false;

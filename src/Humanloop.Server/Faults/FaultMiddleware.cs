@@ -69,6 +69,18 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
         }
     }
 
+    /// <summary>
+    /// Aborts after a short pause, so what was flushed really reaches the client first: an
+    /// immediate reset can make the peer's kernel discard unread data, headers included.
+    /// </summary>
+    public static async Task AbortAfterFlushAsync(HttpContext context)
+    {
+        await Task.Delay(FlushGraceMs, CancellationToken.None);
+        context.Abort();
+    }
+
+    private const int FlushGraceMs = 100;
+
     private static async Task WriteStatusAsync(HttpContext context, FaultRule rule)
     {
         var status = rule.StatusCode ?? StatusCodes.Status500InternalServerError;

@@ -24,7 +24,7 @@ internal static class WireResults
                 response.ContentLength = bytes.Length;
                 await response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), httpContext.RequestAborted);
                 await response.Body.FlushAsync(httpContext.RequestAborted);
-                httpContext.Abort();
+                await FaultMiddleware.AbortAfterFlushAsync(httpContext);
                 return;
             }
 

@@ -1,0 +1,173 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Humanloop.Server.Tests.Infrastructure;
+
+/// <summary>What the stub received.</summary>
+public sealed record StubRequest(string Path, string Query, string? Authorization, string? AzureKey, JsonObject Body);
+
+/// <summary>
+/// A tiny OpenAI-compatible <c>/chat/completions</c> server on 127.0.0.1:0. The model name picks
+/// the behaviour: <c>fail-429</c>, <c>fail-500</c>, <c>fail-401</c> fail; <c>tools</c> finishes
+/// with <c>tool_calls</c>; <c>no-usage</c> streams without a usage chunk; anything else answers
+/// "Hello from choice {i}" for each of the <c>n</c> choices.
+/// </summary>
+public sealed class OpenAiStub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<StubRequest> _requests = new();
+
+    private OpenAiStub(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IReadOnlyList<StubRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return _requests.ToList();
+            }
+        }
+    }
+
+    public static async Task<OpenAiStub> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var stub = new OpenAiStub(app);
+        app.MapPost("/v1/chat/completions", stub.HandleAsync);
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", stub.HandleAsync);
+        await app.StartAsync();
+        stub.BaseUrl = app.Urls.First().TrimEnd('/');
+        return stub;
+    }
+
+    public static string Answer(int choice) => $"Hello from choice {choice}";
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        lock (_requests)
+        {
+            _requests.Add(new StubRequest(context.Request.Path, context.Request.QueryString.Value ?? "",
+                context.Request.Headers.Authorization.FirstOrDefault(), context.Request.Headers["api-key"].FirstOrDefault(), body));
+        }
+
+        var model = (string?)body["model"] ?? "";
+        var n = (int?)body["n"] ?? 1;
+        var stream = (bool?)body["stream"] ?? false;
+        switch (model)
+        {
+            case "fail-429":
+                context.Response.Headers["Retry-After"] = "7";
+                await WriteErrorAsync(context, 429, "Rate limit reached for requests", "requests");
+                return;
+            case "fail-500":
+                await WriteErrorAsync(context, 500, "The server had an error", "server_error");
+                return;
+            case "fail-401":
+                await WriteErrorAsync(context, 401, "Incorrect API key provided", "invalid_request_error");
+                return;
+        }
+
+        var finishReason = model == "tools" ? "tool_calls" : "stop";
+        if (!stream)
+        {
+            var choices = new JsonArray();
+            for (var i = 0; i < n; i++)
+            {
+                choices.Add(new JsonObject
+                {
+                    ["index"] = i,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Answer(i) },
+                    ["finish_reason"] = finishReason,
+                });
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject
+            {
+                ["id"] = "chatcmpl-stub",
+                ["object"] = "chat.completion",
+                ["model"] = model,
+                ["choices"] = choices,
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 4 * n, ["total_tokens"] = 11 + 4 * n },
+            }.ToJsonString());
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        async Task SendAsync(JsonObject chunk)
+        {
+            await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", Encoding.UTF8);
+            await context.Response.Body.FlushAsync();
+        }
+
+        JsonObject Chunk(int index, string? content, string? finish) => new()
+        {
+            ["id"] = "chatcmpl-stub",
+            ["object"] = "chat.completion.chunk",
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = index,
+                ["delta"] = content is null ? new JsonObject() : new JsonObject { ["content"] = content },
+                ["finish_reason"] = finish,
+            }),
+        };
+
+        foreach (var word in new[] { "Hello", " from", " choice" })
+        {
+            for (var i = 0; i < n; i++)
+            {
+                await SendAsync(Chunk(i, word, null));
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            await SendAsync(Chunk(i, $" {i}", null));
+            await SendAsync(Chunk(i, null, finishReason));
+        }
+
+        if (model != "no-usage")
+        {
+            await SendAsync(new JsonObject
+            {
+                ["id"] = "chatcmpl-stub",
+                ["object"] = "chat.completion.chunk",
+                ["choices"] = new JsonArray(),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 4 * n, ["total_tokens"] = 11 + 4 * n },
+            });
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = null },
+        }.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Humanloop.Server.Hosting;
+using Humanloop.Server.Tests.Infrastructure;
+
+namespace Humanloop.Server.Tests;
+
+public sealed class StartupAndPersistenceTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "hl-server-tests-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private ServerOptions FileOptions(TextWriter output, IReadOnlyList<string>? keys = null) => new()
+    {
+        Urls = ["http://127.0.0.1:0"],
+        DataFolder = _folder,
+        ApiKeys = keys ?? [],
+        Output = output,
+    };
+
+    [Fact]
+    public async Task Startup_prints_the_data_location_then_one_ready_line_with_the_real_port()
+    {
+        var output = new StringWriter();
+        await using var server = await TestServers.StartAsync(TestServers.InMemory() with { Output = output });
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("Humanloop server data: in-memory", lines[0]);
+        var ready = Assert.Single(lines, l => l.StartsWith(ServerHost.ReadyPrefix, StringComparison.Ordinal));
+        Assert.Equal(lines[^1], ready);
+        Assert.Matches(@"^Humanloop server ready: http://127\.0\.0\.1:[1-9][0-9]*/v4$", ready);
+        Assert.Equal(server.ApiUrl, ready[ServerHost.ReadyPrefix.Length..]);
+        Assert.DoesNotContain(TestServers.ApiKey, output.ToString());
+    }
+
+    [Fact]
+    public async Task In_memory_without_keys_prints_a_fresh_working_key_each_start()
+    {
+        var firstOutput = new StringWriter();
+        string firstKey;
+        await using (var server = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = firstOutput }))
+        {
+            firstKey = Assert.Single(server.ApiKeys);
+            Assert.Contains(firstKey, firstOutput.ToString());
+            using var api = new ApiClient(server, firstKey);
+            (await api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+        }
+
+        await using var second = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = TextWriter.Null });
+        Assert.NotEqual(firstKey, Assert.Single(second.ApiKeys));
+    }
+
+    [Fact]
+    public async Task A_generated_key_is_stored_printed_once_and_reused()
+    {
+        var first = new StringWriter();
+        string key;
+        await using (var server = await TestServers.StartAsync(FileOptions(first)))
+        {
+            key = Assert.Single(server.ApiKeys);
+            Assert.StartsWith("hl_local_", key);
+        }
+
+        var keyFile = Path.Combine(_folder, "dev-api-key");
+        Assert.Equal(key, File.ReadAllText(keyFile).Trim());
+        Assert.Contains(key, first.ToString());
+        Assert.Contains($"Humanloop server data: {Path.Combine(_folder, "humanloop.db")}", first.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+
+        var second = new StringWriter();
+        await using (var server = await TestServers.StartAsync(FileOptions(second)))
+        {
+            Assert.Equal(key, Assert.Single(server.ApiKeys));
+            using var api = new ApiClient(server, key);
+            (await api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+        }
+
+        Assert.DoesNotContain(key, second.ToString());
+        Assert.Contains(keyFile, second.ToString());
+    }
+
+    [Fact]
+    public async Task Everything_survives_a_restart()
+    {
+        string projectId, configId, experimentId, logId;
+        string output;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1", "k2"])))
+        {
+            using var api = new ApiClient(server, "k2");
+            projectId = (string)(await api.CreateProjectAsync("persistent"))["id"]!;
+            configId = (string)(await api.RegisterConfigAsync(projectId, "persist {{x}}"))["config"]!["id"]!;
+            experimentId = (string)(await api.PostAsync($"projects/{projectId}/experiments", new JsonObject
+            {
+                ["name"] = "kept",
+                ["positive_labels"] = new JsonArray(new JsonObject { ["type"] = "rating", ["value"] = "good" }),
+                ["config_ids"] = new JsonArray(configId),
+            })).ShouldBe(HttpStatusCode.OK).Object["id"]!;
+            var completion = (await api.PostAsync("completion-experiment", new JsonObject
+            {
+                ["experiment_id"] = experimentId,
+                ["inputs"] = new JsonObject { ["x"] = "me" },
+                ["session_reference_id"] = "s1",
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            logId = (string)completion["data"]![0]!["id"]!;
+            output = (string)completion["data"]![0]!["output"]!;
+            (await api.PostAsync("feedback", new JsonObject { ["type"] = "rating", ["value"] = "good", ["data_id"] = logId })).ShouldBe(HttpStatusCode.OK);
+            (await api.PatchAsync($"projects/{projectId}/deploy-config", new JsonObject
+            {
+                ["config_id"] = configId,
+                ["environments"] = new JsonArray(new JsonObject { ["id"] = "env_staging" }),
+            })).ShouldBe(HttpStatusCode.OK);
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var project = (await api.GetAsync($"projects/{projectId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal("persistent", (string)project["name"]!);
+            Assert.Equal(1, (int)project["data_count"]!);
+            Assert.Equal(configId, (string)project["active_config"]!["config"]!["id"]!);
+
+            (await api.GetAsync($"model-configs/{configId}")).ShouldBe(HttpStatusCode.OK);
+            var experiment = (await api.GetAsync($"experiments/{experimentId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal(1, (int)experiment["configs"]![0]!["trials_count"]!);
+            Assert.Equal("In progress", (string)experiment["status"]!);
+
+            var log = (await api.GetAsync($"logs/{logId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal(output, (string)log["output"]!);
+            Assert.Equal("good", (string)log["feedback"]![0]!["value"]!);
+            Assert.StartsWith("sesh_", (string)log["session_id"]!);
+
+            var deployed = (await api.GetAsync($"projects/{projectId}/deployed-configs")).Array;
+            Assert.Equal(configId, (string)deployed[1]!["model_config_id"]!);
+
+            // The same session reference still maps to the same session after the restart.
+            var again = (await api.PostAsync("completion-model-config", new JsonObject
+            {
+                ["model_config_id"] = configId,
+                ["inputs"] = new JsonObject { ["x"] = "me" },
+                ["session_reference_id"] = "s1",
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal((string)log["session_id"]!, (string)again["session_id"]!);
+        }
+    }
+}
