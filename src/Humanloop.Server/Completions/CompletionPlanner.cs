@@ -73,10 +73,6 @@ internal sealed class CompletionPlanner(
 
         project = RequireProject(project);
         var prompts = RenderPrompts(sampleConfigs, request);
-        var session = request.SessionId is { } sessionId ? sessions.GetRequired(sessionId)
-            : request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
-            : null;
-
         var samples = sampleConfigs
             .Select((config, index) => new SamplePlan(index, Ids.New(Ids.Log), config, experiment?.Id, experiment is null ? null : Ids.New(Ids.Trial)))
             .ToList();
@@ -89,6 +85,12 @@ internal sealed class CompletionPlanner(
                 return new ProviderCallPlan(providers.Resolve(config.Content, ProviderLocation), call, group.ToList());
             })
             .ToList();
+
+        // The session comes last, so a request rejected above creates none.
+        var session = request.SessionId is { } sessionId ? sessions.GetRequired(sessionId)
+            : request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
+            : null;
+
         return new CompletionPlan(request, project, session, environment, samples, calls);
     }
 

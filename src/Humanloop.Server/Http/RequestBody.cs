@@ -11,7 +11,7 @@ internal static class RequestBody
     public static async Task<JsonNode> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         string text;
-        using (var reader = new StreamReader(request.Body))
+        using (var reader = new StreamReader(request.Body, leaveOpen: true))
         {
             text = await reader.ReadToEndAsync(cancellationToken);
         }
