@@ -134,12 +134,66 @@ public sealed class ExperimentTests(InMemoryServerFixture fixture) : IClassFixtu
             Assert.Equal("production", (string)log["environment"]!);
         }
 
+        // The active config of an environment serving an experiment is a sampled trial.
+        var activeConfig = (await _api.GetAsync($"projects/{projectId}/active-config")).ShouldBe(HttpStatusCode.OK).Object;
+        Assert.Contains((string)activeConfig["config"]!["id"]!, new[] { a, b });
+        Assert.Equal(experimentId, (string)activeConfig["experiment_id"]!);
+        Assert.StartsWith("trial_", (string)activeConfig["trial_id"]!);
+
         var after = (await _api.GetAsync($"projects/{projectId}/experiments")).Array.Single()!;
         Assert.Equal("In progress", (string)after["status"]!);
         Assert.Equal(4, after["configs"]!.AsArray().Sum(c => (int)c!["trials_count"]!));
 
         var deactivated = (await _api.DeleteAsync($"projects/{projectId}/active-experiment")).ShouldBe(HttpStatusCode.OK).Object;
         Assert.Null(deactivated["active_experiment"]);
+    }
+
+    [Fact]
+    public async Task Registering_a_config_to_an_experiment_by_name_and_activating_it_by_patch()
+    {
+        var (projectId, a, _) = await ProjectWithTwoConfigsAsync(_api);
+        var experimentId = (string)(await _api.PostAsync($"projects/{projectId}/experiments", new JsonObject { ["name"] = "named", ["config_ids"] = new JsonArray(a) }))
+            .ShouldBe(HttpStatusCode.OK).Object["id"]!;
+
+        var registered = await _api.RegisterConfigAsync(projectId, "Answer in French: {{question}}", extra: new JsonObject { ["experiment"] = "named" });
+        Assert.Equal(experimentId, (string)registered["experiment_id"]!);
+        var experiment = (await _api.GetAsync($"experiments/{experimentId}")).Object;
+        Assert.Equal(2, experiment["configs"]!.AsArray().Count);
+
+        (await _api.PostAsync("model-configs", new JsonObject { ["project_id"] = projectId, ["model"] = "m", ["experiment"] = "no such experiment" }))
+            .ShouldBe(HttpStatusCode.NotFound);
+
+        var patched = (await _api.PatchAsync($"projects/{projectId}", new JsonObject { ["active_experiment_id"] = experimentId })).ShouldBe(HttpStatusCode.OK).Object;
+        Assert.Equal(experimentId, (string)patched["active_experiment"]!["id"]!);
+        Assert.Null(patched["active_config"]);
+    }
+
+    [Fact]
+    public async Task Streaming_an_experiment_finishes_every_sample_with_its_sampled_config()
+    {
+        var (projectId, a, b) = await ProjectWithTwoConfigsAsync(_api);
+        var experimentId = (string)(await _api.PostAsync($"projects/{projectId}/experiments", new JsonObject { ["name"] = "streamed", ["config_ids"] = new JsonArray(a, b) }))
+            .ShouldBe(HttpStatusCode.OK).Object["id"]!;
+
+        var (response, body) = await _api.PostRawAsync("completion-experiment", new JsonObject
+        {
+            ["experiment_id"] = experimentId,
+            ["inputs"] = new JsonObject { ["question"] = "when?" },
+            ["num_samples"] = 6,
+            ["stream"] = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = SseParser.Events(body).Select(e => e["data"]![0]!).ToList();
+        Assert.Equal([0, 1, 2, 3, 4, 5], items.Select(i => (int)i["index"]!).Distinct().Order());
+        foreach (var sample in items.GroupBy(i => (int)i["index"]!))
+        {
+            Assert.Single(sample, i => i["finish_reason"] is not null);
+            var log = (await _api.GetAsync($"logs/{sample.First()["id"]}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal((string)sample.First()["model_config_id"]!, (string)log["config_id"]!);
+            Assert.Equal(string.Concat(sample.Select(i => (string)i["output"]!)), (string)log["raw_output"]!);
+            var template = (string)log["config"]!["prompt_template"]!;
+            Assert.StartsWith(" Echo: " + template.Replace("{{question}}", "when?"), (string)log["raw_output"]!);
+        }
     }
 
     [Fact]

@@ -48,6 +48,10 @@ public sealed class LogAndFeedbackTests(InMemoryServerFixture fixture) : IClassF
         Assert.Empty(log["feedback"]!.AsArray());
         Assert.Empty(log["evaluation_results"]!.AsArray());
         Assert.Equal("about otters", (string)log["provider_request"]!["prompt"]!);
+        foreach (var nullField in new[] { "messages", "judgment", "error", "output_message", "reference_id", "parent_id", "prompt_cost" })
+        {
+            Assert.True(log.ContainsKey(nullField) && log[nullField] is null, $"{nullField} should be an explicit null");
+        }
 
         (await _api.GetAsync("logs/data_missing")).ShouldBe(HttpStatusCode.NotFound);
     }

@@ -154,49 +154,52 @@ internal sealed record CompletionResponse(
 
 internal sealed record FeedbackResponse(string Type, JsonNode? Value, string DataId, string? User, DateTime CreatedAt, string Id);
 
-internal sealed record LogResponse(
-    string? Project,
-    string ProjectId,
-    string? SessionId,
-    string? SessionReferenceId,
-    string? ParentId,
-    string? ParentReferenceId,
-    JsonObject Inputs,
-    string? Source,
-    JsonObject? Metadata,
-    bool Save,
-    string? SourceDatapointId,
-    string Id,
-    string? ReferenceId,
-    string? TrialId,
-    JsonArray? Messages,
-    string? Output,
-    JsonNode? Judgment,
-    string ConfigId,
-    ModelConfigResponse? Config,
-    string? Environment,
-    IReadOnlyList<FeedbackResponse> Feedback,
-    DateTime CreatedAt,
-    string? Error,
-    double? Duration,
-    JsonObject? OutputMessage,
-    int? PromptTokens,
-    int? OutputTokens,
-    double? PromptCost,
-    double? OutputCost,
-    JsonNode? ProviderRequest,
-    JsonNode? ProviderResponse,
-    string? User,
-    double? ProviderLatency,
-    int? Tokens,
-    string? RawOutput,
-    string? FinishReason,
-    IReadOnlyList<object> MetricValues,
-    IReadOnlyList<object> Tools,
-    JsonNode? ToolChoice,
-    IReadOnlyList<object> EvaluationResults,
-    string ObservabilityStatus,
-    DateTime UpdatedAt,
-    IReadOnlyList<string> BatchIds,
-    string? ExperimentId,
-    string? ModelConfigId);
+/// <summary>A log as <c>GET /logs</c> returns it; the spec's fields plus <c>experiment_id</c> and <c>model_config_id</c>.</summary>
+internal sealed record LogResponse
+{
+    public string? Project { get; init; }
+    public required string ProjectId { get; init; }
+    public string? SessionId { get; init; }
+    public string? SessionReferenceId { get; init; }
+    public string? ParentId { get; init; }
+    public string? ParentReferenceId { get; init; }
+    public required JsonObject Inputs { get; init; }
+    public string? Source { get; init; }
+    public JsonObject? Metadata { get; init; }
+    public required bool Save { get; init; }
+    public string? SourceDatapointId { get; init; }
+    public required string Id { get; init; }
+    public string? ReferenceId { get; init; }
+    public string? TrialId { get; init; }
+    public JsonArray? Messages { get; init; }
+    public string? Output { get; init; }
+    public JsonNode? Judgment { get; init; }
+    public required string ConfigId { get; init; }
+    public ModelConfigResponse? Config { get; init; }
+    public string? Environment { get; init; }
+    public required IReadOnlyList<FeedbackResponse> Feedback { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public string? Error { get; init; }
+    public double? Duration { get; init; }
+    public JsonObject? OutputMessage { get; init; }
+    public int? PromptTokens { get; init; }
+    public int? OutputTokens { get; init; }
+    public double? PromptCost { get; init; }
+    public double? OutputCost { get; init; }
+    public JsonNode? ProviderRequest { get; init; }
+    public JsonNode? ProviderResponse { get; init; }
+    public string? User { get; init; }
+    public double? ProviderLatency { get; init; }
+    public int? Tokens { get; init; }
+    public string? RawOutput { get; init; }
+    public string? FinishReason { get; init; }
+    public required IReadOnlyList<object> MetricValues { get; init; }
+    public required IReadOnlyList<object> Tools { get; init; }
+    public JsonNode? ToolChoice { get; init; }
+    public required IReadOnlyList<object> EvaluationResults { get; init; }
+    public required string ObservabilityStatus { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+    public required IReadOnlyList<string> BatchIds { get; init; }
+    public string? ExperimentId { get; init; }
+    public string? ModelConfigId { get; init; }
+}
