@@ -126,7 +126,7 @@ internal sealed class CompletionStreamer(CompletionLogWriter logWriter)
             switch (fault.Kind)
             {
                 case FaultKinds.StallMidStream:
-                    return await FaultMiddleware.StallAsync(fault.DelayMs, context.RequestAborted);
+                    return await FaultMiddleware.StallAsync(fault.DelayMs, context);
                 case FaultKinds.CutMidStream:
                     if (fault.Abort)
                     {

@@ -41,7 +41,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
                 context.Abort();
                 break;
             case FaultKinds.StallBeforeHeaders:
-                if (await StallAsync(rule.DelayMs, context.RequestAborted))
+                if (await StallAsync(rule.DelayMs, context))
                 {
                     await next(context);
                 }
@@ -55,16 +55,27 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
         }
     }
 
-    /// <summary>Waits; false when the client gave up first (then there is nothing left to do).</summary>
-    public static async Task<bool> StallAsync(int? delayMs, CancellationToken aborted)
+    /// <summary>
+    /// Waits; false when the client gave up first (then there is nothing left to do). A server
+    /// shutdown also ends the wait, so an endless stall never holds up Ctrl+C.
+    /// </summary>
+    public static async Task<bool> StallAsync(int? delayMs, HttpContext context)
     {
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
         {
-            await Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, aborted);
+            await Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, either.Token);
             return true;
         }
         catch (OperationCanceledException)
         {
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                // Shutting down: drop the connection rather than answer with an empty success.
+                context.Abort();
+            }
+
             return false;
         }
     }

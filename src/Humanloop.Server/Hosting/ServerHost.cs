@@ -66,6 +66,9 @@ public static class ServerHost
         builder.Logging.AddFilter("System", LogLevel.Warning);
 
         var services = builder.Services;
+
+        // Ctrl+C should not wait long for open streams: they are aborted after this grace period.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
