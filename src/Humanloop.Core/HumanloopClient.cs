@@ -73,7 +73,10 @@ public sealed partial class HumanloopClient
         _ => throw new ArgumentException($"Unknown completion request type {request.GetType().Name}.", nameof(request)),
     };
 
-    internal static T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo)
+    internal T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo)
+        where T : class => Deserialize(response, typeInfo, _pipeline.ApiKey);
+
+    internal static T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo, HumanloopApiKey apiKey)
         where T : class
     {
         if (response.Body.Length == 0)
@@ -88,7 +91,7 @@ public sealed partial class HumanloopClient
         }
         catch (JsonException exception)
         {
-            var text = System.Text.Encoding.UTF8.GetString(response.Body, 0, Math.Min(response.Body.Length, 4000));
+            var text = Redactor.Scrub(System.Text.Encoding.UTF8.GetString(response.Body, 0, Math.Min(response.Body.Length, 4000)), apiKey);
             var kind = response.ContentType is null or "application/json" ? "malformed JSON" : $"a {response.ContentType} body";
             throw new HumanloopResponseException($"The server answered with {kind} that is not a {typeof(T).Name}: {exception.Message}", text, exception);
         }

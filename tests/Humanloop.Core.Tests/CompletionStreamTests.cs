@@ -101,6 +101,15 @@ public class CompletionStreamTests
     }
 
     [Fact]
+    public async Task An_empty_finish_reason_does_not_count_as_finished()
+    {
+        var (delivered, error) = await ReadUntilFailure<HumanloopStreamException>(ScriptedBody.Of(Event(Chunk(0, "a", finishReason: ""))));
+
+        Assert.Null(Assert.Single(delivered).FinishReason);
+        Assert.Contains("before sample(s) 0 finished", error.Message);
+    }
+
+    [Fact]
     public async Task An_empty_stream_is_an_error_not_a_silent_end()
     {
         var (delivered, error) = await ReadUntilFailure<HumanloopStreamException>(ScriptedBody.Of());
@@ -180,11 +189,11 @@ public class CompletionStreamTests
     public async Task Slow_but_steady_events_do_not_trip_the_idle_timeout()
     {
         var body = new ScriptedBody()
-            .Text(Event(Chunk(0, "a"))).Pause(TimeSpan.FromMilliseconds(150))
-            .Text(Event(Chunk(0, "b"))).Pause(TimeSpan.FromMilliseconds(150))
+            .Text(Event(Chunk(0, "a"))).Pause(TimeSpan.FromMilliseconds(100))
+            .Text(Event(Chunk(0, "b"))).Pause(TimeSpan.FromMilliseconds(100))
             .Text(Event(Chunk(0, "c", "stop")));
 
-        var (chunks, _) = await ReadAll(body, configure: options => options.StreamIdleTimeout = TimeSpan.FromMilliseconds(400));
+        var (chunks, _) = await ReadAll(body, configure: options => options.StreamIdleTimeout = TimeSpan.FromMilliseconds(1000));
 
         Assert.Equal(3, chunks.Count);
     }
@@ -206,6 +215,7 @@ public class CompletionStreamTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"took {stopwatch.Elapsed}");
+        stream.Dispose();
         Assert.True(body.Disposed);
     }
 

@@ -308,6 +308,30 @@ public class SecretTests
     }
 
     [Fact]
+    public async Task A_key_echoed_by_the_server_is_masked_in_the_exception()
+    {
+        var handler = new ScriptedHandler().ThenRespond(HttpStatusCode.Unauthorized, $$"""{"detail":"unknown key {{Key}}"}""");
+
+        var error = await Assert.ThrowsAsync<HumanloopApiException>(() => Create(handler).CompleteAsync(new CompletionDeployedRequest()));
+
+        Assert.DoesNotContain(Key, error.ToString());
+        Assert.DoesNotContain(Key, error.Detail.RawBody);
+        Assert.Contains("unknown key ****cdef", error.Message);
+    }
+
+    [Fact]
+    public async Task A_key_echoed_inside_a_malformed_chunk_is_masked()
+    {
+        var handler = new ScriptedHandler().ThenStream(ScriptedBody.Of($"data: {{oops {Key}\n\n"));
+        using var stream = await Create(handler).CompleteStreamingAsync(new CompletionDeployedRequest());
+
+        var error = await Assert.ThrowsAsync<HumanloopStreamException>(() => stream.ReadNextAsync());
+
+        Assert.DoesNotContain(Key, error.RawText);
+        Assert.DoesNotContain(Key, error.ToString());
+    }
+
+    [Fact]
     public async Task Diagnostics_show_the_masked_key_and_never_the_key_or_provider_keys()
     {
         var logger = new CollectingLogger();

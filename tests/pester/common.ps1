@@ -130,7 +130,8 @@ function New-CompletionBody {
 
 function New-ChunkEvent {
     <# One streamed chunk: a CompletionResponse-shaped object with one data item. #>
-    param([int] $Index = 0, [string] $Output, [string] $FinishReason, [string] $Id = "data_$Index")
+    # FinishReason is untyped: a [string] parameter would turn $null into '' and send "finish_reason": "".
+    param([int] $Index = 0, [string] $Output, $FinishReason = $null, [string] $Id = "data_$Index")
     @{
         project_id         = 'pr_test'
         data               = @(@{ id = $Id; index = $Index; output = $Output; raw_output = $Output; inputs = @{}; finish_reason = $FinishReason; model_config_id = 'config_test' })
@@ -156,4 +157,26 @@ function Invoke-FreshPwsh {
     $output = $process.StandardOutput.ReadToEnd()
     $process.WaitForExit()
     [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $output; Errors = $errors.Result }
+}
+
+function ConvertTo-CanonicalJson {
+    <# JSON with object keys sorted at every level, so two bodies compare equal exactly when their content does. #>
+    param([Parameter(ValueFromPipeline)] $InputObject)
+    process {
+        function Sort-Node($node) {
+            if ($node -is [System.Collections.IDictionary]) {
+                $sorted = [ordered]@{}
+                foreach ($key in ($node.Keys | Sort-Object { [string]$_ } -CaseSensitive)) {
+                    $sorted[[string]$key] = Sort-Node $node[$key]
+                }
+                return $sorted
+            }
+            if ($node -is [System.Collections.IList]) {
+                return , @(foreach ($item in $node) { Sort-Node $item })
+            }
+            $node
+        }
+        $value = if ($InputObject -is [string]) { $InputObject | ConvertFrom-Json -AsHashtable -NoEnumerate } else { $InputObject }
+        ConvertTo-Json -InputObject (Sort-Node $value) -Depth 30 -Compress
+    }
 }

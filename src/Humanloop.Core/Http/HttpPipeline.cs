@@ -124,7 +124,7 @@ internal sealed class HttpPipeline
                     Log(HumanloopLogLevel.Verbose, $"{method} {uri.AbsolutePath} answered {(int)response.StatusCode} {response.ReasonPhrase} in {stopwatch.ElapsedMilliseconds} ms (attempt {attempt}).");
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw await ReadErrorAsync(response, attemptTimeout.Token).ConfigureAwait(false);
+                        throw await ReadErrorAsync(response, _apiKey, attemptTimeout.Token).ConfigureAwait(false);
                     }
 
                     var result = await onSuccess(response, attempt, attemptTimeout.Token).ConfigureAwait(false);
@@ -236,10 +236,12 @@ internal sealed class HttpPipeline
         return new StreamingResponse(response, body, attempt);
     }
 
-    private static async Task<HumanloopApiException> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    // The body is scrubbed before it is parsed: a server that echoes the key back must not put it into
+    // an exception message, where it would reach logs and transcripts.
+    private static async Task<HumanloopApiException> ReadErrorAsync(HttpResponseMessage response, HumanloopApiKey apiKey, CancellationToken cancellationToken)
     {
         var body = await ReadLimitedAsync(response, MaxErrorBodyBytes, throwWhenLarger: false, cancellationToken).ConfigureAwait(false);
-        return ErrorResponseParser.Parse(response.StatusCode, response.ReasonPhrase, response.Headers, response.Content.Headers.ContentType?.MediaType, body);
+        return ErrorResponseParser.Parse(response.StatusCode, response.ReasonPhrase, response.Headers, response.Content.Headers.ContentType?.MediaType, Redactor.Scrub(body, apiKey));
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, bool throwWhenLarger, CancellationToken cancellationToken)

@@ -34,6 +34,13 @@ internal static class Redactor
     public static string Scrub(string text, HumanloopApiKey apiKey) =>
         apiKey.IsContainedIn(text) ? text.Replace(apiKey.Reveal(), apiKey.Masked) : text;
 
+    /// <summary>The same for a UTF-8 body; returns the input itself when the key is not in it.</summary>
+    public static byte[] Scrub(byte[] body, HumanloopApiKey apiKey)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        return apiKey.IsContainedIn(text) ? Encoding.UTF8.GetBytes(Scrub(text, apiKey)) : body;
+    }
+
     private static void WriteRedacted(Utf8JsonWriter writer, JsonElement element, bool maskValues)
     {
         switch (element.ValueKind)

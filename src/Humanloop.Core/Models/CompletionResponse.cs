@@ -99,6 +99,18 @@ public sealed class CompletionData
 
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Empty;
+
+    internal CompletionData WithFinishReason(string? finishReason) => new()
+    {
+        Id = Id,
+        Index = Index,
+        Output = Output,
+        RawOutput = RawOutput,
+        Inputs = Inputs,
+        FinishReason = finishReason,
+        ModelConfigId = ModelConfigId,
+        ToolResults = ToolResults,
+    };
 }
 
 /// <summary>Token counts of a completion.</summary>

@@ -116,7 +116,7 @@ public sealed class CompletionStream : IDisposable
 
                 throw new HumanloopStreamException(
                     $"The connection was lost after {ChunksDelivered} chunk(s): {exception.Message}",
-                    _decoder.Finish(),
+                    Scrub(_decoder.Finish()),
                     ChunksDelivered,
                     exception) { Attempts = Attempts };
             }
@@ -130,7 +130,7 @@ public sealed class CompletionStream : IDisposable
             {
                 throw new HumanloopStreamException(
                     $"The stream ended in the middle of an event after {ChunksDelivered} chunk(s).",
-                    partial,
+                    Scrub(partial),
                     ChunksDelivered) { Attempts = Attempts };
             }
 
@@ -166,7 +166,7 @@ public sealed class CompletionStream : IDisposable
         {
             throw new HumanloopStreamException(
                 $"Chunk {ChunksDelivered + 1} of the stream is not a valid completion chunk: {exception.Message}",
-                data,
+                Scrub(data),
                 ChunksDelivered,
                 exception) { Attempts = Attempts };
         }
@@ -178,8 +178,10 @@ public sealed class CompletionStream : IDisposable
             return;
         }
 
-        foreach (var item in payload.Data)
+        foreach (var received in payload.Data)
         {
+            // An empty finish reason is taken as none, so it cannot make a cut stream look complete.
+            var item = received.FinishReason is "" ? received.WithFinishReason(null) : received;
             _assembler.Add(payload, item);
             _chunks.Enqueue(new CompletionChunk
             {
@@ -204,10 +206,10 @@ public sealed class CompletionStream : IDisposable
         var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("detail", out _) || root.TryGetProperty("error", out _)))
         {
-            var detail = ErrorResponseParser.ParseDetail("application/json", Encoding.UTF8.GetBytes(data));
+            var detail = ErrorResponseParser.ParseDetail("application/json", Encoding.UTF8.GetBytes(Scrub(data)!));
             throw new HumanloopStreamException(
                 $"The server reported an error after {ChunksDelivered} chunk(s): {detail.Message}",
-                data,
+                Scrub(data),
                 ChunksDelivered) { Attempts = Attempts };
         }
     }
@@ -232,6 +234,8 @@ public sealed class CompletionStream : IDisposable
         _result = response;
         return null;
     }
+
+    private string? Scrub(string? text) => text is null ? null : Redactor.Scrub(text, _pipeline.ApiKey);
 
     private static string Shorten(string text) => text.Length > 200 ? text.Substring(0, 200) + "…" : text;
 

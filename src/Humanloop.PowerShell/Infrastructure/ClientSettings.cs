@@ -80,7 +80,7 @@ internal sealed class ClientSettings
             return new ClientSettings(apiKey, apiKeySource, CheckBaseUri(parsed, BaseUrlVariable), SettingSource.Environment);
         }
 
-        return new ClientSettings(apiKey, apiKeySource, HumanloopClientOptions.DefaultBaseUri, SettingSource.Default);
+        return new ClientSettings(apiKey, apiKeySource, Http.HttpPipeline.NormalizeRoot(HumanloopClientOptions.DefaultBaseUri), SettingSource.Default);
     }
 
     /// <summary>Rejects anything but an absolute http or https URI, naming where it came from.</summary>
