@@ -64,8 +64,209 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $root 'Humanloop.psd1') -Destination $moduleRoot
     Copy-Item (Join-Path $root 'module/*') -Destination $moduleRoot -Recurse
-
+    Export-CmdletHelp -DocPath (Join-Path $built 'Humanloop.PowerShell.xml')
     Write-Host "Module assembled in $moduleRoot"
+}
+
+function Export-CmdletHelp {
+    <#
+    Writes the MAML help file from the cmdlets' XML doc comments, so help lives beside the code:
+    <summary> is the synopsis, <remarks> the description, each <example> holds a <code> block and
+    <para> remarks, and each parameter property's <summary> is that parameter's description. The
+    module is loaded in a job (another process) so that this session never holds the new assembly.
+    #>
+    param([string] $DocPath)
+    $helpPath = Join-Path $moduleRoot 'en-US/Humanloop.PowerShell.dll-Help.xml'
+    New-Item -ItemType Directory -Path (Split-Path $helpPath) -Force | Out-Null
+    $writer = {
+        param($ManifestPath, $DocPath, $HelpPath)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $ManifestPath
+        $members = @{}
+        $docXml = [xml]::new()
+        $docXml.PreserveWhitespace = $true
+        $docXml.Load($DocPath)
+        foreach ($member in $docXml.doc.members.member) {
+            $members[$member.name] = $member
+        }
+
+        function Get-Paragraphs([System.Xml.XmlNode] $Node) {
+            $paragraphs = [System.Collections.Generic.List[string]]::new()
+            $current = [System.Text.StringBuilder]::new()
+            $flush = {
+                $text = ($current.ToString() -replace '\s+', ' ').Trim()
+                if ($text) { $paragraphs.Add($text) }
+                [void]$current.Clear()
+            }
+            foreach ($child in $Node.ChildNodes) {
+                if ($child.NodeType -in 'Text', 'CDATA', 'Whitespace', 'SignificantWhitespace') {
+                    [void]$current.Append($child.Value)
+                }
+                elseif ($child.LocalName -eq 'para') {
+                    & $flush
+                    foreach ($inner in (Get-Paragraphs $child)) { $paragraphs.Add($inner) }
+                }
+                elseif ($child.LocalName -in 'see', 'seealso') {
+                    $reference = if ($child.cref) { $child.cref -replace '^[A-Z]:', '' } elseif ($child.langword) { $child.langword } else { $child.InnerText }
+                    [void]$current.Append($reference)
+                }
+                elseif ($child.LocalName -in 'paramref', 'typeparamref') {
+                    [void]$current.Append('-' + $child.name)
+                }
+                elseif ($child.LocalName -ne 'code') {
+                    [void]$current.Append($child.InnerText)
+                }
+            }
+            & $flush
+            , $paragraphs.ToArray()
+        }
+
+        function Get-Code([System.Xml.XmlNode] $Node) {
+            # The compiler indents every doc line after the first by the member's depth in the XML file;
+            # the whitespace before <code> has exactly that indent, so only that much is removed.
+            $before = $Node.PreviousSibling
+            $indent = if ($before -and $before.NodeType -in 'Whitespace', 'Text') { ($before.Value -split "\n")[-1].Length } else { 0 }
+            $lines = @($Node.InnerText -split "\r?\n")
+            $trimmed = for ($i = 0; $i -lt $lines.Count; $i++) {
+                $line = $lines[$i]
+                $lead = $line.Length - $line.TrimStart(' ').Length
+                if ($i -eq 0) { $line.Trim() } else { $line.Substring([math]::Min($lead, $indent)).TrimEnd() }
+            }
+            (@($trimmed) -join "`n").Trim()
+        }
+
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $ns = @{ maml = 'http://schemas.microsoft.com/maml/2004/10'; command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; dev = 'http://schemas.microsoft.com/maml/dev/2004/10' }
+        $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+        $xml = [System.Xml.XmlWriter]::Create($HelpPath, $settings)
+        function Open([string] $Prefix, [string] $Name) { $xml.WriteStartElement($Prefix, $Name, $ns[$Prefix]) }
+        function Leaf([string] $Prefix, [string] $Name, [string] $Text) { $xml.WriteElementString($Prefix, $Name, $ns[$Prefix], $Text) }
+        function Paras([string[]] $Texts) {
+            Open maml description
+            foreach ($text in $Texts) { Leaf maml para $text }
+            $xml.WriteEndElement()
+        }
+        function PipelineText($Parameter) {
+            $kinds = @(if ($Parameter.ValueFromPipeline) { 'ByValue' }; if ($Parameter.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
+            if ($kinds) { "True ($($kinds -join ', '))" } else { 'False' }
+        }
+        function ParameterValue([type] $Type) {
+            Open command parameterValue
+            $xml.WriteAttributeString('required', 'true')
+            $xml.WriteString($(if ($Type.IsArray) { $Type.GetElementType().Name + '[]' } else { $Type.Name }))
+            $xml.WriteEndElement()
+        }
+
+        $xml.WriteStartElement('helpItems', 'http://msh')
+        $xml.WriteAttributeString('schema', 'maml')
+        foreach ($command in (Get-Command -Module Humanloop -CommandType Cmdlet | Sort-Object Name)) {
+            $type = $command.ImplementingType
+            $doc = $members["T:$($type.FullName)"]
+            # SelectSingleNode, not $doc.summary: PowerShell's XML adapter turns a text-only element into a string.
+            $summary = if ($doc) { $doc.SelectSingleNode('summary') }
+            $remarks = if ($doc) { $doc.SelectSingleNode('remarks') }
+            $synopsis = if ($summary) { (Get-Paragraphs $summary) -join ' ' } else { '' }
+            $description = if ($remarks) { Get-Paragraphs $remarks } else { @($synopsis) }
+
+            Open command command
+            foreach ($prefix in 'maml', 'command', 'dev') { $xml.WriteAttributeString('xmlns', $prefix, $null, $ns[$prefix]) }
+            Open command details
+            Leaf command name $command.Name
+            Leaf command verb $command.Verb
+            Leaf command noun $command.Noun
+            Paras @($synopsis)
+            $xml.WriteEndElement()
+            Paras $description
+
+            $parameters = @($command.Parameters.Values | Where-Object Name -NotIn $common)
+            Open command syntax
+            foreach ($set in $command.ParameterSets) {
+                Open command syntaxItem
+                Leaf maml name $command.Name
+                foreach ($parameter in ($set.Parameters | Where-Object Name -NotIn $common)) {
+                    Open command parameter
+                    $xml.WriteAttributeString('required', "$($parameter.IsMandatory)".ToLower())
+                    $xml.WriteAttributeString('position', $(if ($parameter.Position -ge 0) { "$($parameter.Position)" } else { 'named' }))
+                    $xml.WriteAttributeString('pipelineInput', (PipelineText $parameter))
+                    Leaf maml name $parameter.Name
+                    if ($parameter.ParameterType -ne [switch]) { ParameterValue $parameter.ParameterType }
+                    $xml.WriteEndElement()
+                }
+                $xml.WriteEndElement()
+            }
+            $xml.WriteEndElement()
+
+            Open command parameters
+            foreach ($parameter in $parameters) {
+                $property = $type.GetProperty($parameter.Name)
+                $parameterDoc = $members["P:$($property.DeclaringType.FullName).$($parameter.Name)"]
+                $attributes = @($parameter.ParameterSets.Values)
+                Open command parameter
+                $xml.WriteAttributeString('required', "$(@($attributes | Where-Object IsMandatory).Count -gt 0)".ToLower())
+                $position = ($attributes | Where-Object Position -GE 0 | Select-Object -First 1).Position
+                $xml.WriteAttributeString('position', $(if ($null -ne $position) { "$position" } else { 'named' }))
+                $xml.WriteAttributeString('pipelineInput', (PipelineText ($attributes | Sort-Object { -[int]$_.ValueFromPipeline - [int]$_.ValueFromPipelineByPropertyName } | Select-Object -First 1)))
+                $xml.WriteAttributeString('aliases', $(if ($parameter.Aliases.Count) { $parameter.Aliases -join ', ' } else { 'none' }))
+                $xml.WriteAttributeString('globbing', 'false')
+                Leaf maml name $parameter.Name
+                Paras $(if ($parameterDoc) { Get-Paragraphs $parameterDoc.SelectSingleNode('summary') } else { @() })
+                if ($parameter.ParameterType -ne [switch]) { ParameterValue $parameter.ParameterType }
+                Open dev type
+                Leaf maml name $parameter.ParameterType.FullName
+                $xml.WriteEndElement()
+                Leaf dev defaultValue 'None'
+                $xml.WriteEndElement()
+            }
+            $xml.WriteEndElement()
+
+            Open command inputTypes
+            foreach ($input in ($parameters | Where-Object { $_.ParameterSets.Values.ValueFromPipeline -contains $true })) {
+                Open command inputType
+                Open dev type
+                Leaf maml name $input.ParameterType.FullName
+                $xml.WriteEndElement()
+                $xml.WriteEndElement()
+            }
+            $xml.WriteEndElement()
+
+            Open command returnValues
+            foreach ($output in $command.OutputType) {
+                Open command returnValue
+                Open dev type
+                Leaf maml name $output.Name
+                $xml.WriteEndElement()
+                $xml.WriteEndElement()
+            }
+            $xml.WriteEndElement()
+
+            Open command examples
+            $number = 0
+            foreach ($example in @(if ($doc) { $doc.SelectNodes('example') })) {
+                $number++
+                Open command example
+                Leaf maml title "-------------------------- Example $number --------------------------"
+                Leaf dev code (Get-Code $example.SelectSingleNode('code'))
+                Open dev remarks
+                foreach ($text in (Get-Paragraphs $example)) { Leaf maml para $text }
+                $xml.WriteEndElement()
+                $xml.WriteEndElement()
+            }
+            $xml.WriteEndElement()
+            $xml.WriteEndElement()
+        }
+        $xml.WriteEndElement()
+        $xml.Dispose()
+    }
+    $job = Start-Job -ScriptBlock $writer -ArgumentList (Join-Path $moduleRoot 'Humanloop.psd1'), $DocPath, $helpPath
+    try {
+        $job | Receive-Job -Wait -ErrorVariable jobErrors
+        if ($job.State -ne 'Completed' -or $jobErrors) {
+            throw "Writing the cmdlet help failed: $($jobErrors -join '; ') $($job.ChildJobs[0].JobStateInfo.Reason)"
+        }
+    }
+    finally {
+        $job | Remove-Job -Force
+    }
 }
 
 function Get-PesterModulePath {
