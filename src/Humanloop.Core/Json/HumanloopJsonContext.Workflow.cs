@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace Humanloop.Json;
+
+/// <summary>
+/// Serializers for the projects, model configs, deployments, experiments, logs and feedback groups.
+/// </summary>
+/// <remarks>
+/// A context of its own because the JSON source generator does not merge [JsonSerializable] attributes
+/// across partial declarations (it emits every type twice and fails with a duplicate hint name). The
+/// options must stay identical to <see cref="HumanloopJsonContext"/>'s: one wire format.
+/// </remarks>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(Project))]
+[JsonSerializable(typeof(Page<Project>))]
+[JsonSerializable(typeof(CreateProjectRequest))]
+[JsonSerializable(typeof(UpdateProjectRequest))]
+[JsonSerializable(typeof(ModelConfig))]
+[JsonSerializable(typeof(ProjectModelConfig))]
+[JsonSerializable(typeof(List<ProjectModelConfig>))]
+[JsonSerializable(typeof(RegisterModelConfigRequest))]
+[JsonSerializable(typeof(List<Deployment>))]
+[JsonSerializable(typeof(DeployRequest))]
+[JsonSerializable(typeof(Experiment))]
+[JsonSerializable(typeof(List<Experiment>))]
+[JsonSerializable(typeof(CreateExperimentRequest))]
+[JsonSerializable(typeof(UpdateExperimentRequest))]
+[JsonSerializable(typeof(Log))]
+[JsonSerializable(typeof(Page<Log>))]
+[JsonSerializable(typeof(Feedback))]
+[JsonSerializable(typeof(FeedbackRequest))]
+internal sealed partial class WorkflowJsonContext : JsonSerializerContext
+{
+}

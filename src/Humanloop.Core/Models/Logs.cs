@@ -1,0 +1,159 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+using Humanloop.Json;
+
+namespace Humanloop;
+
+/// <summary>
+/// A log (<c>LogResponse</c>): one generated sample with its inputs, output, config and feedback. Its
+/// <see cref="Id"/> is the <c>data_…</c> id a completion's data item carries.
+/// </summary>
+public sealed class Log
+{
+    private IReadOnlyList<Feedback> _feedback = [];
+    private IReadOnlyList<string> _batchIds = [];
+
+    /// <summary>Log id (<c>data_…</c>).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The project's id.</summary>
+    public string? ProjectId { get; init; }
+
+    /// <summary>The project's name.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>The session the log belongs to, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The caller's session key, if any.</summary>
+    public string? SessionReferenceId { get; init; }
+
+    /// <summary>The parent log inside a session, if any.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>The caller's reference to the parent log, if any.</summary>
+    public string? ParentReferenceId { get; init; }
+
+    /// <summary>The caller's own reference for this log, if any.</summary>
+    public string? ReferenceId { get; init; }
+
+    /// <summary>The template inputs.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Inputs { get; init; }
+
+    /// <summary>Where the call came from.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Metadata stored with the log.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Metadata { get; init; }
+
+    /// <summary>Whether the payloads were stored.</summary>
+    public bool? Save { get; init; }
+
+    /// <summary>The dataset datapoint the log derives from, if any.</summary>
+    public string? SourceDatapointId { get; init; }
+
+    /// <summary>The experiment trial the log belongs to, if any.</summary>
+    public string? TrialId { get; init; }
+
+    /// <summary>The experiment the log was sampled for, if any (reported by the local server).</summary>
+    public string? ExperimentId { get; init; }
+
+    /// <summary>The chat messages, for chat logs: dictionaries.</summary>
+    [JsonConverter(typeof(FreeFormArrayConverter))]
+    public object?[]? Messages { get; init; }
+
+    /// <summary>The output, trimmed.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>The output as generated.</summary>
+    public string? RawOutput { get; init; }
+
+    /// <summary>Why generation stopped: <c>stop</c>, <c>length</c>, …</summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>The config that produced the log.</summary>
+    public string? ConfigId { get; init; }
+
+    /// <summary>The config that produced the log, as reported by servers that name it so (same value as <see cref="ConfigId"/>).</summary>
+    public string? ModelConfigId { get; init; }
+
+    /// <summary>The config itself.</summary>
+    public ModelConfig? Config { get; init; }
+
+    /// <summary>The environment whose deployment served the call, if any.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>Feedback recorded on the log.</summary>
+    public IReadOnlyList<Feedback> Feedback { get => _feedback; init => _feedback = value ?? []; }
+
+    /// <summary>The error, when generation failed.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>How long the call took, in seconds.</summary>
+    public double? Duration { get; init; }
+
+    /// <summary>How long the provider took, in seconds.</summary>
+    public double? ProviderLatency { get; init; }
+
+    /// <summary>Tokens in the prompt.</summary>
+    public int? PromptTokens { get; init; }
+
+    /// <summary>Tokens generated.</summary>
+    public int? OutputTokens { get; init; }
+
+    /// <summary>Prompt plus generated tokens.</summary>
+    public int? Tokens { get; init; }
+
+    /// <summary>The prompt's cost, when known.</summary>
+    public double? PromptCost { get; init; }
+
+    /// <summary>The output's cost, when known.</summary>
+    public double? OutputCost { get; init; }
+
+    /// <summary>The chat output message, for chat logs.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? OutputMessage { get; init; }
+
+    /// <summary>The raw request sent to the provider.</summary>
+    [JsonConverter(typeof(FreeFormValueConverter))]
+    public object? ProviderRequest { get; init; }
+
+    /// <summary>The provider's raw response.</summary>
+    [JsonConverter(typeof(FreeFormValueConverter))]
+    public object? ProviderResponse { get; init; }
+
+    /// <summary>The end-user id.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Processing state of the log, for example <c>completed</c>.</summary>
+    public string? ObservabilityStatus { get; init; }
+
+    /// <summary>Batches the log belongs to.</summary>
+    public IReadOnlyList<string> BatchIds { get => _batchIds; init => _batchIds = value ?? []; }
+
+    /// <summary>When the log was created.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When the log (or its feedback) last changed.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Output ?? string.Empty;
+}
+
+/// <summary>Narrows <c>GET /logs</c>; every criterion is optional.</summary>
+public sealed class LogFilter
+{
+    /// <summary>Text the server looks for in the logs (on the local server: in the output or the inputs).</summary>
+    public string? Search { get; set; }
+
+    /// <summary>Only logs created at or after this moment.</summary>
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>Only logs created at or before this moment.</summary>
+    public DateTimeOffset? Until { get; set; }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+
+namespace Humanloop;
+
+/// <summary>A project (<c>ProjectResponse</c>): the home of a prompt's configs, experiments and logs.</summary>
+public sealed class Project
+{
+    private IReadOnlyList<FeedbackType> _feedbackTypes = [];
+
+    /// <summary>Project id (<c>pr_…</c>).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Project name, unique within the team.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The experiment deployed to the default environment, if any.</summary>
+    public Experiment? ActiveExperiment { get; init; }
+
+    /// <summary>The config deployed to the default environment, if any.</summary>
+    public ProjectModelConfig? ActiveConfig { get; init; }
+
+    /// <summary>How many logs the project holds.</summary>
+    public int DataCount { get; init; }
+
+    /// <summary>The kinds of feedback the project accepts, with their known values.</summary>
+    public IReadOnlyList<FeedbackType> FeedbackTypes { get => _feedbackTypes; init => _feedbackTypes = value ?? []; }
+
+    /// <summary>The owning team's id (<c>tm_…</c>).</summary>
+    public string? TeamId { get; init; }
+
+    /// <summary>The kind of config the project runs (<c>model</c>, …), once it has one.</summary>
+    public string? ConfigType { get; init; }
+
+    /// <summary>The directory holding the project, if any.</summary>
+    public string? DirectoryId { get; init; }
+
+    /// <summary>When the project was created.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When the project last changed.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name ?? Id ?? string.Empty;
+}
+
+/// <summary>A kind of feedback a project accepts, for example <c>rating</c>.</summary>
+public sealed class FeedbackType
+{
+    /// <summary>The feedback type's name.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>The known values of a categorical type with their sentiment; null for free-text types.</summary>
+    public IReadOnlyList<FeedbackLabel>? Values { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Type ?? string.Empty;
+}
+
+/// <summary>One value of a categorical feedback type.</summary>
+public sealed class FeedbackLabel
+{
+    /// <summary>The value, for example <c>good</c>.</summary>
+    public string? Value { get; init; }
+
+    /// <summary><c>positive</c>, <c>negative</c> or <c>neutral</c>.</summary>
+    public string? Sentiment { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Value ?? string.Empty;
+}
+
+/// <summary><c>POST /projects</c>: creates a project.</summary>
+public sealed class CreateProjectRequest
+{
+    /// <summary>The project name (required by the API).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The directory to create the project in.</summary>
+    public string? DirectoryId { get; set; }
+}
+
+/// <summary><c>PATCH /projects/{id}</c>: changes a project; unset fields stay as they are.</summary>
+public sealed class UpdateProjectRequest
+{
+    /// <summary>A new name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Deploys this config to the default environment (cannot be combined with <see cref="ActiveExperimentId"/>).</summary>
+    public string? ActiveConfigId { get; set; }
+
+    /// <summary>Deploys this experiment to the default environment.</summary>
+    public string? ActiveExperimentId { get; set; }
+
+    /// <summary>Moves the project to this directory.</summary>
+    public string? DirectoryId { get; set; }
+}
