@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 using System.Net.Http;
 
 namespace Humanloop;
@@ -30,6 +31,24 @@ public sealed class HumanloopClientOptions
     /// <summary>The longest a stream may go without an event before it fails.</summary>
     public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>The longest a whole stream may take, once open; unset means no limit.</summary>
+    public TimeSpan? StreamTimeout { get; set; }
+
+    /// <summary>
+    /// A proxy for every request, streams included. Unset: the system's proxy settings apply (on Linux
+    /// and macOS the HTTPS_PROXY, HTTP_PROXY and NO_PROXY variables).
+    /// </summary>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for <see cref="Proxy"/>, sent when the proxy asks for them.</summary>
+    public NetworkCredential? ProxyCredential { get; set; }
+
+    /// <summary>
+    /// Allows an <c>http://</c> base URI on a host that is not loopback, where the key would cross the
+    /// network unencrypted. Off by default.
+    /// </summary>
+    public bool AllowUnencryptedAuthentication { get; set; }
+
     /// <summary>Receives verbose, debug and warning messages; never given the API key.</summary>
     public IHumanloopLogger? Logger { get; set; }
 
@@ -48,7 +67,7 @@ public sealed class HumanloopClientOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be between 0 and 10.");
         }
 
-        if (Timeout <= TimeSpan.Zero || StreamIdleTimeout <= TimeSpan.Zero)
+        if (Timeout <= TimeSpan.Zero || StreamIdleTimeout <= TimeSpan.Zero || StreamTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(Timeout), "Timeouts must be positive.");
         }
@@ -56,6 +75,24 @@ public sealed class HumanloopClientOptions
         if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"The base URI '{BaseUri}' is not an absolute http or https URI.", nameof(BaseUri));
+        }
+
+        CheckTransportSecurity(BaseUri, AllowUnencryptedAuthentication);
+    }
+
+    /// <summary>
+    /// Rejects <c>http://</c> to anything but a loopback address unless explicitly allowed, because the
+    /// API key would travel in clear text.
+    /// </summary>
+    /// <exception cref="ArgumentException">The URI is plain http to another host and that was not allowed.</exception>
+    public static void CheckTransportSecurity(Uri baseUri, bool allowUnencryptedAuthentication)
+    {
+        if (baseUri.Scheme == Uri.UriSchemeHttp && !baseUri.IsLoopback && !allowUnencryptedAuthentication)
+        {
+            throw new ArgumentException(
+                $"The base URI {baseUri} uses http:// on a host that is not this machine, so the API key would cross the network unencrypted. " +
+                "Use https://, or pass -AllowUnencryptedAuthentication if the network is trusted.",
+                nameof(baseUri));
         }
     }
 }

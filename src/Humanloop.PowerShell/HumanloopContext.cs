@@ -1,19 +1,27 @@
 using System;
+using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop;
 
 /// <summary>
-/// Where calls in this runspace go and with which key, and where each setting came from. The key is
-/// only ever shown masked.
+/// Where calls in this runspace go, with which key and how patiently, and where each setting came
+/// from. The key is only ever shown masked; proxy credentials are not shown at all.
 /// </summary>
 public sealed class HumanloopContext
 {
-    internal HumanloopContext(Uri baseUri, string baseUriSource, HumanloopApiKey? apiKey, string? apiKeySource)
+    internal HumanloopContext(ClientSettings settings)
     {
-        BaseUri = baseUri;
-        BaseUriSource = baseUriSource;
-        ApiKey = apiKey?.Masked;
-        ApiKeySource = apiKeySource;
+        BaseUri = settings.BaseUri;
+        BaseUriSource = settings.BaseUriSource;
+        ApiKey = settings.ApiKey?.Masked;
+        ApiKeySource = settings.ApiKeySource;
+        MaxRetries = settings.MaxRetries;
+        MaxRetriesSource = settings.MaxRetriesSource;
+        TimeoutSec = (int)settings.Timeout.TotalSeconds;
+        StreamIdleTimeoutSec = (int)settings.StreamIdleTimeout.TotalSeconds;
+        Proxy = settings.Connection?.Proxy;
+        AllowUnencryptedAuthentication = settings.AllowUnencryptedAuthentication;
+        IsConnected = settings.Connection is not null;
     }
 
     /// <summary>The API root calls go to.</summary>
@@ -28,8 +36,26 @@ public sealed class HumanloopContext
     /// <summary>Where the key came from: Parameter, Connection or Environment; null when there is none.</summary>
     public string? ApiKeySource { get; }
 
+    /// <summary>Retries after the first attempt for transient failures.</summary>
+    public int MaxRetries { get; }
+
+    /// <summary>Where the retry count came from: Parameter, Connection, Environment or Default.</summary>
+    public string MaxRetriesSource { get; }
+
+    /// <summary>Seconds one attempt may take.</summary>
+    public int TimeoutSec { get; }
+
+    /// <summary>Seconds a stream may go without an event.</summary>
+    public int StreamIdleTimeoutSec { get; }
+
+    /// <summary>The explicit proxy of the connection; null means the system's proxy settings apply.</summary>
+    public Uri? Proxy { get; }
+
+    /// <summary>True when http:// to another host was allowed explicitly.</summary>
+    public bool AllowUnencryptedAuthentication { get; }
+
     /// <summary>True when this runspace has a connection from <c>Connect-Humanloop</c>.</summary>
-    public bool IsConnected => ApiKeySource == SettingSource.Connection || BaseUriSource == SettingSource.Connection;
+    public bool IsConnected { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{BaseUri} (key {ApiKey ?? "none"})";

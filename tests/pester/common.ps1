@@ -180,3 +180,23 @@ function ConvertTo-CanonicalJson {
         ConvertTo-Json -InputObject (Sort-Node $value) -Depth 30 -Compress
     }
 }
+
+function Add-ServerFault {
+    <# Adds a fault rule to a server started with --enable-faults (see docs/server.md, "Fault injection"). #>
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [hashtable] $Rule)
+    $root = $Server.Uri -replace '/v4$', ''
+    Invoke-RestMethod -NoProxy -Method Post -Uri "$root/_faults" -Body ($Rule | ConvertTo-Json -Compress) -ContentType 'application/json' | Out-Null
+}
+
+function Clear-ServerFault {
+    param([Parameter(Mandatory)] $Server)
+    Invoke-RestMethod -NoProxy -Method Delete -Uri (($Server.Uri -replace '/v4$', '') + '/_faults') | Out-Null
+}
+
+function Get-ServerRequestCount {
+    <# How many requests the fault-enabled server has seen on a path since the last Clear-ServerFault. #>
+    param([Parameter(Mandatory)] $Server, [string] $Path = '/v4/completion')
+    $state = Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults')
+    $count = $state.requests.$Path
+    if ($count) { [int]$count } else { 0 }
+}

@@ -47,7 +47,6 @@ internal sealed class HttpPipeline
     public const int MaxResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 1024 * 1024;
 
-    private static readonly Lazy<HttpMessageHandler> SharedHandler = new(CreateSharedHandler, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly string UserAgentBase = BuildUserAgent();
 
     private readonly HumanloopClientOptions _options;
@@ -64,7 +63,7 @@ internal sealed class HttpPipeline
         _options = options;
         _apiKey = options.ApiKey!;
         Root = NormalizeRoot(options.BaseUri);
-        _http = new HttpClient(options.Transport ?? SharedHandler.Value, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _http = HttpClientCache.For(options);
         _policy = new RetryPolicy(options.MaxRetries, random);
         _budget = RetryBudget.For(Root);
         _clock = clock ?? SystemRetryClock.Instance;
@@ -79,6 +78,8 @@ internal sealed class HttpPipeline
     public HumanloopApiKey ApiKey => _apiKey;
 
     public TimeSpan StreamIdleTimeout => _options.StreamIdleTimeout;
+
+    public TimeSpan? StreamTimeout => _options.StreamTimeout;
 
     /// <summary>A URI without a path is taken to mean the API root of that host: <c>/v4</c> is added.</summary>
     public static Uri NormalizeRoot(Uri baseUri)
@@ -323,27 +324,6 @@ internal sealed class HttpPipeline
 
     internal static string Seconds(TimeSpan value) =>
         value.TotalSeconds >= 10 ? $"{value.TotalSeconds:0} s" : $"{value.TotalSeconds:0.0} s";
-
-    private static HttpMessageHandler CreateSharedHandler()
-    {
-#if NETSTANDARD2_0
-        return new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
-            MaxConnectionsPerServer = 50,
-        };
-#else
-        // Pooled connections are recycled so DNS changes reach long-running runbooks.
-        return new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        };
-#endif
-    }
 
     private static string BuildUserAgent()
     {

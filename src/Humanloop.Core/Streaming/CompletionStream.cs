@@ -30,6 +30,7 @@ public sealed class CompletionStream : IDisposable
     private readonly Queue<CompletionChunk> _chunks = new();
     private readonly List<SseEvent> _decoded = [];
     private readonly byte[] _buffer = new byte[ReadBufferSize];
+    private readonly CancellationTokenSource? _deadline;
     private CompletionResponse? _result;
     private bool _endOfInput;
     private bool _disposed;
@@ -39,6 +40,7 @@ public sealed class CompletionStream : IDisposable
         _response = response;
         _pipeline = pipeline;
         _assembler = new CompletionAssembler(expectedSamples);
+        _deadline = pipeline.StreamTimeout is { } limit ? new CancellationTokenSource(limit) : null;
     }
 
     /// <summary>How many chunks have been handed out so far.</summary>
@@ -90,7 +92,9 @@ public sealed class CompletionStream : IDisposable
     private async Task ReadMoreAsync(CancellationToken cancellationToken)
     {
         int read;
-        using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var idle = _deadline is null
+                   ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+                   : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token))
         {
             idle.CancelAfter(_pipeline.StreamIdleTimeout);
 
@@ -105,6 +109,13 @@ public sealed class CompletionStream : IDisposable
                 if (cancellationToken.IsCancellationRequested)
                 {
                     throw new OperationCanceledException("The stream was stopped.", exception, cancellationToken);
+                }
+
+                if (_deadline?.IsCancellationRequested == true)
+                {
+                    throw new HumanloopTimeoutException(
+                        $"The stream did not finish within {HttpPipeline.Seconds(_pipeline.StreamTimeout!.Value)}; it was stopped after {ChunksDelivered} chunk(s).",
+                        exception) { Attempts = Attempts };
                 }
 
                 if (idle.IsCancellationRequested)
@@ -245,6 +256,7 @@ public sealed class CompletionStream : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _deadline?.Dispose();
             _response.Dispose();
         }
     }

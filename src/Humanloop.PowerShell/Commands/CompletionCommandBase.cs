@@ -105,6 +105,16 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>With -Stream: seconds the stream may go without an event before it fails (default 100).</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int StreamIdleTimeoutSec { get; set; }
+
+    /// <summary>With -Stream: seconds the whole stream may take once it has started (default: no limit).</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int StreamTimeoutSec { get; set; }
+
     /// <summary>
     /// Name of a variable (without $) that receives the complete Humanloop.CompletionResponse of each
     /// request: with -Stream, the response assembled from the chunks.
@@ -112,6 +122,13 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ResponseVariable { get; set; }
+
+    /// <inheritdoc />
+    internal override CallSettings DescribeCall() => base.DescribeCall() with
+    {
+        StreamIdleTimeoutSec = Bound(nameof(StreamIdleTimeoutSec)) ? StreamIdleTimeoutSec : null,
+        StreamTimeoutSec = Bound(nameof(StreamTimeoutSec)) ? StreamTimeoutSec : null,
+    };
 
     /// <summary>Creates the endpoint-specific request from the cmdlet's own parameters.</summary>
     /// <exception cref="ArgumentException">The parameters do not make a valid request.</exception>

@@ -13,6 +13,8 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>The connection belongs to the runspace: ForEach-Object -Parallel, jobs and runbook workers each
 /// need their own (or the environment variables). A plain-text key is turned into a SecureString at
 /// once; the key is only ever shown masked. The key is not checked until the first call.</para>
+/// <para>The connection can also set the retry count, the timeouts and a proxy for every call. http://
+/// is accepted for this machine only, unless -AllowUnencryptedAuthentication says the network is trusted.</para>
 /// </remarks>
 /// <example>
 /// <code>Connect-Humanloop -ApiKey (Read-Host -AsSecureString 'Humanloop key') -BaseUri http://127.0.0.1:5080/v4</code>
@@ -20,14 +22,18 @@ namespace Humanloop.PowerShell.Commands;
 /// </example>
 /// <example>
 /// <code>$env:HUMANLOOP_API_KEY = Get-AutomationVariable -Name HumanloopKey
-/// Connect-Humanloop -PassThru</code>
-/// <para>In a runbook: takes the key from the environment and shows the resulting context.</para>
+/// Connect-Humanloop -MaxRetries 5 -TimeoutSec 120 -PassThru</code>
+/// <para>In a runbook: takes the key from the environment, retries more patiently, and shows the resulting context.</para>
+/// </example>
+/// <example>
+/// <code>Connect-Humanloop -ApiKey $key -Proxy http://proxy.corp:3128 -ProxyCredential (Get-Credential)</code>
+/// <para>Sends every call, streams included, through an authenticating proxy.</para>
 /// </example>
 [Cmdlet(VerbsCommunications.Connect, "Humanloop")]
 [OutputType(typeof(HumanloopContext))]
 public sealed class ConnectHumanloopCommand : PSCmdlet
 {
-    /// <summary>The API key; when omitted, $env:HUMANLOOP_API_KEY is read now.</summary>
+    /// <summary>The API key; when omitted, $env:HUMANLOOP_API_KEY is read at each call.</summary>
     [Parameter(Position = 0)]
     [ApiKeyTransformation]
     public SecureString? ApiKey { get; set; }
@@ -36,6 +42,34 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     [Parameter(Position = 1)]
     public Uri? BaseUri { get; set; }
 
+    /// <summary>Retries after the first attempt for transient failures (0–10) for calls in this runspace.</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MaxRetries { get; set; }
+
+    /// <summary>Seconds one attempt may take, for calls in this runspace.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSec { get; set; }
+
+    /// <summary>Seconds a stream may go without an event before it fails, for calls in this runspace.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int StreamIdleTimeoutSec { get; set; }
+
+    /// <summary>A proxy for every call (streams included); without it the system and environment proxy settings apply.</summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for -Proxy, sent when the proxy asks for them.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Allows an http:// base URI on another host, where the key would travel unencrypted.</summary>
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
     /// <summary>Writes the resulting context.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -43,12 +77,46 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        HumanloopApiKey apiKey;
-        Uri? baseUri;
+        HumanloopContext context;
         try
         {
-            apiKey = ApiKey is not null ? HumanloopApiKey.FromSecureString(ApiKey) : KeyFromEnvironment();
-            baseUri = BaseUri is null ? null : ClientSettings.CheckBaseUri(BaseUri, "-BaseUri");
+            if (ProxyCredential is not null && Proxy is null)
+            {
+                throw new ArgumentException("-ProxyCredential needs -Proxy: the system proxy takes its credentials from the system.");
+            }
+
+            var bound = MyInvocation.BoundParameters;
+            var connection = new HumanloopConnection
+            {
+                ApiKey = ApiKey is null ? null : HumanloopApiKey.FromSecureString(ApiKey),
+                BaseUri = BaseUri is null ? null : ClientSettings.CheckBaseUri(BaseUri, "-BaseUri"),
+                MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : null,
+                TimeoutSec = bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null,
+                StreamIdleTimeoutSec = bound.ContainsKey(nameof(StreamIdleTimeoutSec)) ? StreamIdleTimeoutSec : null,
+                Proxy = Proxy is null ? null : CheckProxy(Proxy),
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
+            };
+            if (connection.ApiKey is null && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ClientSettings.ApiKeyVariable)))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"Connect-Humanloop needs a key: pass -ApiKey, or set the {ClientSettings.ApiKeyVariable} environment variable."),
+                    "Humanloop.Connection.NoApiKey",
+                    ErrorCategory.AuthenticationError,
+                    null));
+            }
+
+            // Resolved before it is stored, so a connection that could not work is refused now, not at the first call.
+            ConnectionStore.Set(connection);
+            try
+            {
+                context = ClientSettings.Resolve(new CallSettings()).ToContext();
+            }
+            catch
+            {
+                ConnectionStore.Remove();
+                throw;
+            }
         }
         catch (ArgumentException exception)
         {
@@ -56,8 +124,6 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             return;
         }
 
-        ConnectionStore.Set(new HumanloopConnection(apiKey, baseUri));
-        var context = ClientSettings.Resolve(null, null).ToContext();
         WriteVerbose($"Connected this runspace to {context.BaseUri} with key {context.ApiKey}.");
         if (PassThru)
         {
@@ -65,20 +131,10 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
         }
     }
 
-    private HumanloopApiKey KeyFromEnvironment()
-    {
-        var value = Environment.GetEnvironmentVariable(ClientSettings.ApiKeyVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"Connect-Humanloop needs a key: pass -ApiKey, or set the {ClientSettings.ApiKeyVariable} environment variable."),
-                "Humanloop.Connection.NoApiKey",
-                ErrorCategory.AuthenticationError,
-                null));
-        }
-
-        return new HumanloopApiKey(value!);
-    }
+    private static Uri CheckProxy(Uri proxy) =>
+        proxy.IsAbsoluteUri && (proxy.Scheme == Uri.UriSchemeHttp || proxy.Scheme == Uri.UriSchemeHttps)
+            ? proxy
+            : throw new ArgumentException($"-Proxy is '{proxy.OriginalString}', which is not an absolute http:// or https:// URI.");
 }
 
 /// <summary>Forgets the connection Connect-Humanloop made in this runspace.</summary>
@@ -120,7 +176,7 @@ public sealed class GetHumanloopContextCommand : PSCmdlet
     {
         try
         {
-            WriteObject(ClientSettings.Resolve(null, null).ToContext());
+            WriteObject(ClientSettings.Resolve(new CallSettings()).ToContext());
         }
         catch (ArgumentException exception)
         {

@@ -1,15 +1,28 @@
 using System;
 using System.Management.Automation.Runspaces;
+using System.Net;
 using System.Runtime.CompilerServices;
 
 namespace Humanloop.PowerShell.Infrastructure;
 
-/// <summary>What <c>Connect-Humanloop</c> remembered for one runspace.</summary>
-internal sealed class HumanloopConnection(HumanloopApiKey apiKey, Uri? baseUri)
+/// <summary>What <c>Connect-Humanloop</c> remembered for one runspace; unset values fall through to the environment.</summary>
+internal sealed class HumanloopConnection
 {
-    public HumanloopApiKey ApiKey { get; } = apiKey;
+    public HumanloopApiKey? ApiKey { get; init; }
 
-    public Uri? BaseUri { get; } = baseUri;
+    public Uri? BaseUri { get; init; }
+
+    public int? MaxRetries { get; init; }
+
+    public int? TimeoutSec { get; init; }
+
+    public int? StreamIdleTimeoutSec { get; init; }
+
+    public Uri? Proxy { get; init; }
+
+    public NetworkCredential? ProxyCredential { get; init; }
+
+    public bool AllowUnencryptedAuthentication { get; init; }
 }
 
 /// <summary>

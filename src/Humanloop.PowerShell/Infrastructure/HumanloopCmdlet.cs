@@ -23,15 +23,19 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     [Parameter]
     public Uri? BaseUri { get; set; }
 
-    /// <summary>Retries after the first attempt for transient failures (0–10; default 2).</summary>
+    /// <summary>Retries after the first attempt for transient failures (0–10); overrides the connection and $env:HUMANLOOP_MAX_RETRIES (default 2).</summary>
     [Parameter]
     [ValidateRange(0, 10)]
-    public int MaxRetries { get; set; } = 2;
+    public int MaxRetries { get; set; }
 
-    /// <summary>Seconds one attempt may take (for streams: until the first byte); default 300.</summary>
+    /// <summary>Seconds one attempt may take (for streams: until the response starts); overrides the connection (default 300).</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
-    public int TimeoutSec { get; set; } = 300;
+    public int TimeoutSec { get; set; }
+
+    /// <summary>Allows an http:// base URI on another host, where the key would travel unencrypted.</summary>
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
     /// <summary>The client for this invocation, created on first use (on the pipeline thread).</summary>
     protected HumanloopClient Client => _client ??= CreateClient();
@@ -39,38 +43,44 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
     protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey;
 
+    /// <summary>The settings this call's own parameters ask for; derived cmdlets add theirs.</summary>
+    internal virtual CallSettings DescribeCall() => new()
+    {
+        ApiKey = ApiKey,
+        BaseUri = BaseUri,
+        MaxRetries = Bound(nameof(MaxRetries)) ? MaxRetries : null,
+        TimeoutSec = Bound(nameof(TimeoutSec)) ? TimeoutSec : null,
+        AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
+    };
+
+    /// <summary>True when the user gave <paramref name="parameterName"/> on this call.</summary>
+    protected bool Bound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
     private HumanloopClient CreateClient()
     {
         try
         {
-            _settings = ClientSettings.Resolve(ApiKey, BaseUri);
+            _settings = ClientSettings.Resolve(DescribeCall());
+            if (_settings.ApiKey is null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException(
+                        $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {ClientSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command."),
+                    "Humanloop.Connection.NoApiKey",
+                    ErrorCategory.AuthenticationError,
+                    null));
+            }
+
+            var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
+            var client = new HumanloopClient(_settings.ToOptions(logger));
+            WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with key {_settings.ApiKey!.Masked} ({_settings.ApiKeySource}), {_settings.MaxRetries} retries ({_settings.MaxRetriesSource}).");
+            return client;
         }
         catch (ArgumentException exception)
         {
             ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
+            throw;
         }
-
-        if (_settings!.ApiKey is null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException(
-                    $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {ClientSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command."),
-                "Humanloop.Connection.NoApiKey",
-                ErrorCategory.AuthenticationError,
-                null));
-        }
-
-        var options = new HumanloopClientOptions
-        {
-            BaseUri = _settings.BaseUri,
-            ApiKey = _settings.ApiKey,
-            Logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference")),
-            ApplicationId = "Humanloop.PowerShell",
-            MaxRetries = MaxRetries,
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
-        };
-        WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with key {_settings.ApiKey!.Masked} ({_settings.ApiKeySource}).");
-        return new HumanloopClient(options);
     }
 
     /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
