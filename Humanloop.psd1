@@ -14,6 +14,7 @@
     PowerShellVersion    = '7.4'
 
     FormatsToProcess     = @('Humanloop.Format.ps1xml')
+    TypesToProcess       = @('Humanloop.Types.ps1xml')
 
     # Listed explicitly so that command discovery does not have to load the assembly.
     CmdletsToExport      = @(
@@ -22,6 +23,21 @@
         'Get-HumanloopContext'
         'New-HumanloopCompletion'
         'New-HumanloopExperiment'
+        'New-HumanloopProject'
+        'Get-HumanloopProject'
+        'Set-HumanloopProject'
+        'Remove-HumanloopProject'
+        'Register-HumanloopModelConfig'
+        'Get-HumanloopModelConfig'
+        'Publish-HumanloopModelConfig'
+        'Get-HumanloopDeployment'
+        'Unpublish-HumanloopModelConfig'
+        'Add-HumanloopExperiment'
+        'Get-HumanloopExperiment'
+        'Set-HumanloopExperiment'
+        'Remove-HumanloopExperiment'
+        'Get-HumanloopLog'
+        'Add-HumanloopFeedback'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

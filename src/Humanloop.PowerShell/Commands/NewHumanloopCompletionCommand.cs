@@ -9,11 +9,11 @@ namespace Humanloop.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]
-public sealed class NewHumanloopCompletionCommand : CompletionCommandBase
+public sealed class NewHumanloopCompletionCommand : CompletionCommandBase, IInlineModelConfigParameters
 {
     private const string DeployedSet = "Deployed";
-    private const string ModelConfigSet = "ModelConfig";
-    private const string ModelSet = "Model";
+    private const string ModelConfigSet = InlineModelConfig.ModelConfigSet;
+    private const string ModelSet = InlineModelConfig.ModelSet;
     private const string ModelConfigIdSet = "ModelConfigId";
 
     /// <summary>An inline config: a hashtable keyed by the API's field names, or a typed config.</summary>
@@ -100,7 +100,7 @@ public sealed class NewHumanloopCompletionCommand : CompletionCommandBase
     protected override CompletionRequestBase CreateRequest() => ParameterSetName switch
     {
         ModelConfigIdSet => new CompletionModelConfigRequest { ModelConfigId = ModelConfigId },
-        ModelSet or ModelConfigSet => new CompletionRequest { ModelConfig = BuildInlineConfig() },
+        ModelSet or ModelConfigSet => new CompletionRequest { ModelConfig = InlineModelConfig.Build(this, MyInvocation.BoundParameters) },
         _ => CreateDeployedRequest(),
     };
 
@@ -113,36 +113,5 @@ public sealed class NewHumanloopCompletionCommand : CompletionCommandBase
         }
 
         return new CompletionDeployedRequest { Environment = Environment };
-    }
-
-    private ModelConfigCompletionRequest BuildInlineConfig()
-    {
-        var config = ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
-        var bound = MyInvocation.BoundParameters;
-        config.Model = Model ?? config.Model;
-        config.PromptTemplate = PromptTemplate ?? config.PromptTemplate;
-        config.Provider = Provider ?? config.Provider;
-        config.Endpoint = Endpoint ?? config.Endpoint;
-        config.Stop = Stop ?? config.Stop;
-        config.Other = Other is null ? config.Other : PowerShellValues.ToJsonObject(Other, "-Other");
-        config.Temperature = bound.ContainsKey(nameof(Temperature)) ? Temperature : config.Temperature;
-        config.MaxTokens = bound.ContainsKey(nameof(MaxTokens)) ? MaxTokens : config.MaxTokens;
-        config.TopP = bound.ContainsKey(nameof(TopP)) ? TopP : config.TopP;
-        config.PresencePenalty = bound.ContainsKey(nameof(PresencePenalty)) ? PresencePenalty : config.PresencePenalty;
-        config.FrequencyPenalty = bound.ContainsKey(nameof(FrequencyPenalty)) ? FrequencyPenalty : config.FrequencyPenalty;
-
-        if (string.IsNullOrEmpty(config.Model))
-        {
-            throw new System.ArgumentException("The inline model config has no model: add model to -ModelConfig, or pass -Model.");
-        }
-
-        // The API marks only model as required, but both official SDKs require a template: without one
-        // a completion has no prompt.
-        if (string.IsNullOrEmpty(config.PromptTemplate))
-        {
-            throw new System.ArgumentException("The inline model config has no prompt template: add prompt_template to -ModelConfig, or pass -PromptTemplate.");
-        }
-
-        return config;
     }
 }

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
+
+namespace Humanloop.PowerShell.Commands;
+
+/// <summary>
+/// The parameters that describe an inline model config (-Model, -PromptTemplate, -Temperature, …, or a
+/// whole -ModelConfig), as every cmdlet taking a config declares them.
+/// </summary>
+/// <remarks>
+/// PowerShell only binds parameters declared on the cmdlet's own class hierarchy, and the cmdlets taking
+/// a config derive from different bases, so each declares the properties itself; implementing this
+/// interface keeps their names and types in step, and <see cref="InlineModelConfig.Build"/> is the one
+/// place that turns them into a config. (Dynamic parameters would let one object declare them, but
+/// PowerShell matches a typed name against the static parameters first, so on New-HumanloopCompletion
+/// -Provider would bind -ProviderApiKeys and -Model would bind -ModelConfigId.)
+/// </remarks>
+internal interface IInlineModelConfigParameters
+{
+    ModelConfigCompletionRequest? ModelConfig { get; }
+
+    string? Model { get; }
+
+    string? PromptTemplate { get; }
+
+    string? Provider { get; }
+
+    double Temperature { get; }
+
+    int MaxTokens { get; }
+
+    double TopP { get; }
+
+    string[]? Stop { get; }
+
+    double PresencePenalty { get; }
+
+    double FrequencyPenalty { get; }
+
+    string? Endpoint { get; }
+
+    PSObject? Other { get; }
+}
+
+/// <summary>Builds the inline config that <see cref="IInlineModelConfigParameters"/> describe.</summary>
+internal static class InlineModelConfig
+{
+    /// <summary>The parameter set of a config given by its parts (-Model and -PromptTemplate required).</summary>
+    public const string ModelSet = "Model";
+
+    /// <summary>The parameter set of a config given whole (-ModelConfig), optionally adjusted by the part parameters.</summary>
+    public const string ModelConfigSet = "ModelConfig";
+
+    /// <summary>
+    /// -ModelConfig (copied, never changed) with each part parameter that was given laid over it.
+    /// </summary>
+    /// <param name="parameters">The cmdlet.</param>
+    /// <param name="bound">The cmdlet's bound parameters, which tell a value given as 0 from one not given.</param>
+    /// <exception cref="ArgumentException">The config lacks a model or a prompt template, or -Other has no JSON form.</exception>
+    public static ModelConfigCompletionRequest Build(IInlineModelConfigParameters parameters, IDictionary<string, object> bound)
+    {
+        var config = parameters.ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
+        config.Model = parameters.Model ?? config.Model;
+        config.PromptTemplate = parameters.PromptTemplate ?? config.PromptTemplate;
+        config.Provider = parameters.Provider ?? config.Provider;
+        config.Endpoint = parameters.Endpoint ?? config.Endpoint;
+        config.Stop = parameters.Stop ?? config.Stop;
+        config.Other = parameters.Other is null ? config.Other : PowerShellValues.ToJsonObject(parameters.Other, "-Other");
+        config.Temperature = bound.ContainsKey(nameof(parameters.Temperature)) ? parameters.Temperature : config.Temperature;
+        config.MaxTokens = bound.ContainsKey(nameof(parameters.MaxTokens)) ? parameters.MaxTokens : config.MaxTokens;
+        config.TopP = bound.ContainsKey(nameof(parameters.TopP)) ? parameters.TopP : config.TopP;
+        config.PresencePenalty = bound.ContainsKey(nameof(parameters.PresencePenalty)) ? parameters.PresencePenalty : config.PresencePenalty;
+        config.FrequencyPenalty = bound.ContainsKey(nameof(parameters.FrequencyPenalty)) ? parameters.FrequencyPenalty : config.FrequencyPenalty;
+
+        if (string.IsNullOrEmpty(config.Model))
+        {
+            throw new ArgumentException("The inline model config has no model: add model to -ModelConfig, or pass -Model.");
+        }
+
+        // The API marks only model as required, but both official SDKs require a template: without one
+        // a completion has no prompt.
+        if (string.IsNullOrEmpty(config.PromptTemplate))
+        {
+            throw new ArgumentException("The inline model config has no prompt template: add prompt_template to -ModelConfig, or pass -PromptTemplate.");
+        }
+
+        return config;
+    }
+}

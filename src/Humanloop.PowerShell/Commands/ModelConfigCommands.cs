@@ -1,0 +1,230 @@
+using System;
+using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
+
+namespace Humanloop.PowerShell.Commands;
+
+/// <summary>Registers a model config to a Humanloop project, to be used by id, deployed or put into experiments.</summary>
+/// <remarks>
+/// <para>Takes the same config parameters as New-HumanloopCompletion (-Model and -PromptTemplate, or a
+/// whole -ModelConfig, adjusted by -Provider, -Temperature and the rest), plus the project (-Project by
+/// name, created when missing, or -ProjectId), an optional -Name and -Description, and optionally the
+/// name of an existing experiment of the project to add the config to (-Experiment).</para>
+/// <para>Registering the same config again returns the existing registration rather than a copy. The
+/// first config of a project becomes the one its default environment serves. The result is a
+/// Humanloop.ProjectModelConfig; its ModelConfigId is the config's id.</para>
+/// </remarks>
+/// <example>
+/// <code>$concise = Register-HumanloopModelConfig -ProjectId $project.Id -Name concise -Provider mock -Model mock-1 -PromptTemplate 'Answer briefly: {{question}}' -Temperature 0.2</code>
+/// <para>Registers a config to a project and keeps it; $concise.ModelConfigId is its id.</para>
+/// </example>
+/// <example>
+/// <code>Get-HumanloopProject -Name 'support-bot' | Register-HumanloopModelConfig -ModelConfig @{ model = 'gpt-4o'; prompt_template = '{{question}}'; max_tokens = 300 }</code>
+/// <para>Registers a config given as a hashtable to a project piped in.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Register, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = InlineModelConfig.ModelSet)]
+[OutputType(typeof(ProjectModelConfig))]
+public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlineModelConfigParameters
+{
+    // The config parameters are New-HumanloopCompletion's (see IInlineModelConfigParameters).
+
+    /// <summary>An inline config: a hashtable keyed by the API's field names, or a typed config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ModelConfigTransformation]
+    public ModelConfigCompletionRequest? ModelConfig { get; set; }
+
+    /// <summary>The provider's model name, for an inline config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Model { get; set; }
+
+    /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateNotNullOrEmpty]
+    public string? PromptTemplate { get; set; }
+
+    /// <summary>The model provider, for example openai or mock.</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
+    public string? Provider { get; set; }
+
+    /// <summary>Sampling temperature.</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateRange(0.0, 2.0)]
+    public double Temperature { get; set; }
+
+    /// <summary>Maximum tokens to generate (-1: let the server decide).</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateRange(-1, int.MaxValue)]
+    public int MaxTokens { get; set; }
+
+    /// <summary>Nucleus-sampling probability mass.</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateRange(0.0, 1.0)]
+    public double TopP { get; set; }
+
+    /// <summary>Stop sequence(s).</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    public string[]? Stop { get; set; }
+
+    /// <summary>Presence penalty (-2 to 2).</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateRange(-2.0, 2.0)]
+    public double PresencePenalty { get; set; }
+
+    /// <summary>Frequency penalty (-2 to 2).</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ValidateRange(-2.0, 2.0)]
+    public double FrequencyPenalty { get; set; }
+
+    /// <summary>The provider endpoint: complete, chat or edit.</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    [ArgumentCompleter(typeof(EndpointCompleter))]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Extra provider parameters passed through (model_config.other).</summary>
+    [Parameter(ParameterSetName = InlineModelConfig.ModelSet)]
+    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
+    public PSObject? Other { get; set; }
+
+    /// <summary>The project's name; the server creates the project when none has this name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Project { get; set; }
+
+    /// <summary>The project's id (pr_…); piped projects bind by their id.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ProjectId { get; set; }
+
+    /// <summary>The config's display name (the server makes one up when omitted).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>A description of the config.</summary>
+    [Parameter]
+    public string? Description { get; set; }
+
+    /// <summary>The name of an existing experiment of the project to add the config to.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Experiment { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        // Checked here rather than in BeginProcessing: -ProjectId may arrive from the pipeline.
+        if ((Project is null) == (ProjectId is null))
+        {
+            ThrowInvalidParameters(Project is null
+                ? "Say which project to register the config to: -Project (a name) or -ProjectId."
+                : "Use -Project or -ProjectId, not both.");
+        }
+
+        ModelConfigCompletionRequest config;
+        try
+        {
+            config = InlineModelConfig.Build(this, MyInvocation.BoundParameters);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.From(exception, null, null));
+            return;
+        }
+
+        config.Name = Name ?? config.Name;
+        config.Description = Description ?? config.Description;
+        var projectTarget = ProjectId ?? Project!;
+        if (!ShouldProcess(projectTarget, $"Register model config '{config.Name ?? config.Model}'"))
+        {
+            return;
+        }
+
+        var request = new RegisterModelConfigRequest { Config = config, Project = Project, ProjectId = ProjectId, Experiment = Experiment };
+        Invoke(projectTarget, (client, cancellationToken) => client.RegisterModelConfigAsync(request, cancellationToken));
+    }
+}
+
+/// <summary>Gets Humanloop model configs: by id, every config of a project, or one sampled from an experiment.</summary>
+/// <remarks>
+/// <para>-ProjectId lists the configs registered to a project (GET /v4/projects/{id}/configs) as
+/// Humanloop.ProjectModelConfig objects, with usage counts. -Id reads configs directly
+/// (GET /v4/model-configs/{id}) as Humanloop.ModelConfig objects. -ExperimentId samples one of an
+/// experiment's active configs the way a completion through the experiment would, and returns it with
+/// the TrialId to log against.</para>
+/// <para>Piped objects bind by property name: anything with a ProjectId (a project, an experiment, a
+/// log) lists that project's configs; a config (Humanloop.ModelConfig, or an experiment's Configs item)
+/// is read again by its ModelConfigId.</para>
+/// </remarks>
+/// <example>
+/// <code>Get-HumanloopProject -Name 'support-bot' | Get-HumanloopModelConfig</code>
+/// <para>Lists the configs registered to a project.</para>
+/// </example>
+/// <example>
+/// <code>Get-HumanloopModelConfig -Id config_8Kd2 | Format-List Name, Provider, Model, Temperature, PromptTemplate</code>
+/// <para>Shows the settings of one config.</para>
+/// </example>
+/// <example>
+/// <code>Get-HumanloopModelConfig -ExperimentId $experiment.Id</code>
+/// <para>Samples the config the experiment would use for the next completion.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "HumanloopModelConfig", DefaultParameterSetName = ProjectSet)]
+[OutputType(typeof(ProjectModelConfig), ParameterSetName = [ProjectSet, ExperimentSet])]
+[OutputType(typeof(ModelConfig), ParameterSetName = [IdSet])]
+public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet
+{
+    private const string ProjectSet = "Project";
+    private const string IdSet = "Id";
+    private const string ExperimentSet = "Experiment";
+
+    /// <summary>The project whose configs to list (pr_…).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ProjectId { get; set; } = string.Empty;
+
+    /// <summary>Configs to read by id (config_…).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("Id")]
+    public string[] ModelConfigId { get; set; } = [];
+
+    /// <summary>The experiment to sample a config from (exp_…).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ExperimentSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ExperimentId { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case IdSet:
+                foreach (var id in ModelConfigId)
+                {
+                    Invoke(id, (client, cancellationToken) => client.GetModelConfigAsync(id, cancellationToken));
+                }
+
+                break;
+            case ExperimentSet:
+                var experimentId = ExperimentId;
+                Invoke(experimentId, (client, cancellationToken) => client.SampleModelConfigAsync(experimentId, cancellationToken));
+                break;
+            default:
+                var projectId = ProjectId;
+                InvokeEach(projectId, (client, cancellationToken) => client.ListProjectModelConfigsAsync(projectId, cancellationToken));
+                break;
+        }
+    }
+}
