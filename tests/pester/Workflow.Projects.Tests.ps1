@@ -84,6 +84,16 @@ Describe 'Get-HumanloopProject' {
         $none | Should -BeNullOrEmpty
     }
 
+    It 'reports a failed listing once, not as every name missing' {
+        Reset-Stub $stub
+        Add-StubResponse $stub @{ status = 401; body = @{ detail = 'Invalid API key' } }
+
+        Get-HumanloopProject -Name 'support-bot' -BaseUri "$($stub.Uri)/v4" -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Http.401,*'
+    }
+
     It 'reads projects by id, from -Id or piped objects, with a 404 as a non-terminating ObjectNotFound error' {
         $found = $support[0], [pscustomobject]@{ ProjectId = 'pr_missing' }, $support[1] |
             Get-HumanloopProject -ErrorAction SilentlyContinue -ErrorVariable failures

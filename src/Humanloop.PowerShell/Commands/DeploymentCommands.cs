@@ -118,11 +118,11 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
     {
         var projectId = ProjectId;
         var names = new NameFilter(Environment);
-        InvokeEach(
+        var listed = InvokeEach(
             projectId,
             (client, cancellationToken) => client.ListDeploymentsAsync(projectId, cancellationToken),
             deployment => names.Matches(deployment.EnvironmentName) | names.Matches(deployment.EnvironmentId));
-        foreach (var missing in names.UnmatchedLiterals())
+        foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
             WriteError(NotFound("Humanloop.Environment.NotFound", $"Project {projectId} has no environment '{missing}'.", missing));
         }

@@ -135,8 +135,8 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 
         var projectId = ProjectId;
         var names = new NameFilter(Name);
-        InvokeEach(projectId, (client, cancellationToken) => client.ListExperimentsAsync(projectId, cancellationToken), experiment => names.Matches(experiment.Name));
-        foreach (var missing in names.UnmatchedLiterals())
+        var listed = InvokeEach(projectId, (client, cancellationToken) => client.ListExperimentsAsync(projectId, cancellationToken), experiment => names.Matches(experiment.Name));
+        foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
             WriteError(NotFound("Humanloop.Experiment.NotFound", $"Project {projectId} has no experiment named '{missing}'.", missing));
         }

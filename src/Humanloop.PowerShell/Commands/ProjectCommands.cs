@@ -107,11 +107,13 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 
         var names = new NameFilter(Name);
         var pageSize = PageSize;
-        InvokePaged(
+        var listed = InvokePaged(
             Name,
             (client, page, cancellationToken) => client.ListProjectsAsync(page, pageSize, names.ServerFilter, cancellationToken),
             project => names.Matches(project.Name));
-        foreach (var missing in names.UnmatchedLiterals())
+
+        // After a failed listing every name would look missing; the failure was reported instead.
+        foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
             WriteError(NotFound("Humanloop.Project.NotFound", $"There is no project named '{missing}'.", missing));
         }

@@ -35,11 +35,12 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         });
     }
 
-    /// <summary>Calls the API and writes each item of the list it returns.</summary>
-    protected void InvokeEach<T>(object? target, Func<HumanloopClient, CancellationToken, Task<IReadOnlyList<T>>> call, Func<T, bool>? include = null)
+    /// <summary>Calls the API and writes each item of the list it returns; false when the call failed (and was reported).</summary>
+    protected bool InvokeEach<T>(object? target, Func<HumanloopClient, CancellationToken, Task<IReadOnlyList<T>>> call, Func<T, bool>? include = null)
         where T : class
     {
         var client = Client;
+        var completed = false;
         RunAsync(async cancellationToken =>
         {
             try
@@ -51,12 +52,15 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                         Emit(item);
                     }
                 }
+
+                completed = true;
             }
             catch (Exception exception) when (IsPerInputFailure(exception))
             {
                 Report(exception, target);
             }
         });
+        return completed;
     }
 
     /// <summary>Calls the API for its effect only.</summary>
@@ -79,12 +83,13 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     /// <summary>
     /// Reads a paged list from page 0 until every record was seen (or a page comes back empty), writing
     /// each page's records the moment the page arrives, so the first results show before the last page
-    /// is requested.
+    /// is requested. False when a page failed (and was reported).
     /// </summary>
-    protected void InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null)
+    protected bool InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null)
         where T : class
     {
         var client = Client;
+        var completed = false;
         RunAsync(async cancellationToken =>
         {
             try
@@ -106,6 +111,7 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                     seen += page.Records.Count;
                     if (page.Records.Count == 0 || seen >= page.Total)
                     {
+                        completed = true;
                         return;
                     }
                 }
@@ -115,6 +121,7 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                 Report(exception, target);
             }
         });
+        return completed;
     }
 
     /// <summary>
