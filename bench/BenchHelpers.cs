@@ -1,0 +1,151 @@
+// Compiled with Add-Type inside the benchmark processes (never part of the module). Each helper is
+// the baseline side of a comparison, or a timing loop that must not pay PowerShell's per-statement cost.
+#nullable enable
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Humanloop;
+
+namespace HumanloopBench
+{
+    /// <summary>How long a loop took for how many operations.</summary>
+    public sealed class Timing
+    {
+        public Timing(int operations, TimeSpan elapsed)
+        {
+            Operations = operations;
+            Elapsed = elapsed;
+        }
+
+        public int Operations { get; }
+
+        public TimeSpan Elapsed { get; }
+
+        public double PerSecond => Operations / Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The G1 baseline: the same completions made through the core client in a C# loop, no PowerShell in between.</summary>
+    public static class DirectLoop
+    {
+        public static Timing Complete(HumanloopClient client, CompletionRequestBase request, int count)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                client.CompleteAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return new Timing(count, stopwatch.Elapsed);
+        }
+    }
+
+    /// <summary>
+    /// Receives the client's debug log, to learn the exact request body it sends; the benchmarks compare it
+    /// with the cmdlet's so that every contender provably sends the same bytes.
+    /// </summary>
+    public sealed class RequestBodyCapture : IHumanloopLogger
+    {
+        private const string Prefix = "Request body: ";
+
+        public string? LastBody { get; private set; }
+
+        public bool IsEnabled(HumanloopLogLevel level) => level == HumanloopLogLevel.Debug;
+
+        public void Log(HumanloopLogLevel level, string message)
+        {
+            if (message.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                LastBody = message.Substring(Prefix.Length);
+            }
+        }
+    }
+
+    /// <summary>A transport that answers every request with the same recorded event stream, so the parser can be timed without a server.</summary>
+    public sealed class ReplayHandler : HttpMessageHandler
+    {
+        private readonly byte[] _body;
+
+        public ReplayHandler(byte[] body)
+        {
+            _body = body;
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new ByteArrayContent(_body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content });
+        }
+    }
+
+    public static class StreamBench
+    {
+        /// <summary>The G6 baseline over HTTP: the stream's bytes read to the end, nothing parsed.</summary>
+        public static byte[] ReadRaw(HttpClient http, Uri uri, string apiKey, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri);
+            request.Headers.TryAddWithoutValidation("X-API-KEY", apiKey);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            using var stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+
+        /// <summary>Parse, deserialize and assemble: the real client reading a replayed stream, <paramref name="passes"/> times.</summary>
+        public static Timing ReadChunks(HumanloopClient client, CompletionRequestBase request, int passes)
+        {
+            var chunks = 0;
+            var stopwatch = Stopwatch.StartNew();
+            for (var pass = 0; pass < passes; pass++)
+            {
+                using var stream = client.CompleteStreamingAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                while (stream.ReadNextAsync(CancellationToken.None).GetAwaiter().GetResult() is not null)
+                {
+                    chunks++;
+                }
+
+                _ = stream.Result;
+            }
+
+            return new Timing(chunks, stopwatch.Elapsed);
+        }
+
+        /// <summary>The in-process baseline: the same bytes split into lines, data lines counted, no JSON.</summary>
+        public static Timing SplitLines(byte[] body, int passes)
+        {
+            var events = 0;
+            var stopwatch = Stopwatch.StartNew();
+            for (var pass = 0; pass < passes; pass++)
+            {
+                events += CountDataLines(body);
+            }
+
+            return new Timing(events, stopwatch.Elapsed);
+        }
+
+        public static int CountDataLines(byte[] body)
+        {
+            using var reader = new StreamReader(new MemoryStream(body), Encoding.UTF8);
+            var count = 0;
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                if (line.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+}

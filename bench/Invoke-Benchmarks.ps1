@@ -1,0 +1,317 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs the HumanloopPS benchmarks against the built module and a local server, and prints every result
+    as a ratio against a baseline measured in the same run.
+
+.DESCRIPTION
+    Throughput  G1, G2: cmdlet vs direct client vs Invoke-RestMethod (with and without -WebSession).
+    Import      G3: Import-Module in a fresh process vs `pwsh -c exit`; first and second call vs Invoke-RestMethod's.
+    Streaming   G6: events/s through New-HumanloopCompletion -Stream vs a raw read; the client's parser vs a line split.
+    Cancel      G4: PowerShell.Stop() during stalled requests and streams vs Invoke-RestMethod and Start-Sleep.
+    Soak        G8: -SoakCalls sequential calls in one session; sockets and memory every -SoakInterval calls.
+
+    Each benchmark runs in its own fresh pwsh process, so no benchmark warms another up. The machine's
+    other load shows up as noise, so best-of and median are both reported; the ratios are what to read.
+    The summary is also written to bench/results/<timestamp>.md (ignored by git).
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Build, Bench
+
+.EXAMPLE
+    dotnet pwsh ./bench/Invoke-Benchmarks.ps1 -Benchmark Soak -SoakCalls 2000
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak')]
+    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak'),
+
+    # Smaller sizes everywhere, for a run of about a minute that checks the benchmarks still work.
+    [switch] $Quick,
+
+    # Requests per contender per round, and rounds (best-of-N) for Throughput.
+    [int] $Requests = 1000,
+    [int] $Rounds = 7,
+
+    # Fresh processes per kind for Import.
+    [int] $ImportRuns = 8,
+
+    # Prompt words (about one event each) per stream, and runs, for Streaming.
+    [int] $StreamWords = 20000,
+    [int] $StreamRuns = 5,
+
+    # Stop() measurements per case for Cancel.
+    [int] $CancelRuns = 10,
+
+    # Sequential calls for Soak, and how often to sample.
+    [int] $SoakCalls = 10000,
+    [int] $SoakInterval = 1000
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
+
+if ($Quick) {
+    if (-not $PSBoundParameters.ContainsKey('Requests')) { $Requests = 300 }
+    if (-not $PSBoundParameters.ContainsKey('Rounds')) { $Rounds = 3 }
+    if (-not $PSBoundParameters.ContainsKey('ImportRuns')) { $ImportRuns = 3 }
+    if (-not $PSBoundParameters.ContainsKey('StreamWords')) { $StreamWords = 5000 }
+    if (-not $PSBoundParameters.ContainsKey('StreamRuns')) { $StreamRuns = 3 }
+    if (-not $PSBoundParameters.ContainsKey('CancelRuns')) { $CancelRuns = 3 }
+    if (-not $PSBoundParameters.ContainsKey('SoakCalls')) { $SoakCalls = 2000 }
+    if (-not $PSBoundParameters.ContainsKey('SoakInterval')) { $SoakInterval = 500 }
+}
+
+$root = Split-Path $PSScriptRoot -Parent
+$version = (Import-PowerShellDataFile (Join-Path $root 'Humanloop.psd1')).ModuleVersion
+$modulePath = Join-Path $root "output/Humanloop/$version/Humanloop.psd1"
+$serverDll = Join-Path $root "src/Humanloop.Server/bin/$Configuration/net10.0/Humanloop.Server.dll"
+if (-not (Test-Path $modulePath) -or -not (Test-Path $serverDll)) {
+    Write-Host "The module or the server is not built; building ($Configuration) first."
+    & (Join-Path $root 'build.ps1') -Task Build -Configuration $Configuration
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Report helpers
+# ---------------------------------------------------------------------------------------------------
+
+$report = [System.Collections.Generic.List[string]]::new()
+function Out-Report([string] $Line = '') {
+    $report.Add($Line)
+    Write-Host $Line
+}
+
+function Format-Rate([double] $Value) { '{0:N0}' -f $Value }
+function Format-Ratio([double] $Value) { '{0:N2}×' -f $Value }
+function Format-Ms([double] $Value) { '{0:N1} ms' -f $Value }
+function Format-Goal([bool] $Met) { if ($Met) { 'meets' } else { '**misses**' } }
+function Get-Best([double[]] $Values) { ($Values | Measure-Object -Maximum).Maximum }
+function Get-Least([double[]] $Values) { ($Values | Measure-Object -Minimum).Minimum }
+function Get-Most([double[]] $Values) { ($Values | Measure-Object -Maximum).Maximum }
+
+function Get-PairedRatio([double[]] $Numerator, [double[]] $Denominator) {
+    <# The median of per-round ratios: both sides of each ratio ran moments apart, so shared noise cancels. #>
+    Get-Median @(for ($i = 0; $i -lt [math]::Min($Numerator.Count, $Denominator.Count); $i++) { $Numerator[$i] / $Denominator[$i] })
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------------------------------
+
+function Invoke-ThroughputBenchmark([string] $BaseUri) {
+    Write-Host "Throughput: $Requests requests per contender, $Rounds rounds"
+    $result = Invoke-BenchScenario -Name Throughput -Parameters @{ ModulePath = $modulePath; BaseUri = $BaseUri; Requests = $Requests; Rounds = $Rounds }
+    $rates = @{}
+    foreach ($contender in $result.Contenders) { $rates[$contender.Name] = [double[]]$contender.RatesPerSecond }
+
+    Out-Report '## Throughput (G1, G2)'
+    Out-Report
+    Out-Report "Sequential non-streaming completions against the local server (mock provider, in memory), $Requests per contender per round, best of $Rounds rounds. Every contender sends the same $($result.BodyBytes)-byte body$(if ($result.SameBody) { ' (the direct client''s body checked equal to the cmdlet''s)' } else { ' — **the direct client''s body differed from the cmdlet''s**' })."
+    Out-Report
+    Out-Report '| Contender | best req/s | median req/s |'
+    Out-Report '|---|---:|---:|'
+    foreach ($contender in $result.Contenders) {
+        Out-Report "| $($contender.Name) | $(Format-Rate (Get-Best $rates[$contender.Name])) | $(Format-Rate (Get-Median $rates[$contender.Name])) |"
+    }
+    Out-Report
+    Out-Report '| Ratio | best-of | median of per-round ratios | goal |'
+    Out-Report '|---|---:|---:|---|'
+    $comparisons = @(
+        @{ Name = 'G2: cmdlet (one call per request) / Invoke-RestMethod'; A = 'Cmdlet, one call per request'; B = 'Invoke-RestMethod'; Goal = 3.0 }
+        @{ Name = 'G2: cmdlet (one call per request) / Invoke-RestMethod -WebSession'; A = 'Cmdlet, one call per request'; B = 'Invoke-RestMethod -WebSession'; Goal = 1.5 }
+        @{ Name = 'G2: cmdlet (pipeline input) / Invoke-RestMethod'; A = 'Cmdlet, pipeline input'; B = 'Invoke-RestMethod'; Goal = 3.0 }
+        @{ Name = 'G2: cmdlet (pipeline input) / Invoke-RestMethod -WebSession'; A = 'Cmdlet, pipeline input'; B = 'Invoke-RestMethod -WebSession'; Goal = 1.5 }
+        @{ Name = 'G1: cmdlet (pipeline input) / direct client, C# loop'; A = 'Cmdlet, pipeline input'; B = 'Direct client, C# loop'; Goal = 0.75 }
+        @{ Name = 'G1: cmdlet (one call per request) / direct client, C# loop'; A = 'Cmdlet, one call per request'; B = 'Direct client, C# loop'; Goal = 0.75 }
+        @{ Name = 'cmdlet (one call per request) / direct client, PowerShell loop'; A = 'Cmdlet, one call per request'; B = 'Direct client, PowerShell loop'; Goal = $null }
+    )
+    foreach ($comparison in $comparisons) {
+        $best = (Get-Best $rates[$comparison.A]) / (Get-Best $rates[$comparison.B])
+        $paired = Get-PairedRatio $rates[$comparison.A] $rates[$comparison.B]
+        $goal = if ($null -eq $comparison.Goal) { '(context)' } else { "≥ $($comparison.Goal)×: $(Format-Goal ($best -ge $comparison.Goal))" }
+        Out-Report "| $($comparison.Name) | $(Format-Ratio $best) | $(Format-Ratio $paired) | $goal |"
+    }
+    Out-Report
+}
+
+function Invoke-ImportBenchmark([string] $BaseUri) {
+    Write-Host "Import: $ImportRuns fresh processes of each kind"
+    $timer = '$t = [System.Diagnostics.Stopwatch]::StartNew()'
+    $baselineWall = [System.Collections.Generic.List[double]]::new()
+    $importWall = [System.Collections.Generic.List[double]]::new()
+    $importInProcess = [System.Collections.Generic.List[double]]::new()
+    for ($run = 1; $run -le $ImportRuns; $run++) {
+        # Same shape on both sides: start a stopwatch, (import), print the elapsed time, exit.
+        $baseline = Invoke-FreshPwsh -Capture -Arguments '-Command', "$timer; `$t.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture); exit"
+        $import = Invoke-FreshPwsh -Capture -Arguments '-Command', "$timer; Import-Module '$modulePath'; `$t.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture); exit"
+        if ($baseline.ExitCode -ne 0 -or $import.ExitCode -ne 0) {
+            throw "An import process failed: $($baseline.Errors) $($import.Errors)"
+        }
+        $baselineWall.Add($baseline.WallMs)
+        $importWall.Add($import.WallMs)
+        $importInProcess.Add([double]::Parse($import.Output.Trim(), [cultureinfo]::InvariantCulture))
+        Write-Host ("  run {0}/{1}: pwsh -c exit {2:N0} ms; with Import-Module {3:N0} ms (import itself {4:N1} ms)" -f $run, $ImportRuns, $baseline.WallMs, $import.WallMs, $importInProcess[-1])
+    }
+
+    $cmdletCalls = [System.Collections.Generic.List[object]]::new()
+    $restCalls = [System.Collections.Generic.List[object]]::new()
+    for ($run = 1; $run -le $ImportRuns; $run++) {
+        $cmdletCalls.Add((Invoke-BenchScenario -Name FirstCall -Parameters @{ ModulePath = $modulePath; BaseUri = $BaseUri; Mode = 'Cmdlet' }))
+        $restCalls.Add((Invoke-BenchScenario -Name FirstCall -Parameters @{ ModulePath = $modulePath; BaseUri = $BaseUri; Mode = 'RestMethod' }))
+        Write-Host ("  run {0}/{1}: first call cmdlet {2:N0} ms, Invoke-RestMethod {3:N0} ms; second {4:N1} / {5:N1} ms" -f
+            $run, $ImportRuns, $cmdletCalls[-1].FirstCallMs, $restCalls[-1].FirstCallMs, $cmdletCalls[-1].SecondCallMs, $restCalls[-1].SecondCallMs)
+    }
+
+    $baselineMedian = Get-Median $baselineWall
+    $importMedian = Get-Median $importWall
+    $inProcessMedian = Get-Median $importInProcess
+    $firstCmdlet = Get-Median ([double[]]$cmdletCalls.FirstCallMs)
+    $firstRest = Get-Median ([double[]]$restCalls.FirstCallMs)
+    $secondCmdlet = Get-Median ([double[]]$cmdletCalls.SecondCallMs)
+    $secondRest = Get-Median ([double[]]$restCalls.SecondCallMs)
+
+    Out-Report '## Import and first call (G3)'
+    Out-Report
+    Out-Report "Medians of $ImportRuns fresh processes each (min in brackets)."
+    Out-Report
+    Out-Report '| Measure | module | baseline | ratio | goal |'
+    Out-Report '|---|---:|---:|---:|---|'
+    Out-Report "| Process wall time: Import-Module vs ``pwsh -c exit`` | $(Format-Ms $importMedian) ($(Format-Ms (Get-Least $importWall))) | $(Format-Ms $baselineMedian) ($(Format-Ms (Get-Least $baselineWall))) | $(Format-Ratio ($importMedian / $baselineMedian)) | delta $(Format-Ms ($importMedian - $baselineMedian)) ≤ 150 ms: $(Format-Goal (($importMedian - $baselineMedian) -le 150)) |"
+    Out-Report "| Import-Module in process | $(Format-Ms $inProcessMedian) ($(Format-Ms (Get-Least $importInProcess))) | | | ≤ 100 ms: $(Format-Goal ($inProcessMedian -le 100)) |"
+    Out-Report "| First completion: cmdlet vs Invoke-RestMethod | $(Format-Ms $firstCmdlet) | $(Format-Ms $firstRest) | $(Format-Ratio ($firstCmdlet / $firstRest)) | ≤ 250 ms: $(Format-Goal ($firstCmdlet -le 250)) |"
+    Out-Report "| Second completion: cmdlet vs Invoke-RestMethod | $(Format-Ms $secondCmdlet) | $(Format-Ms $secondRest) | $(Format-Ratio ($secondCmdlet / $secondRest)) | ≤ 20 ms: $(Format-Goal ($secondCmdlet -le 20)) |"
+    Out-Report
+}
+
+function Invoke-StreamingBenchmark([string] $BaseUri) {
+    Write-Host "Streaming: $StreamWords-word mock streams, $StreamRuns runs"
+    $result = Invoke-BenchScenario -Name Streaming -Parameters @{ ModulePath = $modulePath; BaseUri = $BaseUri; Words = $StreamWords; Runs = $StreamRuns }
+    $cmdlet = [double[]]$result.Cmdlet
+    $raw = [double[]]$result.RawRead
+    $parser = [double[]]$result.ClientParser
+    $split = [double[]]$result.LineSplit
+
+    Out-Report '## Streaming (G6)'
+    Out-Report
+    Out-Report "One mock stream is $('{0:N0}' -f $result.EventsPerStream) events ($('{0:N0}' -f $result.BytesPerStream) bytes); $StreamRuns runs."
+    Out-Report
+    Out-Report '| Path | best events/s | median events/s | baseline | best-of ratio | median of per-run ratios | goal |'
+    Out-Report '|---|---:|---:|---|---:|---:|---|'
+    Out-Report "| New-HumanloopCompletion -Stream over HTTP (parse, deserialize, assemble, write to the pipeline) | $(Format-Rate (Get-Best $cmdlet)) | $(Format-Rate (Get-Median $cmdlet)) | HttpClient reading the same stream unparsed: $(Format-Rate (Get-Best $raw)) / $(Format-Rate (Get-Median $raw)) | $(Format-Ratio ((Get-Best $cmdlet) / (Get-Best $raw))) | $(Format-Ratio (Get-PairedRatio $cmdlet $raw)) | ≥ 100k events/s: $(Format-Goal ((Get-Best $cmdlet) -ge 100000)) |"
+    Out-Report "| Client parser in process (recorded bytes, replaying transport; $($result.ParserPasses) streams per run) | $(Format-Rate (Get-Best $parser)) | $(Format-Rate (Get-Median $parser)) | line split of the same bytes: $(Format-Rate (Get-Best $split)) / $(Format-Rate (Get-Median $split)) | $(Format-Ratio ((Get-Best $parser) / (Get-Best $split))) | $(Format-Ratio (Get-PairedRatio $parser $split)) | ≥ 100k events/s: $(Format-Goal ((Get-Best $parser) -ge 100000)) |"
+    Out-Report
+    Out-Report 'Over HTTP the server produces the events too, on the same two cores: the raw read shows how fast it can, so the ratio, not the absolute rate, is the client''s share.'
+    Out-Report
+}
+
+function Invoke-CancelBenchmark([string] $FaultBaseUri) {
+    Write-Host "Cancel: $CancelRuns Stop() measurements per case"
+    $result = Invoke-BenchScenario -Name Cancel -Parameters @{ ModulePath = $modulePath; BaseUri = $FaultBaseUri; Runs = $CancelRuns }
+    $times = [ordered]@{}
+    foreach ($case in $result.Cases) { $times[$case.Name] = [double[]]$case.StopMilliseconds }
+    $restMedian = Get-Median $times['Invoke-RestMethod, request stalled before headers']
+    $sleepMedian = Get-Median $times['Start-Sleep 60 (baseline)']
+
+    Out-Report '## Ctrl+C latency (G4)'
+    Out-Report
+    Out-Report "``PowerShell.Stop()`` timed from a hosted runspace, $($result.SettleMs) ms after the command blocked on a server fault (``--enable-faults``); $CancelRuns runs per case."
+    Out-Report
+    Out-Report '| Case | median | max | median / Invoke-RestMethod''s | median / Start-Sleep''s | goal |'
+    Out-Report '|---|---:|---:|---:|---:|---|'
+    foreach ($name in $times.Keys) {
+        $median = Get-Median $times[$name]
+        $max = Get-Most $times[$name]
+        $goal = if ($name.StartsWith('Cmdlet')) { "max ≤ 250 ms: $(Format-Goal ($max -le 250))" } else { '(baseline)' }
+        Out-Report "| $name | $(Format-Ms $median) | $(Format-Ms $max) | $(Format-Ratio ($median / $restMedian)) | $(Format-Ratio ($median / $sleepMedian)) | $goal |"
+    }
+    Out-Report
+}
+
+function Invoke-SoakBenchmark {
+    Write-Host "Soak: $SoakCalls sequential calls, a sample every $SoakInterval"
+    # A server of its own, so that no other benchmark's TIME_WAIT connections are counted.
+    $soakServer = Start-BenchServer -ServerDll $serverDll
+    try {
+        $result = Invoke-BenchScenario -Name Soak -Parameters @{ ModulePath = $modulePath; BaseUri = $soakServer.Uri; Calls = $SoakCalls; Interval = $SoakInterval }
+    }
+    finally {
+        Stop-BenchServer $soakServer
+    }
+    $samples = @($result.Samples)
+
+    Out-Report '## Soak (G8)'
+    Out-Report
+    Out-Report "$SoakCalls sequential ``New-HumanloopCompletion`` calls in one session, against a server of its own; GC heap measured after a full collection. The process held $($result.SocketsAtStart) socket(s) before importing the module."
+    Out-Report
+    Out-Report '| Calls | seconds | open sockets | established / TIME_WAIT to the server | GC heap | working set | errors |'
+    Out-Report '|---:|---:|---:|---:|---:|---:|---:|'
+    foreach ($sample in $samples) {
+        Out-Report ("| {0:N0} | {1:N1} | {2} | {3} / {4} | {5:N1} MB | {6:N1} MB | {7} |" -f $sample.Calls, $sample.Seconds, $sample.OpenSockets, $sample.Established, $sample.TimeWait, ($sample.GcHeapBytes / 1MB), ($sample.WorkingSetBytes / 1MB), $sample.Errors)
+    }
+
+    # The first interval still includes warm-up (JIT, caches); flatness is judged from the second sample on.
+    $reference = $samples[[math]::Min(2, $samples.Count - 1)]
+    $last = $samples[-1]
+    $maxSockets = ($samples | Measure-Object -Property OpenSockets -Maximum).Maximum
+    $maxConnections = ($samples | ForEach-Object { $_.Established + $_.TimeWait } | Measure-Object -Maximum).Maximum
+    $heapRatio = $last.GcHeapBytes / $reference.GcHeapBytes
+    $workingSetGrowth = ($last.WorkingSetBytes - $reference.WorkingSetBytes) / 1MB
+    $workingSetGrowthFromStart = ($last.WorkingSetBytes - $samples[0].WorkingSetBytes) / 1MB
+    # Sequential calls need one pooled connection; allow one more (a recycled connection) and one TIME_WAIT.
+    $socketsBounded = ($maxSockets - $result.SocketsAtStart) -le 2 -and $maxConnections -le 3
+    $memoryFlat = $heapRatio -le 1.10 -and $workingSetGrowth -lt 20
+    Out-Report
+    Out-Report "Sockets: at most $maxSockets open ($($maxSockets - $result.SocketsAtStart) more than before the import) and $maxConnections connection(s) (established + TIME_WAIT) to the server at any sample: $(if ($socketsBounded) { 'bounded' } else { '**not bounded**' }) (limits: 2 more sockets, 3 connections)."
+    Out-Report ("Memory: GC heap at {0:N0} calls / at {1:N0} calls = {2}; working set {3:+0.0;-0.0} MB over the same span ({4:+0.0;-0.0} MB since the start): {5} (limits 1.10× and 20 MB)." -f
+        $last.Calls, $reference.Calls, (Format-Ratio $heapRatio), $workingSetGrowth, $workingSetGrowthFromStart, $(if ($memoryFlat) { 'flat' } else { '**growing**' }))
+    Out-Report "Verdict: $(if ($socketsBounded -and $memoryFlat -and $last.Errors -eq 0) { 'sockets bounded, memory flat, no errors.' } else { '**check the table above.**' })"
+    Out-Report
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Run
+# ---------------------------------------------------------------------------------------------------
+
+$commit = (& git -C $root rev-parse --short HEAD 2>$null)
+$dirty = if (& git -C $root status --porcelain 2>$null) { ' (with uncommitted changes in the tree)' } else { '' }
+$load = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' } else { 'n/a' }
+$started = Get-Date
+Out-Report "# HumanloopPS benchmarks, $($started.ToString('yyyy-MM-dd HH:mm'))"
+Out-Report
+Out-Report "Module $version ($Configuration) at commit $commit$dirty; PowerShell $($PSVersionTable.PSVersion) on $([System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription); $([Environment]::ProcessorCount) cores; load average at start $load."
+Out-Report
+
+$server = $null
+$faultServer = $null
+try {
+    if ($Benchmark | Where-Object { $_ -in 'Throughput', 'Import', 'Streaming' }) {
+        $server = Start-BenchServer -ServerDll $serverDll
+    }
+    if ($Benchmark -contains 'Cancel') {
+        $faultServer = Start-BenchServer -ServerDll $serverDll -Arguments '--enable-faults'
+    }
+    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak') {
+        if ($Benchmark -notcontains $name) { continue }
+        switch ($name) {
+            'Throughput' { Invoke-ThroughputBenchmark $server.Uri }
+            'Import' { Invoke-ImportBenchmark $server.Uri }
+            'Streaming' { Invoke-StreamingBenchmark $server.Uri }
+            'Cancel' { Invoke-CancelBenchmark $faultServer.Uri }
+            'Soak' { Invoke-SoakBenchmark }
+        }
+    }
+}
+finally {
+    Stop-BenchServer $server
+    Stop-BenchServer $faultServer
+}
+
+Out-Report "Finished in $([math]::Round(((Get-Date) - $started).TotalMinutes, 1)) min."
+$resultsFolder = New-Item -ItemType Directory -Path (Join-Path $PSScriptRoot 'results') -Force
+$resultFile = Join-Path $resultsFolder "$($started.ToString('yyyyMMdd-HHmmss')).md"
+Set-Content -Path $resultFile -Value $report -Encoding utf8
+Write-Host "Results written to $resultFile"
