@@ -3,10 +3,39 @@ using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
 
-/// <summary>
-/// New-HumanloopCompletion: runs a completion with an inline config (/completion), a stored config
-/// (/completion-model-config) or the project's deployed config (/completion-deployed).
-/// </summary>
+/// <summary>Runs a completion with an inline model config, a stored config, or a project's deployed config.</summary>
+/// <remarks>
+/// <para>Which API operation runs depends on the parameters: -Model or -ModelConfig sends an inline config
+/// (POST /v4/completion); -ModelConfigId uses a stored one (/completion-model-config); otherwise the
+/// project's deployed config for -Environment runs (/completion-deployed).</para>
+/// <para>Each pipeline input (a hashtable, or an object such as an Import-Csv row) is one request, and
+/// results come out in input order as Humanloop.CompletionResponse objects; Output holds the text of a
+/// one-sample result. A failed request is written as a non-terminating error whose TargetObject is the
+/// input, and the next input still runs.</para>
+/// <para>With -Stream, a Humanloop.CompletionChunk is written for each server-sent event the moment it
+/// arrives (its ToString() is the new text), and -ResponseVariable receives the complete response
+/// assembled from the chunks, so nothing has to be joined by hand. A stream that ends before every sample
+/// finished, or that carries a chunk which is not valid JSON, is an error that carries the raw text.</para>
+/// </remarks>
+/// <example>
+/// <code>New-HumanloopCompletion -Project limericks -Provider mock -Model mock-1 -PromptTemplate 'Write a limerick about {{topic}}' -Inputs @{ topic = 'otters' }</code>
+/// <para>Runs an inline config (the local server's mock provider) and writes the response.</para>
+/// </example>
+/// <example>
+/// <code>New-HumanloopCompletion -Project support -Environment production -Inputs @{ question = 'How do I reset my password?' } -Stream -ResponseVariable answer |
+///     ForEach-Object { Write-Host $_ -NoNewline }
+/// $answer.Usage</code>
+/// <para>Streams the deployed prompt's answer live, then shows the token usage of the assembled response.</para>
+/// </example>
+/// <example>
+/// <code>Import-Csv ./cases.csv | New-HumanloopCompletion -ModelConfigId config_7Hd2 -ErrorAction Continue |
+///     Select-Object @{ n = 'Topic'; e = { $_.Data[0].Inputs.topic } }, Output</code>
+/// <para>Runs a stored config once per CSV row and tabulates each row's answer.</para>
+/// </example>
+/// <example>
+/// <code>New-HumanloopCompletion -Project p -ModelConfig @{ model = 'gpt-4o'; prompt_template = 'Summarise: {{text}}'; max_tokens = 200 } -Inputs @{ text = $doc }</code>
+/// <para>Gives the inline config as a hashtable keyed by the API's field names.</para>
+/// </example>
 [Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]
 public sealed class NewHumanloopCompletionCommand : CompletionCommandBase, IInlineModelConfigParameters
