@@ -16,7 +16,7 @@ namespace Humanloop.Http;
 /// </summary>
 internal static class HttpClientCache
 {
-    private static readonly ConcurrentDictionary<string, Lazy<HttpClient>> Shared = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<SharedWayOut>> Shared = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<HttpMessageHandler, HttpClient> Custom = new();
 
     public static HttpClient For(HumanloopClientOptions options)
@@ -26,9 +26,24 @@ internal static class HttpClientCache
             return Custom.GetValue(transport, handler => Create(handler, disposeHandler: false));
         }
 
-        var key = options.Proxy is null ? "system" : ProxyKey(options.Proxy, options.ProxyCredential);
-        return Shared.GetOrAdd(key, _ => new Lazy<HttpClient>(
-            () => Create(CreateHandler(options.Proxy, options.ProxyCredential), disposeHandler: true),
+        return SharedFor(options.Proxy, options.ProxyCredential).Client;
+    }
+
+    /// <summary>
+    /// The pooled handler behind the shared client for this way out, for a transport that passes requests
+    /// on to the network (a recording). It belongs to the cache: callers must not dispose it.
+    /// </summary>
+    public static HttpMessageHandler SharedHandler(Uri? proxy, NetworkCredential? credential) => SharedFor(proxy, credential).Handler;
+
+    private static SharedWayOut SharedFor(Uri? proxy, NetworkCredential? credential)
+    {
+        var key = proxy is null ? "system" : ProxyKey(proxy, credential);
+        return Shared.GetOrAdd(key, _ => new Lazy<SharedWayOut>(
+            () =>
+            {
+                var handler = CreateHandler(proxy, credential);
+                return new SharedWayOut(handler, Create(handler, disposeHandler: true));
+            },
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
@@ -75,5 +90,12 @@ internal static class HttpClientCache
         }
 
         return handler;
+    }
+
+    private sealed class SharedWayOut(HttpMessageHandler handler, HttpClient client)
+    {
+        public HttpMessageHandler Handler { get; } = handler;
+
+        public HttpClient Client { get; } = client;
     }
 }

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+
+namespace Humanloop;
+
+/// <summary>
+/// A recording could not answer: the fixture has no exchange for a request in Replay mode, or the
+/// fixture file cannot be read or written. For a request without a match, the message names the
+/// closest recorded request and how it differs.
+/// </summary>
+public sealed class HumanloopRecordingException : HumanloopException
+{
+    /// <summary>Creates the exception for a fixture that cannot be read or written.</summary>
+    public HumanloopRecordingException(string message, string fixturePath, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        FixturePath = fixturePath;
+    }
+
+    /// <summary>Creates the exception for a request the fixture has no recording of.</summary>
+    public HumanloopRecordingException(string message, string fixturePath, string request, int? closestExchange, IReadOnlyList<string> differences)
+        : base(message)
+    {
+        FixturePath = fixturePath;
+        Request = request;
+        ClosestExchange = closestExchange;
+        Differences = differences;
+    }
+
+    /// <summary>The fixture file.</summary>
+    public string FixturePath { get; }
+
+    /// <summary>The method and path of the request that had no recording; null for a file problem.</summary>
+    public string? Request { get; }
+
+    /// <summary>The 1-based position in the fixture of the closest recorded exchange; null when there is none.</summary>
+    public int? ClosestExchange { get; }
+
+    /// <summary>How the request differs from the closest recorded one, one line per field.</summary>
+    public IReadOnlyList<string> Differences { get; } = [];
+}
+
+/// <summary>What a recording did, reported when it stops.</summary>
+public sealed class RecordingSummary
+{
+    internal RecordingSummary(string path, RecordingMode mode, int replayed, int recorded, int unused, int exchanges, bool saved)
+    {
+        Path = path;
+        Mode = mode;
+        Replayed = replayed;
+        Recorded = recorded;
+        Unused = unused;
+        Exchanges = exchanges;
+        Saved = saved;
+    }
+
+    /// <summary>The fixture file.</summary>
+    public string Path { get; }
+
+    /// <summary>The mode the recording ran in.</summary>
+    public RecordingMode Mode { get; }
+
+    /// <summary>Requests answered from the fixture.</summary>
+    public int Replayed { get; }
+
+    /// <summary>Exchanges sent to the endpoint and recorded.</summary>
+    public int Recorded { get; }
+
+    /// <summary>Exchanges of the fixture that no request asked for; in Auto mode a sign of stale recordings.</summary>
+    public int Unused { get; }
+
+    /// <summary>Exchanges the fixture holds now.</summary>
+    public int Exchanges { get; }
+
+    /// <summary>True when the fixture file was written.</summary>
+    public bool Saved { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Mode} {Path}: {Replayed} replayed, {Recorded} recorded, {Unused} unused";
+}
