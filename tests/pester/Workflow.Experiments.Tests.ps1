@@ -128,9 +128,16 @@ Describe 'Set-HumanloopExperiment' {
         (Get-HumanloopExperiment -Id $experiment.Id).Name | Should -Be 'kept'
     }
 
-    It 'stops with an error naming the parameters when asked for nothing or to add and remove one config' {
-        { Set-HumanloopExperiment -Id exp_1 } | Should -Throw -ErrorId 'Humanloop.Input.InvalidParameters,*' -ExpectedMessage '*-Name, -PositiveLabel, -AddModelConfigId or -RemoveModelConfigId*'
-        { Set-HumanloopExperiment -Id exp_1 -AddModelConfigId config_1 -RemoveModelConfigId config_1 } | Should -Throw -ExpectedMessage '*-AddModelConfigId and -RemoveModelConfigId both name config_1*'
+    It 'stops with an error naming the parameters when asked to add and remove one config' {
+        { Set-HumanloopExperiment -Id exp_1 -AddModelConfigId config_1 -RemoveModelConfigId config_1 } |
+            Should -Throw -ErrorId 'Humanloop.Input.InvalidParameters,*' -ExpectedMessage '*-AddModelConfigId and -RemoveModelConfigId both name config_1*'
+    }
+
+    It 'warns, and sends nothing, when there is nothing to change' {
+        Set-HumanloopExperiment -Id exp_missing -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+
+        $warnings | Should -BeLike 'Nothing to change: give -Name, -PositiveLabel, -AddModelConfigId or -RemoveModelConfigId.'
+        $failures | Should -BeNullOrEmpty -Because 'no request was made, so the unknown id went unnoticed'
     }
 
     It 'reports an unknown experiment as a non-terminating ObjectNotFound error' {

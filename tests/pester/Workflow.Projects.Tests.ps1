@@ -158,10 +158,16 @@ Describe 'Set-HumanloopProject' {
         (Get-HumanloopProject -Id $project.Id).Name | Should -Be 'set-what-if'
     }
 
-    It 'stops with an error naming the parameters when asked for nothing, or for two active things' {
-        { Set-HumanloopProject -Id pr_1 } | Should -Throw -ErrorId 'Humanloop.Input.InvalidParameters,*' -ExpectedMessage '*-Name*-ActiveExperimentId*'
+    It 'stops with an error naming the parameters when asked for two active things' {
         { Set-HumanloopProject -Id pr_1 -ActiveConfigId config_1 -ActiveExperimentId exp_1 } |
-            Should -Throw -ExpectedMessage '*-ActiveConfigId or -ActiveExperimentId, not both*'
+            Should -Throw -ErrorId 'Humanloop.Input.InvalidParameters,*' -ExpectedMessage '*-ActiveConfigId or -ActiveExperimentId, not both*'
+    }
+
+    It 'warns, and sends nothing, when there is nothing to change' {
+        Set-HumanloopProject -Id pr_missing -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+
+        $warnings | Should -BeLike 'Nothing to change: give -Name, -DirectoryId, -ActiveConfigId or -ActiveExperimentId.'
+        $failures | Should -BeNullOrEmpty -Because 'no request was made, so the unknown id went unnoticed'
     }
 
     It 'reports an unknown project as a non-terminating ObjectNotFound error' {

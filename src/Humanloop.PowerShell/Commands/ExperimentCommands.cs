@@ -148,7 +148,7 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 /// <para>Sends only what is given (PATCH /v4/experiments/{id}) and writes the experiment as it now is.
 /// -AddModelConfigId registers configs of the project to the experiment (or re-activates them);
 /// -RemoveModelConfigId stops sampling them, keeping their statistics. -PositiveLabel replaces the
-/// labels.</para>
+/// labels. Given nothing to change, it warns and sends nothing.</para>
 /// </remarks>
 /// <example>
 /// <code>$experiment | Set-HumanloopExperiment -AddModelConfigId $playful.ModelConfigId -RemoveModelConfigId $concise.ModelConfigId</code>
@@ -162,6 +162,8 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 [OutputType(typeof(Experiment))]
 public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
 {
+    private bool _nothingToChange;
+
     /// <summary>The experiment to change (exp_…); piped experiments bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -191,9 +193,11 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (Name is null && PositiveLabel is null && AddModelConfigId is null && RemoveModelConfigId is null)
+        // Not an error: a script may pass on parameters it has none of; it is told, and nothing is sent.
+        _nothingToChange = Name is null && PositiveLabel is null && AddModelConfigId is null && RemoveModelConfigId is null;
+        if (_nothingToChange)
         {
-            ThrowInvalidParameters("Say what to change: -Name, -PositiveLabel, -AddModelConfigId or -RemoveModelConfigId.");
+            WriteWarning("Nothing to change: give -Name, -PositiveLabel, -AddModelConfigId or -RemoveModelConfigId.");
         }
 
         var both = (AddModelConfigId ?? []).Intersect(RemoveModelConfigId ?? [], StringComparer.Ordinal).ToList();
@@ -206,6 +210,11 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (_nothingToChange)
+        {
+            return;
+        }
+
         var labels = PositiveLabel is null ? null : PositiveLabels.Read(PositiveLabel, this);
         if (!ShouldProcess(ExperimentId, "Update Humanloop experiment"))
         {

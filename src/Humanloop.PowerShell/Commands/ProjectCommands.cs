@@ -124,7 +124,8 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 /// <remarks>
 /// <para>Sends only the fields given (PATCH /v4/projects/{id}) and writes the project as it now is.
 /// -ActiveConfigId or -ActiveExperimentId deploys that config or experiment to the project's default
-/// environment; use Publish-HumanloopModelConfig for other environments.</para>
+/// environment; use Publish-HumanloopModelConfig for other environments. Given nothing to change, it
+/// warns and sends nothing.</para>
 /// </remarks>
 /// <example>
 /// <code>Get-HumanloopProject -Name 'support-bot' | Set-HumanloopProject -Name 'support-assistant'</code>
@@ -138,6 +139,8 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 [OutputType(typeof(Project))]
 public sealed class SetHumanloopProjectCommand : ResourceCmdlet
 {
+    private bool _nothingToChange;
+
     /// <summary>The project to change (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -167,9 +170,11 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (Name is null && DirectoryId is null && ActiveConfigId is null && ActiveExperimentId is null)
+        // Not an error: a script may pass on parameters it has none of; it is told, and nothing is sent.
+        _nothingToChange = Name is null && DirectoryId is null && ActiveConfigId is null && ActiveExperimentId is null;
+        if (_nothingToChange)
         {
-            ThrowInvalidParameters("Say what to change: -Name, -DirectoryId, -ActiveConfigId or -ActiveExperimentId.");
+            WriteWarning("Nothing to change: give -Name, -DirectoryId, -ActiveConfigId or -ActiveExperimentId.");
         }
 
         if (ActiveConfigId is not null && ActiveExperimentId is not null)
@@ -181,6 +186,11 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (_nothingToChange)
+        {
+            return;
+        }
+
         var changes = new List<string>();
         AddChange(changes, "name", Name);
         AddChange(changes, "directory", DirectoryId);
