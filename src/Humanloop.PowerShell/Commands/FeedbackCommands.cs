@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Humanloop.PowerShell.Infrastructure;
 
@@ -106,5 +107,5 @@ public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
 public sealed class FeedbackTypeCompleter : KnownValuesCompleter
 {
     /// <inheritdoc />
-    protected override System.Collections.Generic.IReadOnlyList<string> Values => KnownFeedbackTypes.All;
+    protected override IReadOnlyList<string> Values => KnownFeedbackTypes.All;
 }
