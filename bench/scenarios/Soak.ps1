@@ -54,7 +54,8 @@ $samples = [System.Collections.Generic.List[object]]::new()
 $samples.Add((Get-Sample 0 0))
 $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
 for ($call = 1; $call -le $Calls; $call++) {
-    $null = New-HumanloopCompletion @completion
+    # A failed call is counted (in $Error), not fatal: the soak is about what many calls leave behind.
+    $null = New-HumanloopCompletion @completion -ErrorAction SilentlyContinue
     if ($call % $Interval -eq 0 -or $call -eq $Calls) {
         $sample = Get-Sample $call $stopwatch.Elapsed.TotalSeconds
         $samples.Add($sample)

@@ -7,7 +7,8 @@
     Over HTTP: the cmdlet (parse, deserialize, assemble, write to the pipeline) against an HttpClient
     reading the same request's body to the end without parsing. The server's own speed bounds both.
     In process: the core client reading the recorded bytes through a replaying transport, against a
-    plain line split of the same bytes. Writes every run's events/s to -ResultPath as JSON.
+    plain line split of the same bytes. The core client reading the same stream over HTTP in a C# loop
+    separates the client's work from PowerShell's pipeline. Writes every run's events/s as JSON.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -36,8 +37,26 @@ $recorded = [HumanloopBench.StreamBench]::ReadRaw($http, $uri, $BenchApiKey, $bo
 $eventsPerStream = [HumanloopBench.StreamBench]::CountDataLines($recorded)
 Write-Host ("  one stream: {0:N0} events, {1:N0} bytes" -f $eventsPerStream, $recorded.Length)
 
+# The same stream through the core client in C#, over HTTP: the cmdlet's cost without PowerShell's pipeline.
+$directOptions = [Humanloop.HumanloopClientOptions]::new()
+$directOptions.BaseUri = $BaseUri
+$directOptions.ApiKey = [Humanloop.HumanloopApiKey]::new($BenchApiKey)
+$directClient = [Humanloop.HumanloopClient]::new($directOptions)
+$modelConfig = [Humanloop.ModelConfigCompletionRequest]::new()
+$modelConfig.Provider = $stream.Provider
+$modelConfig.Model = $stream.Model
+$modelConfig.PromptTemplate = $stream.PromptTemplate
+$directRequest = [Humanloop.CompletionRequest]::new()
+$directRequest.Project = $stream.Project
+$directRequest.ModelConfig = $modelConfig
+$directEvents = [HumanloopBench.StreamBench]::ReadChunks($directClient, $directRequest, 1).Operations
+if ($directEvents -ne $eventsPerStream) {
+    throw "The core client read $directEvents chunks where the raw stream had $eventsPerStream events."
+}
+
 $cmdletRates = [System.Collections.Generic.List[double]]::new()
 $rawRates = [System.Collections.Generic.List[double]]::new()
+$directRates = [System.Collections.Generic.List[double]]::new()
 for ($run = 1; $run -le $Runs; $run++) {
     [GC]::Collect()
     $chunks = $null
@@ -50,7 +69,10 @@ for ($run = 1; $run -le $Runs; $run++) {
     [GC]::Collect()
     $milliseconds = Measure-Milliseconds { $script:rawBytes = [HumanloopBench.StreamBench]::ReadRaw($http, $uri, $BenchApiKey, $body) }
     $rawRates.Add($eventsPerStream / ($milliseconds / 1000))
-    Write-Host ("  run {0}/{1}: cmdlet {2:N0} events/s, raw read {3:N0} events/s" -f $run, $Runs, $cmdletRates[-1], $rawRates[-1])
+
+    [GC]::Collect()
+    $directRates.Add([HumanloopBench.StreamBench]::ReadChunks($directClient, $directRequest, 1).PerSecond)
+    Write-Host ("  run {0}/{1}: cmdlet {2:N0} events/s, core client {3:N0} events/s, raw read {4:N0} events/s" -f $run, $Runs, $cmdletRates[-1], $directRates[-1], $rawRates[-1])
 }
 
 # In process: the client's parser over the recorded bytes, against a line split of the same bytes.
@@ -80,6 +102,7 @@ for ($run = 1; $run -le $Runs; $run++) {
     ParserPasses    = $ParserPasses
     Cmdlet          = $cmdletRates.ToArray()
     RawRead         = $rawRates.ToArray()
+    CoreClient      = $directRates.ToArray()
     ClientParser    = $parserRates.ToArray()
     LineSplit       = $splitRates.ToArray()
 } | ConvertTo-Json -Depth 5 | Set-Content -Path $ResultPath -Encoding utf8
