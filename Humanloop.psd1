@@ -16,6 +16,9 @@
     FormatsToProcess     = @('Humanloop.Format.ps1xml')
     TypesToProcess       = @('Humanloop.Types.ps1xml')
 
+    # The Pester Should operators: plain functions that register themselves only when Pester is loaded.
+    NestedModules        = @('Humanloop.Pester.ps1')
+
     # Listed explicitly so that command discovery does not have to load the assembly.
     CmdletsToExport      = @(
         'Connect-Humanloop'
@@ -38,8 +41,10 @@
         'Remove-HumanloopExperiment'
         'Get-HumanloopLog'
         'Add-HumanloopFeedback'
+        'Start-HumanloopRecording'
+        'Stop-HumanloopRecording'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @('Register-HumanloopShouldOperator')
     VariablesToExport    = @()
     AliasesToExport      = @()
 

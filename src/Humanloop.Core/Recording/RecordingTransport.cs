@@ -265,7 +265,7 @@ public sealed class RecordingTransport : HttpMessageHandler
             message.Append("  …and ").Append(ranked.Differences.Count - MaxDifferencesShown).AppendLine(" more");
         }
 
-        message.Append("Record it with mode Auto or Record, or leave fields that change from run to run out of matching with IgnoreField.");
+        message.Append("Record it in Auto or Record mode, or ignore fields that change from run to run (-IgnoreField).");
         return new HumanloopRecordingException(message.ToString(), FixturePath, sent.Describe(), ranked.Index + 1, ranked.Differences);
     }
 

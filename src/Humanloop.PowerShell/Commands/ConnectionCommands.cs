@@ -15,6 +15,7 @@ namespace Humanloop.PowerShell.Commands;
 /// once; the key is only ever shown masked. The key is not checked until the first call.</para>
 /// <para>The connection can also set the retry count, the timeouts and a proxy for every call. http://
 /// is accepted for this machine only, unless -AllowUnencryptedAuthentication says the network is trusted.</para>
+/// <para>-RecordingPath starts a recording as Start-HumanloopRecording does; in Replay mode no key is needed.</para>
 /// </remarks>
 /// <example>
 /// <code>Connect-Humanloop -ApiKey (Read-Host -AsSecureString 'Humanloop key') -BaseUri http://127.0.0.1:5080/v4</code>
@@ -28,6 +29,11 @@ namespace Humanloop.PowerShell.Commands;
 /// <example>
 /// <code>Connect-Humanloop -ApiKey $key -Proxy http://proxy.corp:3128 -ProxyCredential (Get-Credential)</code>
 /// <para>Sends every call, streams included, through an authenticating proxy.</para>
+/// </example>
+/// <example>
+/// <code>Connect-Humanloop -RecordingPath ./fixtures/regression.json -RecordingMode Replay</code>
+/// <para>Answers every call of this runspace from a committed fixture, without a key or a network
+/// (the same as Start-HumanloopRecording; Stop-HumanloopRecording ends it).</para>
 /// </example>
 [Cmdlet(VerbsCommunications.Connect, "Humanloop")]
 [OutputType(typeof(HumanloopContext))]
@@ -70,6 +76,15 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
+    /// <summary>A fixture file to record calls to or replay them from, as with Start-HumanloopRecording -Path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RecordingPath { get; set; }
+
+    /// <summary>With -RecordingPath: Replay, Record or Auto; when omitted, $env:HUMANLOOP_RECORDING_MODE, else Replay.</summary>
+    [Parameter]
+    public RecordingMode RecordingMode { get; set; }
+
     /// <summary>Writes the resulting context.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -86,6 +101,12 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             }
 
             var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(RecordingMode)) && RecordingPath is null)
+            {
+                throw new ArgumentException("-RecordingMode needs -RecordingPath, the fixture to record to or replay from.");
+            }
+
+            var recordingMode = RecordingPath is null ? (RecordingMode?)null : RecordingSessions.ResolveMode(bound.ContainsKey(nameof(RecordingMode)) ? RecordingMode : null);
             var connection = new HumanloopConnection
             {
                 ApiKey = ApiKey is null ? null : HumanloopApiKey.FromSecureString(ApiKey),
@@ -97,7 +118,8 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
             };
-            if (connection.ApiKey is null && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ClientSettings.ApiKeyVariable)))
+            // Replay sends nothing, so CI can replay fixtures without any key.
+            if (connection.ApiKey is null && recordingMode != Humanloop.RecordingMode.Replay && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ClientSettings.ApiKeyVariable)))
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"Connect-Humanloop needs a key: pass -ApiKey, or set the {ClientSettings.ApiKeyVariable} environment variable."),
@@ -111,6 +133,10 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             try
             {
                 context = ClientSettings.Resolve(new CallSettings()).ToContext();
+                if (recordingMode is { } mode)
+                {
+                    RecordingSessions.Start(this, RecordingSessions.ResolvePath(this, RecordingPath!), new RecordingOptions { Mode = mode }, connection);
+                }
             }
             catch
             {
@@ -121,6 +147,11 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
         catch (ArgumentException exception)
         {
             ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
+            return;
+        }
+        catch (HumanloopRecordingException exception)
+        {
+            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, RecordingPath));
             return;
         }
 

@@ -62,6 +62,12 @@ internal sealed class ClientSettings
 
     public bool AllowUnencryptedAuthentication { get; private init; }
 
+    /// <summary>The runspace's recording (Start-HumanloopRecording), which every call goes through; null when none is running.</summary>
+    public RecordingTransport? Recording { get; private init; }
+
+    /// <summary>True when calls are answered from a fixture and nothing is sent, so no key is needed.</summary>
+    public bool ReplaysOffline => Recording?.Mode == RecordingMode.Replay;
+
     /// <exception cref="ArgumentException">A parameter or environment variable holds a value that cannot be used.</exception>
     public static ClientSettings Resolve(CallSettings call)
     {
@@ -85,6 +91,7 @@ internal sealed class ClientSettings
             StreamTimeout = Seconds(call.StreamTimeoutSec),
             Connection = connection,
             AllowUnencryptedAuthentication = allowUnencrypted,
+            Recording = ConnectionStore.Recording,
         };
     }
 
@@ -92,7 +99,7 @@ internal sealed class ClientSettings
     public HumanloopClientOptions ToOptions(IHumanloopLogger? logger) => new()
     {
         BaseUri = BaseUri,
-        ApiKey = ApiKey,
+        ApiKey = ApiKey ?? (ReplaysOffline ? RecordingTransport.ReplayApiKey : null),
         Logger = logger,
         ApplicationId = "Humanloop.PowerShell",
         MaxRetries = MaxRetries,
@@ -102,6 +109,7 @@ internal sealed class ClientSettings
         Proxy = Connection?.Proxy,
         ProxyCredential = Connection?.ProxyCredential,
         AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+        Transport = Recording,
     };
 
     public HumanloopContext ToContext() => new(this);

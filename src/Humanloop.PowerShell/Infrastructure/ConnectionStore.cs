@@ -26,44 +26,66 @@ internal sealed class HumanloopConnection
 }
 
 /// <summary>
-/// Connections keyed by runspace, so that runbook jobs and <c>ForEach-Object -Parallel</c> each keep
-/// their own; a runspace that goes away takes its connection with it.
+/// Connections and recordings keyed by runspace, so that runbook jobs and <c>ForEach-Object -Parallel</c>
+/// each keep their own; a runspace that goes away takes them with it.
 /// </summary>
 internal static class ConnectionStore
 {
-    private static readonly ConditionalWeakTable<Runspace, HumanloopConnection> Connections = new();
-    private static readonly object Gate = new();
+    private static readonly RunspaceSlot<HumanloopConnection> Connections = new();
+    private static readonly RunspaceSlot<RecordingTransport> Recordings = new();
 
-    public static HumanloopConnection? Current
+    public static HumanloopConnection? Current => Connections.Get();
+
+    public static void Set(HumanloopConnection connection) => Connections.Set(connection, "There is no runspace to connect.");
+
+    public static bool Remove() => Connections.Remove() is not null;
+
+    /// <summary>The recording the calls of this runspace go through, if one was started.</summary>
+    public static RecordingTransport? Recording => Recordings.Get();
+
+    /// <summary>Makes <paramref name="recording"/> this runspace's recording; returns the one it replaces.</summary>
+    public static RecordingTransport? SetRecording(RecordingTransport recording) => Recordings.Set(recording, "There is no runspace to record in.");
+
+    /// <summary>Ends this runspace's recording; returns it, or null when there was none.</summary>
+    public static RecordingTransport? RemoveRecording() => Recordings.Remove();
+
+    /// <summary>One value per runspace.</summary>
+    private sealed class RunspaceSlot<T>
+        where T : class
     {
-        get
+        private readonly ConditionalWeakTable<Runspace, T> _values = new();
+        private readonly object _gate = new();
+
+        public T? Get()
         {
             var runspace = Runspace.DefaultRunspace;
-            return runspace is not null && Connections.TryGetValue(runspace, out var connection) ? connection : null;
-        }
-    }
-
-    public static void Set(HumanloopConnection connection)
-    {
-        var runspace = Runspace.DefaultRunspace ?? throw new InvalidOperationException("There is no runspace to connect.");
-        lock (Gate)
-        {
-            Connections.Remove(runspace);
-            Connections.Add(runspace, connection);
-        }
-    }
-
-    public static bool Remove()
-    {
-        var runspace = Runspace.DefaultRunspace;
-        if (runspace is null)
-        {
-            return false;
+            return runspace is not null && _values.TryGetValue(runspace, out var value) ? value : null;
         }
 
-        lock (Gate)
+        public T? Set(T value, string noRunspaceMessage)
         {
-            return Connections.Remove(runspace);
+            var runspace = Runspace.DefaultRunspace ?? throw new InvalidOperationException(noRunspaceMessage);
+            lock (_gate)
+            {
+                _values.TryGetValue(runspace, out var previous);
+                _values.Remove(runspace);
+                _values.Add(runspace, value);
+                return previous;
+            }
+        }
+
+        public T? Remove()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace is null)
+            {
+                return null;
+            }
+
+            lock (_gate)
+            {
+                return _values.TryGetValue(runspace, out var previous) && _values.Remove(runspace) ? previous : null;
+            }
         }
     }
 }

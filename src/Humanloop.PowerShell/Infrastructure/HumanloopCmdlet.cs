@@ -61,7 +61,7 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
         try
         {
             _settings = ClientSettings.Resolve(DescribeCall());
-            if (_settings.ApiKey is null)
+            if (_settings.ApiKey is null && !_settings.ReplaysOffline)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new InvalidOperationException(
@@ -73,7 +73,9 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
 
             var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
             var client = new HumanloopClient(_settings.ToOptions(logger));
-            WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with key {_settings.ApiKey!.Masked} ({_settings.ApiKeySource}), {_settings.MaxRetries} retries ({_settings.MaxRetriesSource}).");
+            var key = _settings.ApiKey is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKeySource})" : "no key";
+            var recording = _settings.Recording is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
+            WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with {key}, {_settings.MaxRetries} retries ({_settings.MaxRetriesSource}){recording}.");
             return client;
         }
         catch (ArgumentException exception)

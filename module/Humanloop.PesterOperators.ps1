@@ -1,0 +1,249 @@
+# The Humanloop Should operators (see Humanloop.Pester.ps1). Dot-sourced by
+# Register-HumanloopShouldOperator on first use, so that importing the module without Pester never
+# pays for parsing them; "script:" puts each function in the module's scope although the dot-sourcing
+# happens inside a function.
+
+# Output is shown on one line and cut here, so a failing CI log stays readable.
+$script:HumanloopShownOutputLength = 200
+
+function script:ConvertTo-HumanloopSample {
+    # Flattens whatever the tests pass into samples: Index, LogId, Output, FinishReason and Value (what a
+    # -HaveEveryHumanloopSample block sees as $_). Chunks of a stream are assembled per sample.
+    param($ActualValue, [string] $Operator)
+
+    $chunks = [System.Collections.Generic.List[object]]::new()
+    $stringIndex = 0
+    foreach ($item in @($ActualValue)) {
+        $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
+        switch ($value) {
+            { $_ -is [Humanloop.CompletionResponse] } {
+                foreach ($data in $_.Data) {
+                    [pscustomobject]@{ Index = $data.Index; LogId = $data.Id; Output = $data.Output; FinishReason = $data.FinishReason; Value = $data }
+                }
+                continue
+            }
+            { $_ -is [Humanloop.CompletionData] } {
+                [pscustomobject]@{ Index = $_.Index; LogId = $_.Id; Output = $_.Output; FinishReason = $_.FinishReason; Value = $_ }
+                continue
+            }
+            { $_ -is [Humanloop.CompletionChunk] } {
+                $chunks.Add($_)
+                continue
+            }
+            { $_ -is [string] } {
+                [pscustomobject]@{ Index = $stringIndex++; LogId = $null; Output = $_; FinishReason = $null; Value = $_ }
+                continue
+            }
+            default {
+                $type = if ($null -eq $_) { '$null (did the call fail?)' } else { $_.GetType().FullName }
+                throw "Should -$Operator checks Humanloop.CompletionResponse, CompletionData or CompletionChunk objects, or strings; it was given $type."
+            }
+        }
+    }
+
+    foreach ($group in ($chunks | Group-Object -Property { "$($_.Id)|$($_.Index)" })) {
+        $parts = @($group.Group)
+        $output = -join ($parts | ForEach-Object Output)
+        $sample = [pscustomobject]@{ Index = $parts[0].Index; Id = $parts[0].Id; Output = $output.Trim(); FinishReason = $parts[-1].FinishReason }
+        [pscustomobject]@{ Index = $sample.Index; LogId = $sample.Id; Output = $sample.Output; FinishReason = $sample.FinishReason; Value = $sample }
+    }
+}
+
+function script:Format-HumanloopOutput {
+    param([AllowNull()] [string] $Text)
+    if ($null -eq $Text) { return '(no output)' }
+    $line = ($Text -replace '\s+', ' ').Trim()
+    if ($line.Length -gt $script:HumanloopShownOutputLength) {
+        $line = $line.Substring(0, $script:HumanloopShownOutputLength) + '…'
+    }
+    "'$line'"
+}
+
+function script:Format-HumanloopSample {
+    # "sample 1 (log data_x) finished with 'length': 'Echo: …'": which sample, its log, why, what it said.
+    param($Sample, [string] $Detail)
+    $log = if ($Sample.LogId) { "log $($Sample.LogId)" } else { 'no log id' }
+    $why = if ($Detail) { " $Detail" } else { '' }
+    "sample $($Sample.Index) ($log)${why}: $(Format-HumanloopOutput $Sample.Output)"
+}
+
+function script:New-HumanloopShouldResult {
+    # Pester's operator result. $Offenders are the failing samples' descriptions, one line each.
+    param([string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [string[]] $Offenders, [int] $Total, [string] $Verb = 'did not')
+    if ($Offenders.Count -eq 0) {
+        return [pscustomobject]@{ Succeeded = $true; FailureMessage = $null }
+    }
+    $reason = if ($Because) { ", because $($Because.Trim())" } else { '' }
+    $who = if ($Negate) { 'no' } else { 'every' }
+    $failed = if ($Negate) { 'did' } else { $Verb }
+    $count = if ($Total -gt 1) { "$($Offenders.Count) of $Total" } else { $Offenders.Count }
+    $message = "Expected $who Humanloop sample to $Expectation$reason (Should -$Operator), but $count $failed"
+    $message += if ($Offenders.Count -eq 1) { ": $($Offenders[0])" } else { ":`n  " + ($Offenders -join "`n  ") }
+    [pscustomobject]@{ Succeeded = $false; FailureMessage = $message }
+}
+
+function script:Invoke-HumanloopSampleCheck {
+    # Runs $Check on every sample; a sample offends when the check fails (or, with -Not, when it holds).
+    # $Check returns $null when the sample passes, or a detail string saying why not.
+    param($ActualValue, [string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [scriptblock] $Check, [string] $Verb = 'did not')
+    $samples = @(ConvertTo-HumanloopSample -ActualValue $ActualValue -Operator $Operator)
+    if ($samples.Count -eq 0) {
+        return [pscustomobject]@{ Succeeded = $false; FailureMessage = "Expected Humanloop samples to check (Should -$Operator), but got none." }
+    }
+    $offenders = foreach ($sample in $samples) {
+        $detail = & $Check $sample
+        $holds = $null -eq $detail
+        if ($holds -eq $Negate) {
+            Format-HumanloopSample $sample $(if ($Negate) { $null } else { $detail })
+        }
+    }
+    New-HumanloopShouldResult -Operator $Operator -Expectation $Expectation -Because $Because -Negate $Negate -Offenders @($offenders) -Total $samples.Count -Verb $Verb
+}
+
+function script:Test-HumanloopOutputMatch {
+    param($ActualValue, [string] $RegularExpression, [switch] $Negate, [string] $Because, $CallerSessionState)
+    Invoke-HumanloopSampleCheck $ActualValue 'MatchHumanloopOutput' "match '$RegularExpression'" $Because $Negate {
+        param($sample)
+        if ("$($sample.Output)" -notmatch $RegularExpression) { '' }
+    }
+}
+
+function script:Test-HumanloopOutputContains {
+    param($ActualValue, [string] $ExpectedValue, [switch] $Negate, [string] $Because, $CallerSessionState)
+    Invoke-HumanloopSampleCheck $ActualValue 'ContainHumanloopOutput' "contain '$ExpectedValue'" $Because $Negate {
+        param($sample)
+        if ("$($sample.Output)".IndexOf($ExpectedValue, [System.StringComparison]::OrdinalIgnoreCase) -lt 0) { '' }
+    }
+}
+
+function script:Test-HumanloopOutputJson {
+    param($ActualValue, $Schema, [switch] $Negate, [string] $Because, $CallerSessionState)
+    $schemaText = if ($null -eq $Schema) { $null }
+    elseif ($Schema -is [string]) { $Schema }
+    else { ConvertTo-Json -InputObject $Schema -Depth 64 -Compress }
+    if ($schemaText) {
+        # Test-Json reports an unreadable schema as a non-terminating error and then answers $true.
+        $schemaProblems = $null
+        $null = Test-Json -Json '{}' -Schema $schemaText -ErrorAction SilentlyContinue -ErrorVariable schemaProblems
+        $unusable = @($schemaProblems | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidJsonSchema*' })
+        if ($unusable) {
+            throw "The -Schema given to Should -BeHumanloopJson is not a usable JSON schema ($(Get-HumanloopJsonProblem $unusable)): $(Format-HumanloopOutput $schemaText)"
+        }
+    }
+    $expectation = if ($schemaText) { 'be JSON valid against the schema' } else { 'be valid JSON' }
+    Invoke-HumanloopSampleCheck $ActualValue 'BeHumanloopJson' $expectation $Because $Negate {
+        param($sample)
+        if ([string]::IsNullOrWhiteSpace($sample.Output)) { return 'is empty' }
+        $problems = $null
+        if (-not (Test-Json -Json $sample.Output -ErrorAction SilentlyContinue -ErrorVariable problems)) {
+            return "is not JSON ($(Get-HumanloopJsonProblem $problems))"
+        }
+        if ($schemaText -and -not (Test-Json -Json $sample.Output -Schema $schemaText -ErrorAction SilentlyContinue -ErrorVariable problems)) {
+            return "does not fit the schema ($(Get-HumanloopJsonProblem $problems))"
+        }
+    }
+}
+
+function script:Get-HumanloopJsonProblem {
+    param($Problems)
+    $messages = @($Problems | ForEach-Object { ($_.Exception.Message -replace '\s+', ' ').Trim() } | Select-Object -First 2)
+    if ($messages) { $messages -join '; ' } else { 'no reason given' }
+}
+
+function script:Test-HumanloopFinishReason {
+    param($ActualValue, [string[]] $ExpectedValue, [switch] $Negate, [string] $Because, $CallerSessionState)
+    if (-not $ExpectedValue) {
+        throw 'Should -HaveHumanloopFinishReason needs the accepted finish reasons, for example stop or length.'
+    }
+    $accepted = ($ExpectedValue | ForEach-Object { "'$_'" }) -join ' or '
+    Invoke-HumanloopSampleCheck $ActualValue 'HaveHumanloopFinishReason' "finish with $accepted" $Because $Negate {
+        param($sample)
+        if ($sample.Value -is [string]) {
+            throw 'Should -HaveHumanloopFinishReason needs Humanloop results; a string has no finish reason.'
+        }
+        if ($sample.FinishReason -notin $ExpectedValue) {
+            "finished with $(if ($sample.FinishReason) { "'$($sample.FinishReason)'" } else { 'no finish reason' })"
+        }
+    }
+}
+
+function script:Test-HumanloopTokenBudget {
+    param($ActualValue, [int] $ExpectedValue, [switch] $Negate, [string] $Because, $CallerSessionState)
+    $operator = 'HaveHumanloopTokensAtMost'
+    # Token counts belong to a whole response, or to the final chunks of a stream.
+    $responses = [System.Collections.Generic.List[object]]::new()
+    $chunks = [System.Collections.Generic.List[object]]::new()
+    $stringIndex = 0
+    foreach ($item in @($ActualValue)) {
+        $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
+        if ($value -is [Humanloop.CompletionResponse]) {
+            $responses.Add([pscustomobject]@{ Usage = $value.Usage; LogIds = @($value.Data.Id); Output = (@($value.Data.Output) -join ' | ') })
+        }
+        elseif ($value -is [Humanloop.CompletionChunk]) {
+            $chunks.Add($value)
+        }
+        else {
+            $type = if ($null -eq $value) { '$null (did the call fail?)' } else { $value.GetType().FullName }
+            throw "Should -$operator needs Humanloop.CompletionResponse objects (or the chunks of a stream), which carry token counts; it was given $type."
+        }
+    }
+    if ($chunks.Count -gt 0) {
+        $finals = @($chunks | Where-Object Usage)
+        $usage = if ($finals) {
+            [pscustomobject]@{
+                TotalTokens      = ($finals.Usage.TotalTokens | Measure-Object -Sum).Sum
+                PromptTokens     = ($finals.Usage.PromptTokens | Measure-Object -Sum).Sum
+                GenerationTokens = ($finals.Usage.GenerationTokens | Measure-Object -Sum).Sum
+            }
+        }
+        $responses.Add([pscustomobject]@{ Usage = $usage; LogIds = @($chunks.Id | Select-Object -Unique); Output = -join $chunks.Output })
+    }
+    if ($responses.Count -eq 0) {
+        return [pscustomobject]@{ Succeeded = $false; FailureMessage = "Expected Humanloop responses to check (Should -$operator), but got none." }
+    }
+
+    $offenders = foreach ($response in $responses) {
+        $logs = if ($response.LogIds) { 'log ' + ($response.LogIds -join ', ') } else { 'no log id' }
+        if ($null -eq $response.Usage) {
+            "response ($logs) reported no token counts: $(Format-HumanloopOutput $response.Output)"
+            continue
+        }
+        $within = $response.Usage.TotalTokens -le $ExpectedValue
+        if ($within -eq [bool]$Negate) {
+            "response ($logs) used $($response.Usage.TotalTokens) ($($response.Usage.PromptTokens) prompt, $($response.Usage.GenerationTokens) generated): $(Format-HumanloopOutput $response.Output)"
+        }
+    }
+    $offenders = @($offenders)
+    if ($offenders.Count -eq 0) {
+        return [pscustomobject]@{ Succeeded = $true; FailureMessage = $null }
+    }
+    $reason = if ($Because) { ", because $($Because.Trim())" } else { '' }
+    $expectation = if ($Negate) { "more than $ExpectedValue tokens" } else { "at most $ExpectedValue tokens" }
+    $count = if ($responses.Count -gt 1) { "$($offenders.Count) of $($responses.Count)" } else { $offenders.Count }
+    $message = "Expected every Humanloop response to use $expectation$reason (Should -$operator), but $count did not"
+    $message += if ($offenders.Count -eq 1) { ": $($offenders[0])" } else { ":`n  " + ($offenders -join "`n  ") }
+    [pscustomobject]@{ Succeeded = $false; FailureMessage = $message }
+}
+
+function script:Test-HumanloopEverySample {
+    param($ActualValue, [scriptblock] $Condition, [switch] $Negate, [string] $Because, $CallerSessionState)
+    if (-not $Condition) {
+        throw 'Should -HaveEveryHumanloopSample needs a script block that tests one sample as $_, for example { $_.Output.Length -lt 280 }.'
+    }
+    $shown = ($Condition.ToString() -replace '\s+', ' ').Trim()
+    Invoke-HumanloopSampleCheck $ActualValue 'HaveEveryHumanloopSample' "satisfy { $shown }" $Because $Negate {
+        param($sample)
+        try {
+            $results = @($Condition.InvokeWithContext($null, [System.Collections.Generic.List[psvariable]]@([psvariable]::new('_', $sample.Value)), @($sample.Value)))
+        }
+        catch {
+            # A .NET method call wraps what the block threw; the block's own message is the useful one.
+            $thrown = $_.Exception
+            if ($thrown -is [System.Management.Automation.MethodInvocationException] -and $thrown.InnerException) { $thrown = $thrown.InnerException }
+            return "threw ($(($thrown.Message -replace '\s+', ' ').Trim()))"
+        }
+        # Nothing written counts as passing, so blocks made of Should assertions work too.
+        $falsy = @($results | Where-Object { -not [System.Management.Automation.LanguagePrimitives]::IsTrue($_) })
+        if ($falsy.Count -gt 0) { 'returned false' }
+    }
+}
