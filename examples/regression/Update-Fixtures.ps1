@@ -1,0 +1,88 @@
+<#
+.SYNOPSIS
+    Re-records the regression example's fixtures against a fresh local server (for maintainers).
+
+.DESCRIPTION
+    Starts the built local server (in memory, mock provider, a key made up for this run), creates the
+    project regression-demo and deploys the prompt the suite checks to production, then runs the suite
+    in Record mode, which rewrites fixtures/prompt-regression.json. Review the diff and commit it.
+    Build first: dotnet pwsh ./build.ps1 -Task Build.
+
+    To record against another endpoint instead, set HUMANLOOP_API_KEY and HUMANLOOP_BASE_URL, deploy a
+    prompt to production of a project named regression-demo there, and run
+    ./Invoke-Regression.ps1 -Mode Record (see README).
+
+.EXAMPLE
+    dotnet pwsh ./examples/regression/Update-Fixtures.ps1
+#>
+[CmdletBinding()]
+param(
+    # The built server, Humanloop.Server.dll.
+    [string] $ServerPath = (Join-Path $PSScriptRoot '../../src/Humanloop.Server/bin/Release/net10.0/Humanloop.Server.dll'),
+
+    # Pester 5 or later: a module name or the path of Pester.psd1.
+    [string] $PesterPath = 'Pester',
+
+    [int] $ReadyTimeoutSec = 60
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$readyPrefix = 'Humanloop server ready: '
+if (-not (Test-Path $ServerPath)) {
+    throw "The server is not built ($ServerPath is missing); run dotnet pwsh ./build.ps1 -Task Build first."
+}
+
+$apiKey = 'hl_fixture_' + [guid]::NewGuid().ToString('N')
+$start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+foreach ($argument in (Resolve-Path $ServerPath).Path, '--urls', 'http://127.0.0.1:0', '--in-memory') {
+    $start.ArgumentList.Add($argument)
+}
+$start.Environment['HUMANLOOP_SERVER_API_KEYS'] = $apiKey
+$start.RedirectStandardOutput = $true
+$start.RedirectStandardError = $true
+$server = [System.Diagnostics.Process]::Start($start)
+$saved = @{ Key = $env:HUMANLOOP_API_KEY; Url = $env:HUMANLOOP_BASE_URL }
+try {
+    $errors = $server.StandardError.ReadToEndAsync()
+    $baseUrl = $null
+    $deadline = [datetime]::UtcNow.AddSeconds($ReadyTimeoutSec)
+    while (-not $baseUrl -and [datetime]::UtcNow -lt $deadline) {
+        $line = $server.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds)) -or $null -eq $line.Result) {
+            break
+        }
+        if ($line.Result.StartsWith($readyPrefix)) {
+            $baseUrl = $line.Result.Substring($readyPrefix.Length).Trim()
+        }
+    }
+    if (-not $baseUrl) {
+        throw "The server did not report ready within $ReadyTimeoutSec s: $($errors.Result)"
+    }
+    # Keep draining, so the server never blocks on a full pipe.
+    $null = $server.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
+
+    Import-Module (Join-Path $PSScriptRoot '../../output/Humanloop')
+    Connect-Humanloop -ApiKey $apiKey -BaseUri $baseUrl
+    try {
+        $project = New-HumanloopProject -Name regression-demo
+        Register-HumanloopModelConfig -ProjectId $project.Id -Name friendly -Provider mock -Model mock-1 -Temperature 0.7 `
+            -PromptTemplate 'Write one friendly sentence about {{topic}} for {{audience}}.' |
+            Publish-HumanloopModelConfig -Environment production | Out-Null
+    }
+    finally {
+        Disconnect-Humanloop
+    }
+
+    $env:HUMANLOOP_API_KEY = $apiKey
+    $env:HUMANLOOP_BASE_URL = $baseUrl
+    & (Join-Path $PSScriptRoot 'Invoke-Regression.ps1') -Mode Record -PesterPath $PesterPath
+}
+finally {
+    $env:HUMANLOOP_API_KEY, $env:HUMANLOOP_BASE_URL = $saved.Key, $saved.Url
+    if (-not $server.HasExited) {
+        $server.Kill($true)
+        $server.WaitForExit(10000) | Out-Null
+    }
+}
