@@ -10,8 +10,9 @@ param(
     [string] $Configuration = 'Release'
 )
 
-$ErrorActionPreference = 'Stop'
-Import-Module $PesterPath -RequiredVersion 6.2.0
+# Tests run under PowerShell's default preferences, as users' scripts do: a 'Stop' set here would be
+# inherited by every test and turn the module's non-terminating errors into terminating ones.
+Import-Module $PesterPath -RequiredVersion 6.2.0 -ErrorAction Stop
 
 $env:HUMANLOOP_TEST_CONFIGURATION = $Configuration
 $config = New-PesterConfiguration

@@ -242,25 +242,31 @@ Describe 'A canary key' {
 
         Start-Transcript -Path $transcript | Out-Null
         $DebugPreference = 'Continue'
-        $everything = foreach ($command in (Get-Command -Module Humanloop -CommandType Cmdlet)) {
-            $set = @($command.ParameterSets | Where-Object IsDefault) + @($command.ParameterSets) | Select-Object -First 1
-            $arguments = @{}
-            foreach ($parameter in ($set.Parameters | Where-Object { $_.IsMandatory -and $_.Name -notin $common })) {
-                $type = $parameter.ParameterType
-                $arguments[$parameter.Name] = if ($type.IsEnum) { [enum]::GetValues($type)[0] } elseif ($sample.ContainsKey($type)) { $sample[$type] } else { 'canary-value' }
+        try {
+            # Every cmdlet that can send a key, plus the ones that show the context.
+            $sweep = Get-Command -Module Humanloop -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('ApiKey') -or $_.Name -eq 'Get-HumanloopContext' }
+            $everything = foreach ($command in $sweep) {
+                $set = @($command.ParameterSets | Where-Object IsDefault) + @($command.ParameterSets) | Select-Object -First 1
+                $arguments = @{}
+                foreach ($parameter in ($set.Parameters | Where-Object { $_.IsMandatory -and $_.Name -notin $common })) {
+                    $type = $parameter.ParameterType
+                    $arguments[$parameter.Name] = if ($type.IsEnum) { [enum]::GetValues($type)[0] } elseif ($sample.ContainsKey($type)) { $sample[$type] } else { 'canary-value' }
+                }
+                if ($set.Parameters.Name -contains 'ProjectId' -and -not $arguments.ContainsKey('ProjectId')) { $arguments.ProjectId = 'pr_canary' }
+                if ($command.Parameters.ContainsKey('ApiKey')) { $arguments.ApiKey = $canary }
+                if ($command.Parameters.ContainsKey('BaseUri')) { $arguments.BaseUri = $server.Uri }
+                if ($command.Parameters.ContainsKey('MaxRetries')) { $arguments.MaxRetries = 1 }
+                if ($command.Parameters.ContainsKey('Confirm')) { $arguments.Confirm = $false }
+                & { & $command.Name @arguments -Verbose -ErrorAction Continue -WarningAction Continue *>&1 } 2>&1 |
+                    ForEach-Object { $_ | Out-String; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId; $_.Exception.ToString(); $_.ErrorDetails.Message; $_.TargetObject | Out-String } }
+                Get-HumanloopContext | Format-List * | Out-String
             }
-            if ($set.Parameters.Name -contains 'ProjectId' -and -not $arguments.ContainsKey('ProjectId')) { $arguments.ProjectId = 'pr_canary' }
-            if ($command.Parameters.ContainsKey('ApiKey')) { $arguments.ApiKey = $canary }
-            if ($command.Parameters.ContainsKey('BaseUri')) { $arguments.BaseUri = $server.Uri }
-            if ($command.Parameters.ContainsKey('MaxRetries')) { $arguments.MaxRetries = 1 }
-            if ($command.Parameters.ContainsKey('Confirm')) { $arguments.Confirm = $false }
-            & { & $command.Name @arguments -Verbose -ErrorAction Continue -WarningAction Continue *>&1 } 2>&1 |
-                ForEach-Object { $_ | Out-String; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId; $_.Exception.ToString(); $_.ErrorDetails.Message; $_.TargetObject | Out-String } }
-            Get-HumanloopContext | Format-List * | Out-String
         }
-        $DebugPreference = 'SilentlyContinue'
-        Stop-Transcript | Out-Null
-        Disconnect-Humanloop
+        finally {
+            $DebugPreference = 'SilentlyContinue'
+            Stop-Transcript | Out-Null
+            Disconnect-Humanloop
+        }
 
         $sent = (Invoke-RestMethod -NoProxy -Uri (($server.Uri -replace '/v4$', '') + '/_faults')).requests.PSObject.Properties.Value | Measure-Object -Sum
         $sent.Sum | Should -BeGreaterOrEqual 2 -Because 'the canary key must actually have been sent'
