@@ -68,27 +68,32 @@ function script:Format-HumanloopSample {
 }
 
 function script:New-HumanloopShouldResult {
-    # Pester's operator result. $Offenders are the failing samples' descriptions, one line each.
-    param([string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [string[]] $Offenders, [int] $Total, [string] $Verb = 'did not')
+    # Pester's operator result. $Offenders describe the failing samples (or responses), one line each.
+    param([string] $Operator, [string] $Subject, [string] $Expectation, [string] $Because, [bool] $Negate, [string[]] $Offenders, [int] $Total)
     if ($Offenders.Count -eq 0) {
         return [pscustomobject]@{ Succeeded = $true; FailureMessage = $null }
     }
     $reason = if ($Because) { ", because $($Because.Trim())" } else { '' }
     $who = if ($Negate) { 'no' } else { 'every' }
-    $failed = if ($Negate) { 'did' } else { $Verb }
+    $failed = if ($Negate) { 'did' } else { 'did not' }
     $count = if ($Total -gt 1) { "$($Offenders.Count) of $Total" } else { $Offenders.Count }
-    $message = "Expected $who Humanloop sample to $Expectation$reason (Should -$Operator), but $count $failed"
+    $message = "Expected $who Humanloop $Subject to $Expectation$reason (Should -$Operator), but $count $failed"
     $message += if ($Offenders.Count -eq 1) { ": $($Offenders[0])" } else { ":`n  " + ($Offenders -join "`n  ") }
     [pscustomobject]@{ Succeeded = $false; FailureMessage = $message }
 }
 
+function script:New-HumanloopNothingToCheck {
+    param([string] $Operator, [string] $Subject)
+    [pscustomobject]@{ Succeeded = $false; FailureMessage = "Expected Humanloop ${Subject}s to check (Should -$Operator), but got none." }
+}
+
 function script:Invoke-HumanloopSampleCheck {
     # Runs $Check on every sample; a sample offends when the check fails (or, with -Not, when it holds).
-    # $Check returns $null when the sample passes, or a detail string saying why not.
-    param($ActualValue, [string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [scriptblock] $Check, [string] $Verb = 'did not')
+    # $Check returns nothing when the sample passes, or a string (possibly empty) saying why it does not.
+    param($ActualValue, [string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [scriptblock] $Check)
     $samples = @(ConvertTo-HumanloopSample -ActualValue $ActualValue -Operator $Operator)
     if ($samples.Count -eq 0) {
-        return [pscustomobject]@{ Succeeded = $false; FailureMessage = "Expected Humanloop samples to check (Should -$Operator), but got none." }
+        return New-HumanloopNothingToCheck $Operator 'sample'
     }
     $offenders = foreach ($sample in $samples) {
         $detail = & $Check $sample
@@ -97,7 +102,7 @@ function script:Invoke-HumanloopSampleCheck {
             Format-HumanloopSample $sample $(if ($Negate) { $null } else { $detail })
         }
     }
-    New-HumanloopShouldResult -Operator $Operator -Expectation $Expectation -Because $Because -Negate $Negate -Offenders @($offenders) -Total $samples.Count -Verb $Verb
+    New-HumanloopShouldResult -Operator $Operator -Subject 'sample' -Expectation $Expectation -Because $Because -Negate $Negate -Offenders @($offenders) -Total $samples.Count
 }
 
 function script:Test-HumanloopOutputMatch {
@@ -173,7 +178,6 @@ function script:Test-HumanloopTokenBudget {
     # Token counts belong to a whole response, or to the final chunks of a stream.
     $responses = [System.Collections.Generic.List[object]]::new()
     $chunks = [System.Collections.Generic.List[object]]::new()
-    $stringIndex = 0
     foreach ($item in @($ActualValue)) {
         $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
         if ($value -is [Humanloop.CompletionResponse]) {
@@ -199,12 +203,13 @@ function script:Test-HumanloopTokenBudget {
         $responses.Add([pscustomobject]@{ Usage = $usage; LogIds = @($chunks.Id | Select-Object -Unique); Output = -join $chunks.Output })
     }
     if ($responses.Count -eq 0) {
-        return [pscustomobject]@{ Succeeded = $false; FailureMessage = "Expected Humanloop responses to check (Should -$operator), but got none." }
+        return New-HumanloopNothingToCheck $operator 'response'
     }
 
     $offenders = foreach ($response in $responses) {
         $logs = if ($response.LogIds) { 'log ' + ($response.LogIds -join ', ') } else { 'no log id' }
         if ($null -eq $response.Usage) {
+            # Without counts the budget cannot be judged either way, so this fails with or without -Not.
             "response ($logs) reported no token counts: $(Format-HumanloopOutput $response.Output)"
             continue
         }
@@ -213,16 +218,7 @@ function script:Test-HumanloopTokenBudget {
             "response ($logs) used $($response.Usage.TotalTokens) ($($response.Usage.PromptTokens) prompt, $($response.Usage.GenerationTokens) generated): $(Format-HumanloopOutput $response.Output)"
         }
     }
-    $offenders = @($offenders)
-    if ($offenders.Count -eq 0) {
-        return [pscustomobject]@{ Succeeded = $true; FailureMessage = $null }
-    }
-    $reason = if ($Because) { ", because $($Because.Trim())" } else { '' }
-    $expectation = if ($Negate) { "more than $ExpectedValue tokens" } else { "at most $ExpectedValue tokens" }
-    $count = if ($responses.Count -gt 1) { "$($offenders.Count) of $($responses.Count)" } else { $offenders.Count }
-    $message = "Expected every Humanloop response to use $expectation$reason (Should -$operator), but $count did not"
-    $message += if ($offenders.Count -eq 1) { ": $($offenders[0])" } else { ":`n  " + ($offenders -join "`n  ") }
-    [pscustomobject]@{ Succeeded = $false; FailureMessage = $message }
+    New-HumanloopShouldResult -Operator $operator -Subject 'response' -Expectation "use at most $ExpectedValue tokens" -Because $Because -Negate $Negate -Offenders @($offenders) -Total $responses.Count
 }
 
 function script:Test-HumanloopEverySample {

@@ -83,7 +83,7 @@ public sealed class RecordingStreamTests : IDisposable
         var path = _scratch.PathOf("paced.json");
         var network = new ScriptedHandler().ThenStream(new ScriptedBody()
             .Text(Event(Chunk(0, "slow")))
-            .Pause(TimeSpan.FromMilliseconds(300))
+            .Pause(TimeSpan.FromMilliseconds(500))
             .Text(Event(Chunk(0, "er", "stop"))));
         await RecordingScratch.RecordAsync(path, network, client => ReadAll(client, RecordingScratch.Deployed()), options => options.Pacing = true);
         var delays = FixtureFile.Parse(File.ReadAllText(path), path)[0].Response.Events!.Select(e => e.DelayMs!.Value).ToList();
@@ -96,7 +96,7 @@ public sealed class RecordingStreamTests : IDisposable
         unpaced.Stop();
 
         Assert.Equal(2, delays.Count);
-        Assert.InRange(delays[1], 280, 10_000);
+        Assert.InRange(delays[1], 480, 10_000);
         Assert.True(paced.ElapsedMilliseconds >= delays.Sum() - 20, $"paced replay took {paced.ElapsedMilliseconds} ms for {delays.Sum()} ms of delays");
         Assert.True(unpaced.ElapsedMilliseconds < delays[1], $"unpaced replay took {unpaced.ElapsedMilliseconds} ms");
     }

@@ -363,6 +363,7 @@ Describe 'Should operators' {
         @{ Operator = 'HaveHumanloopFinishReason'; Passing = { $chunks | Should -HaveHumanloopFinishReason 'stop' } }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Passing = { $json, $long | Should -HaveHumanloopTokensAtMost 90 } }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Passing = { $chunks | Should -HaveHumanloopTokensAtMost 10 } }
+        @{ Operator = 'HaveHumanloopTokensAtMost'; Passing = { $two | Should -Not -HaveHumanloopTokensAtMost 500 } }
         @{ Operator = 'HaveEveryHumanloopSample'; Passing = { $two | Should -HaveEveryHumanloopSample { $_.Output.Length -lt 40 -and $_.Id -like 'data_*' } } }
         @{ Operator = 'HaveEveryHumanloopSample'; Passing = { $two | Should -HaveEveryHumanloopSample { $_.Output | Should -Match '\.$' } } }
     ) {
@@ -384,6 +385,8 @@ Describe 'Should operators' {
             Message = "Expected every Humanloop response to use at most 500 tokens (Should -HaveHumanloopTokensAtMost), but 1 of 2 did not: response (log data_a, data_b) used 812 (12 prompt, 800 generated): 'Refunds take 5 days. | I am not sure, sorry.'" }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Failing = { $chunks | Should -HaveHumanloopTokensAtMost 9 }
             Message = "Expected every Humanloop response to use at most 9 tokens (Should -HaveHumanloopTokensAtMost), but 1 did not: response (log data_stream) used 10 (6 prompt, 4 generated): 'Refunds take 5 days.'" }
+        @{ Operator = 'HaveHumanloopTokensAtMost'; Failing = { $two | Should -Not -HaveHumanloopTokensAtMost 1000 }
+            Message = "Expected no Humanloop response to use at most 1000 tokens (Should -HaveHumanloopTokensAtMost), but 1 did: response (log data_a, data_b) used 812 (12 prompt, 800 generated): 'Refunds take 5 days. | I am not sure, sorry.'" }
         @{ Operator = 'HaveEveryHumanloopSample'; Failing = { $two | Should -HaveEveryHumanloopSample { $_.FinishReason -eq 'stop' } }
             Message = "Expected every Humanloop sample to satisfy { `$_.FinishReason -eq 'stop' } (Should -HaveEveryHumanloopSample), but 1 of 2 did not: sample 1 (log data_b) returned false: 'I am not sure, sorry.'" }
         @{ Operator = 'HaveEveryHumanloopSample'; Failing = { $two | Should -HaveEveryHumanloopSample { throw 'no good' } }

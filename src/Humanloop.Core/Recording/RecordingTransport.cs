@@ -314,11 +314,7 @@ public sealed class RecordingTransport : HttpMessageHandler
         catch
         {
             // Nothing answered, so there is nothing to replay: a connection failure is not recorded.
-            lock (_gate)
-            {
-                _recorded.Remove(pending);
-            }
-
+            Forget(pending);
             throw;
         }
 
@@ -336,7 +332,11 @@ public sealed class RecordingTransport : HttpMessageHandler
         {
             // Passed through as it arrives; the recorder sees each read as the caller does.
             var recorder = new StreamRecorder(recorded, Pacing, finished => Complete(pending, finished));
-            pending.Recorder = recorder;
+            lock (_gate)
+            {
+                pending.Recorder = recorder;
+            }
+
             var body = await original.ReadAsStreamAsync().ConfigureAwait(false);
             response.Content = WithHeadersOf(original, new StreamContent(new RecordingTeeStream(body, recorder)));
             return response;
@@ -349,11 +349,7 @@ public sealed class RecordingTransport : HttpMessageHandler
         }
         catch
         {
-            lock (_gate)
-            {
-                _recorded.Remove(pending);
-            }
-
+            Forget(pending);
             response.Dispose();
             throw;
         }
@@ -363,6 +359,14 @@ public sealed class RecordingTransport : HttpMessageHandler
         response.Content = WithHeadersOf(original, new ByteArrayContent(bytes));
         original.Dispose();
         return response;
+    }
+
+    private void Forget(PendingExchange pending)
+    {
+        lock (_gate)
+        {
+            _recorded.Remove(pending);
+        }
     }
 
     private void Complete(PendingExchange pending, RecordedResponse response)
