@@ -5,8 +5,9 @@
 
 .DESCRIPTION
     Build   compiles the solution and assembles the module in output/Humanloop/<version>/.
-    Test    builds, then runs every suite (xUnit core, xUnit server, Pester) and prints one closing
-            line per suite of the form "N passed, N failed". Exits 1 if anything failed.
+    Test    builds, then runs every suite (xUnit core, xUnit server, Pester, and the regression example
+            offline) and prints one closing line per suite of the form "N passed, N failed". Exits 1 if
+            anything failed.
     Serve   builds and runs the local v4-compatible server (default http://127.0.0.1:5080/v4).
     Demo    builds, starts the local server, runs examples/quickstart.ps1 against it, stops it.
     Bench   runs the benchmarks in bench/ and prints ratios against their baselines.
@@ -309,6 +310,24 @@ function Invoke-PesterSuite {
     [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
 }
 
+function Invoke-RegressionExampleSuite {
+    # The shipped example as a user's CI runs it: Replay mode, in a fresh process without a key or a
+    # server (Invoke-Regression.ps1 clears both), printing its own "Regression example:" line.
+    $pester = Get-PesterModulePath
+    $countsFile = Join-Path $resultsRoot 'regression-example.counts.json'
+    Push-Location $root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/regression/Invoke-Regression.ps1') `
+            -Mode Replay -PesterPath $pester -CountsPath $countsFile | Out-Host
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        Pop-Location
+    }
+    $counts = if (Test-Path $countsFile) { Get-Content -Raw $countsFile | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    [pscustomobject]@{ Suite = 'Regression example'; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
+}
+
 function Invoke-Test {
     Invoke-Build
     New-Item -ItemType Directory -Path $resultsRoot -Force | Out-Null
@@ -317,6 +336,7 @@ function Invoke-Test {
         Invoke-XunitSuite 'tests/Humanloop.Core.Tests'
         Invoke-XunitSuite 'tests/Humanloop.Server.Tests'
         Invoke-PesterSuite
+        Invoke-RegressionExampleSuite
     )
     Write-Host ''
     foreach ($result in $results) {
