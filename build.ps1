@@ -284,8 +284,9 @@ function Invoke-XunitSuite {
     param([string] $Project)
     $name = Split-Path $Project -Leaf
     $trx = "$name.trx"
+    # Out-Host keeps the test run's own output out of this function's result.
     & dotnet test (Join-Path $root $Project) -c $Configuration --no-build -nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot | Out-Host
     $summary = ([xml](Get-Content -Raw (Join-Path $resultsRoot $trx))).TestRun.ResultSummary.Counters
     $failed = [int]$summary.failed + [int]$summary.error + [int]$summary.timeout + [int]$summary.aborted
     Write-Host "${name}: $($summary.passed) passed, $failed failed"
@@ -299,7 +300,7 @@ function Invoke-PesterSuite {
     Push-Location $root
     try {
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
-            -PesterPath $pester -ResultPath $resultFile -Configuration $Configuration
+            -PesterPath $pester -ResultPath $resultFile -Configuration $Configuration | Out-Host
         $exitCode = $LASTEXITCODE
     }
     finally {

@@ -22,6 +22,7 @@ public sealed class HumanloopContext
         Proxy = settings.Connection?.Proxy;
         AllowUnencryptedAuthentication = settings.AllowUnencryptedAuthentication;
         IsConnected = settings.Connection is not null;
+        Recording = ConnectionStore.Recording is { } recording ? $"{recording.Mode} {recording.FixturePath}" : null;
     }
 
     /// <summary>The API root calls go to.</summary>
@@ -56,6 +57,9 @@ public sealed class HumanloopContext
 
     /// <summary>True when this runspace has a connection from <c>Connect-Humanloop</c>.</summary>
     public bool IsConnected { get; }
+
+    /// <summary>The active recording's mode and fixture file (Start-HumanloopRecording); null when none.</summary>
+    public string? Recording { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{BaseUri} (key {ApiKey ?? "none"})";

@@ -164,6 +164,10 @@ Describe 'Recorded against the local server, replayed with the server stopped' {
         $failure[0].Exception.Message | Should -BeLike '*The closest is exchange 1 of 4 (POST /v4/completion), which differs in:*'
         $failure[0].Exception.Differences | Should -Be @('inputs.thing: recorded "a lighthouse", sent "a lamp"')
         $failure[0].TargetObject.thing | Should -Be 'a lamp'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Recording.NoMatch,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure[0].ErrorDetails.RecommendedAction | Should -BeLike '*-Mode Auto*-IgnoreField*'
+        (Get-HumanloopContext).Recording | Should -Be "Replay $fixture"
     }
 
     It 'refuses to replay a fixture that does not exist, naming it' {

@@ -49,6 +49,8 @@ internal static class ErrorRecords
         HumanloopTimeoutException => ("Humanloop.Timeout", ErrorCategory.OperationTimeout, "Retry, or raise -TimeoutSec."),
         HumanloopConnectionException => ("Humanloop.Connection.Failed", ErrorCategory.ConnectionError, "Check the base URI, the network and any proxy."),
         HumanloopResponseException => ("Humanloop.Response.Invalid", ErrorCategory.InvalidResult, "Check that the base URI points at a Humanloop v4 API."),
+        HumanloopRecordingException { Request: not null } => ("Humanloop.Recording.NoMatch", ErrorCategory.ObjectNotFound, "Record it with Start-HumanloopRecording -Mode Auto, or ignore fields that change from run to run (-IgnoreField)."),
+        HumanloopRecordingException => ("Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, "Check the fixture path, or record it first with -Mode Record or Auto."),
         HumanloopInputException or ArgumentException => ("Humanloop.Input.Invalid", ErrorCategory.InvalidArgument, null),
         _ => ("Humanloop.Unexpected", ErrorCategory.NotSpecified, null),
     };
