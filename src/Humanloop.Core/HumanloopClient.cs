@@ -84,16 +84,31 @@ public sealed partial class HumanloopClient
             throw new HumanloopResponseException("The server answered with an empty body where a JSON object was expected.", string.Empty);
         }
 
+        T? result;
         try
         {
-            return JsonSerializer.Deserialize(response.Body, typeInfo)
-                ?? throw new HumanloopResponseException("The server answered with JSON null where an object was expected.", "null");
+            result = JsonSerializer.Deserialize(response.Body, typeInfo);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            var text = Redactor.Scrub(System.Text.Encoding.UTF8.GetString(response.Body, 0, Math.Min(response.Body.Length, 4000)), apiKey);
+            // InvalidOperationException: a JSON string that is no valid text (bad UTF-8, a lone surrogate).
             var kind = response.ContentType is null or "application/json" ? "malformed JSON" : $"a {response.ContentType} body";
-            throw new HumanloopResponseException($"The server answered with {kind} that is not a {typeof(T).Name}: {exception.Message}", text, exception);
+            throw new HumanloopResponseException($"The server answered with {kind} that is not a {typeof(T).Name}: {exception.Message}", RawText(response, apiKey), exception);
         }
+
+        if (result is null)
+        {
+            throw new HumanloopResponseException("The server answered with JSON null where an object was expected.", "null");
+        }
+
+        if (result is IWireResponse checkable && checkable.FindProblem() is { } problem)
+        {
+            throw new HumanloopResponseException($"The server's {typeof(T).Name} cannot be used: {problem}.", RawText(response, apiKey));
+        }
+
+        return result;
     }
+
+    private static string RawText(BufferedResponse response, HumanloopApiKey apiKey) =>
+        Redactor.Scrub(System.Text.Encoding.UTF8.GetString(response.Body, 0, Math.Min(response.Body.Length, 4000)), apiKey);
 }

@@ -149,6 +149,18 @@ public class CompletionStreamTests
         Assert.Contains("OpenAI: provider overloaded", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"data":[null]}""", "data[0] is null")]
+    [InlineData("""{"data":[{"index":0,"output":"\ud800"}]}""", "not a valid completion chunk")]
+    [InlineData("""{"detail":"\ud800"}""", "reported an error")]
+    public async Task Chunks_that_parse_but_cannot_be_used_are_stream_errors(string json, string expected)
+    {
+        var (delivered, error) = await ReadUntilFailure<HumanloopStreamException>(ScriptedBody.Of(Event(Chunk(0, "a")), Event(json)));
+
+        Assert.Single(delivered);
+        Assert.Contains(expected, error.Message);
+    }
+
     [Fact]
     public async Task Events_without_data_items_are_skipped_and_done_markers_end_the_stream()
     {

@@ -88,6 +88,23 @@ public class ResponseParsingTests
     }
 
     [Fact]
+    public async Task A_null_data_item_is_an_error_not_a_result_that_breaks_later()
+    {
+        var error = await Assert.ThrowsAsync<HumanloopResponseException>(() => Complete("""{"data":[null],"provider_responses":[]}"""));
+
+        Assert.Contains("data[0] is null", error.Message);
+        Assert.Equal("""{"data":[null],"provider_responses":[]}""", error.RawBody);
+    }
+
+    [Fact]
+    public async Task A_string_that_is_no_valid_text_is_malformed_json()
+    {
+        var error = await Assert.ThrowsAsync<HumanloopResponseException>(() => Complete("""{"data":[],"provider_responses":[],"metadata":{"a":"\ud800"}}"""));
+
+        Assert.Contains("malformed JSON", error.Message);
+    }
+
+    [Fact]
     public async Task An_html_page_with_status_200_is_reported_as_html()
     {
         var client = TestClients.Create(new ScriptedHandler().ThenRespond(HttpStatusCode.OK, "<html><title>Login</title></html>", "text/html"));
@@ -170,6 +187,20 @@ public class ErrorResponseTests
 
         Assert.Contains(message, error.Detail.Message);
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task An_error_body_whose_strings_are_no_valid_text_is_still_an_api_error()
+    {
+        var client = TestClients.Create(new ScriptedHandler().Then((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadRequest)
+        {
+            Content = new ByteArrayContent([.. "{\"detail\":\""u8, 0xFF, .. "\"}"u8]),
+        })), maxRetries: 0);
+
+        var error = await Assert.ThrowsAsync<HumanloopApiException>(() => client.CompleteAsync(new CompletionDeployedRequest()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Contains("not JSON", error.Detail.Message);
     }
 
     [Fact]

@@ -193,6 +193,18 @@ Describe 'Pipeline input' {
         )
     }
 
+    It 'takes piped inputs with an inline config given by -Model and -PromptTemplate' {
+        Add-StubResponse $stub @(@{ body = (New-CompletionBody -Output 'a') }, @{ body = (New-CompletionBody -Output 'b') })
+
+        $results = @{ topic = 'tides' }, @{ topic = 'moons' } | New-HumanloopCompletion -Project p -Model mock-1 -PromptTemplate 'About {{topic}}'
+
+        $results.Output | Should -Be @('a', 'b')
+        $sent = Get-StubRequest $stub
+        $sent.path | Should -Be @('/v4/completion', '/v4/completion')
+        $sent.BodyJson.inputs.topic | Should -Be @('tides', 'moons')
+        $sent[0].BodyJson.model_config.prompt_template | Should -Be 'About {{topic}}'
+    }
+
     It 'takes hashtables by value' {
         Add-StubResponse $stub @(@{ body = (New-CompletionBody) }, @{ body = (New-CompletionBody) })
 

@@ -39,8 +39,9 @@ internal static class ErrorResponseParser
             using var document = JsonDocument.Parse(body);
             return FromJson(document.RootElement, raw, contentType);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a JSON string that is no valid text (bad UTF-8, a lone surrogate).
             return new HumanloopErrorDetail
             {
                 Message = DescribeNonJson(contentType, text),

@@ -6,7 +6,7 @@ using Humanloop.Json;
 namespace Humanloop;
 
 /// <summary>The result of a completion request (API reference §2.4).</summary>
-public sealed class CompletionResponse
+public sealed class CompletionResponse : IWireResponse
 {
     // The source generator assigns null to init-only properties absent from the JSON, so collections
     // fall back to empty here rather than in an initializer.
@@ -59,6 +59,19 @@ public sealed class CompletionResponse
 
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Join("\n", DataOutputs());
+
+    string? IWireResponse.FindProblem()
+    {
+        for (var index = 0; index < Data.Count; index++)
+        {
+            if (Data[index] is null)
+            {
+                return $"data[{index}] is null";
+            }
+        }
+
+        return null;
+    }
 
     private IEnumerable<string> DataOutputs()
     {

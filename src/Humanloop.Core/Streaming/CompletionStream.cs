@@ -173,13 +173,21 @@ public sealed class CompletionStream : IDisposable
         {
             payload = JsonSerializer.Deserialize(data, HumanloopJsonContext.Default.CompletionResponse);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             throw new HumanloopStreamException(
                 $"Chunk {ChunksDelivered + 1} of the stream is not a valid completion chunk: {exception.Message}",
                 Scrub(data),
                 ChunksDelivered,
                 exception) { Attempts = Attempts };
+        }
+
+        if (payload is IWireResponse checkable && checkable.FindProblem() is { } problem)
+        {
+            throw new HumanloopStreamException(
+                $"Chunk {ChunksDelivered + 1} of the stream cannot be used: {problem}.",
+                Scrub(data),
+                ChunksDelivered) { Attempts = Attempts };
         }
 
         if (payload is null || payload.Data.Count == 0)

@@ -36,13 +36,11 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
 
     /// <summary>The provider's model name, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
-    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
     /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
-    [Parameter(ParameterSetName = InlineModelConfig.ModelConfigSet)]
     [ValidateNotNullOrEmpty]
     public string? PromptTemplate { get; set; }
 

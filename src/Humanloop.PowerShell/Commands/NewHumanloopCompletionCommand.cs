@@ -52,13 +52,11 @@ public sealed class NewHumanloopCompletionCommand : CompletionCommandBase, IInli
 
     /// <summary>The provider's model name, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
     /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
     [ValidateNotNullOrEmpty]
     public string? PromptTemplate { get; set; }
 
