@@ -1,6 +1,8 @@
 # Shared by Invoke-Benchmarks.ps1 and the scenario scripts (dot-sourced): starting the local server,
 # launching fresh pwsh processes, the request every benchmark sends, statistics and socket counts.
 
+Import-Module (Join-Path $PSScriptRoot '../examples/LocalServer.psm1')
+
 Set-StrictMode -Version 3.0
 
 $script:BenchRoot = $PSScriptRoot
@@ -104,44 +106,7 @@ function Invoke-BenchScenario {
 function Start-BenchServer {
     <# Starts the built local server in memory on a free loopback port; returns its process and /v4 URI. #>
     param([Parameter(Mandatory)] [string] $ServerDll, [string[]] $Arguments = @(), [int] $TimeoutSec = 60)
-    if (-not (Test-Path $ServerDll)) {
-        throw "The server is not built: $ServerDll is missing."
-    }
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in @($ServerDll, '--urls', 'http://127.0.0.1:0', '--in-memory') + $Arguments) {
-        $start.ArgumentList.Add($argument)
-    }
-    $start.Environment['HUMANLOOP_SERVER_API_KEYS'] = $script:BenchApiKey
-    $start.UseShellExecute = $false
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($start)
-    $errors = $process.StandardError.ReadToEndAsync()
-    $ready = 'Humanloop server ready: '
-    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSec)
-    while ([datetime]::UtcNow -lt $deadline) {
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds)) -or $null -eq $line.Result) {
-            break
-        }
-        if ($line.Result.StartsWith($ready)) {
-            # Keep draining stdout so the server never blocks on a full pipe.
-            $null = $process.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
-            return [pscustomobject]@{ Process = $process; Uri = $line.Result.Substring($ready.Length).Trim().TrimEnd('/') }
-        }
-    }
-    if (-not $process.HasExited) {
-        $process.Kill($true)
-    }
-    throw "The server did not report ready within $TimeoutSec s: $($errors.Result)"
-}
-
-function Stop-BenchServer {
-    param($Server)
-    if ($Server -and -not $Server.Process.HasExited) {
-        $Server.Process.Kill($true)
-        $Server.Process.WaitForExit(10000) | Out-Null
-    }
+    Start-LocalHumanloopServer -ServerPath $ServerDll -ApiKey $script:BenchApiKey -Argument $Arguments -TimeoutSec $TimeoutSec
 }
 
 function Import-BenchHelpers {

@@ -264,7 +264,7 @@ function Invoke-SoakBenchmark {
         $result = Invoke-BenchScenario -Name Soak -Parameters @{ ModulePath = $modulePath; BaseUri = $soakServer.Uri; Calls = $SoakCalls; Interval = $SoakInterval }
     }
     finally {
-        Stop-BenchServer $soakServer
+        Stop-ReadyProcess $soakServer
     }
     $samples = @($result.Samples)
 
@@ -331,8 +331,8 @@ try {
     }
 }
 finally {
-    Stop-BenchServer $server
-    Stop-BenchServer $faultServer
+    Stop-ReadyProcess $server
+    Stop-ReadyProcess $faultServer
 }
 
 Out-Report "Finished in $([math]::Round(((Get-Date) - $started).TotalMinutes, 1)) min."

@@ -23,46 +23,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-$readyPrefix = 'Humanloop server ready: '
-# Absolute, so that they mean the same in the child processes and as module paths.
 $ServerPath = (Resolve-Path $ServerPath).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
-
-function Start-DemoServer([string] $ApiKey) {
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    # A small delay per streamed token, so the stream is visibly live.
-    foreach ($argument in $ServerPath, '--urls', 'http://127.0.0.1:0', '--in-memory', '--mock-token-delay-ms', '30') {
-        $start.ArgumentList.Add($argument)
-    }
-    $start.Environment['HUMANLOOP_SERVER_API_KEYS'] = $ApiKey
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($start)
-    $errors = $process.StandardError.ReadToEndAsync()
-    $seen = [System.Text.StringBuilder]::new()
-    $deadline = [datetime]::UtcNow.AddSeconds($ReadyTimeoutSec)
-    while ([datetime]::UtcNow -lt $deadline) {
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds)) -or $null -eq $line.Result) {
-            break
-        }
-        [void] $seen.AppendLine($line.Result)
-        if ($line.Result.StartsWith($readyPrefix)) {
-            # Keep draining, so the server never blocks on a full pipe.
-            $null = $process.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
-            return [pscustomobject]@{ Process = $process; Uri = $line.Result.Substring($readyPrefix.Length).Trim() }
-        }
-    }
-    Stop-DemoServer $process
-    throw "The server did not report ready within $ReadyTimeoutSec s.`n$seen$($errors.Result)"
-}
-
-function Stop-DemoServer([System.Diagnostics.Process] $Process) {
-    if (-not $Process.HasExited) {
-        $Process.Kill($true)
-    }
-    $null = $Process.WaitForExit(10000)
-}
+Import-Module (Join-Path $PSScriptRoot 'LocalServer.psm1')
 
 function Invoke-Quickstart([string] $BaseUri, [string] $ApiKey) {
     # Under `dotnet pwsh` (the repository's pinned tool) this process is the dotnet host running pwsh.dll.
@@ -85,14 +48,15 @@ function Invoke-Quickstart([string] $BaseUri, [string] $ApiKey) {
 }
 
 $apiKey = 'hl_demo_' + [Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(16)).ToLowerInvariant()
-$server = Start-DemoServer -ApiKey $apiKey
+# The mock streams a token every 30 ms, so the live stream reads like one.
+$server = Start-LocalHumanloopServer -ServerPath $ServerPath -ApiKey $apiKey -Argument '--mock-token-delay-ms', '30' -TimeoutSec $ReadyTimeoutSec
 $exitCode = 1
 try {
     Write-Host "Local Humanloop server running at $($server.Uri) (in memory, mock provider)."
     $exitCode = Invoke-Quickstart -BaseUri $server.Uri -ApiKey $apiKey
 }
 finally {
-    Stop-DemoServer $server.Process
+    $server | Stop-ReadyProcess
     Write-Host 'Local Humanloop server stopped.'
 }
 

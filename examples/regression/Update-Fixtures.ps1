@@ -29,40 +29,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-$readyPrefix = 'Humanloop server ready: '
-if (-not (Test-Path $ServerPath)) {
-    throw "The server is not built ($ServerPath is missing); run dotnet pwsh ./build.ps1 -Task Build first."
-}
-
+Import-Module (Join-Path $PSScriptRoot '../LocalServer.psm1')
 $apiKey = 'hl_fixture_' + [guid]::NewGuid().ToString('N')
-$start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-foreach ($argument in (Resolve-Path $ServerPath).Path, '--urls', 'http://127.0.0.1:0', '--in-memory') {
-    $start.ArgumentList.Add($argument)
-}
-$start.Environment['HUMANLOOP_SERVER_API_KEYS'] = $apiKey
-$start.RedirectStandardOutput = $true
-$start.RedirectStandardError = $true
-$server = [System.Diagnostics.Process]::Start($start)
+$server = Start-LocalHumanloopServer -ServerPath $ServerPath -ApiKey $apiKey -TimeoutSec $ReadyTimeoutSec
+$baseUrl = $server.Uri
 $saved = @{ Key = $env:HUMANLOOP_API_KEY; Url = $env:HUMANLOOP_BASE_URL }
 try {
-    $errors = $server.StandardError.ReadToEndAsync()
-    $baseUrl = $null
-    $deadline = [datetime]::UtcNow.AddSeconds($ReadyTimeoutSec)
-    while (-not $baseUrl -and [datetime]::UtcNow -lt $deadline) {
-        $line = $server.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds)) -or $null -eq $line.Result) {
-            break
-        }
-        if ($line.Result.StartsWith($readyPrefix)) {
-            $baseUrl = $line.Result.Substring($readyPrefix.Length).Trim()
-        }
-    }
-    if (-not $baseUrl) {
-        throw "The server did not report ready within $ReadyTimeoutSec s: $($errors.Result)"
-    }
-    # Keep draining, so the server never blocks on a full pipe.
-    $null = $server.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
-
     Import-Module (Join-Path $PSScriptRoot '../../output/Humanloop')
     Connect-Humanloop -ApiKey $apiKey -BaseUri $baseUrl
     try {
@@ -81,8 +53,5 @@ try {
 }
 finally {
     $env:HUMANLOOP_API_KEY, $env:HUMANLOOP_BASE_URL = $saved.Key, $saved.Url
-    if (-not $server.HasExited) {
-        $server.Kill($true)
-        $server.WaitForExit(10000) | Out-Null
-    }
+    $server | Stop-ReadyProcess
 }

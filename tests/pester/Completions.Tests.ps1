@@ -44,7 +44,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $stub | Stop-TestProcess
+    $stub | Stop-ReadyProcess
 }
 
 Describe 'Each completion operation' {

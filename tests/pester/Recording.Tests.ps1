@@ -55,7 +55,7 @@ Describe 'Recorded against the local server, replayed with the server stopped' {
             $script:recordedSummary = Stop-HumanloopRecording
         }
         finally {
-            $server | Stop-TestProcess
+            $server | Stop-ReadyProcess
         }
         $script:deadServer = $server.Uri
     }
@@ -225,7 +225,7 @@ Describe 'Secrets' {
             Stop-HumanloopRecording | Out-Null
         }
         finally {
-            $server | Stop-TestProcess
+            $server | Stop-ReadyProcess
             Disconnect-Humanloop
         }
 
@@ -253,7 +253,7 @@ Describe 'Ignore rules' {
             Stop-HumanloopRecording | Out-Null
         }
         finally {
-            $server | Stop-TestProcess
+            $server | Stop-ReadyProcess
         }
     }
 

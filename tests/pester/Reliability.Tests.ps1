@@ -11,7 +11,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $server, $stub | Stop-TestProcess
+    $server, $stub | Stop-ReadyProcess
 }
 
 Describe 'Retries' {

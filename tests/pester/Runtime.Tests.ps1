@@ -34,7 +34,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $stub, $server | Stop-TestProcess
+    $stub, $server | Stop-ReadyProcess
 }
 
 Describe 'Ctrl+C' {

@@ -13,7 +13,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $server | Stop-TestProcess
+    $server | Stop-ReadyProcess
 }
 
 Describe 'Add-HumanloopExperiment' {

@@ -20,7 +20,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $server, $stub | Stop-TestProcess
+    $server, $stub | Stop-ReadyProcess
 }
 
 Describe 'Get-HumanloopLog' {

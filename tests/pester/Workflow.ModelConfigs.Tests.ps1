@@ -12,7 +12,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $server, $stub | Stop-TestProcess
+    $server, $stub | Stop-ReadyProcess
 }
 
 Describe 'Register-HumanloopModelConfig' {

@@ -15,7 +15,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $server, $stub | Stop-TestProcess
+    $server, $stub | Stop-ReadyProcess
 }
 
 Describe 'New-HumanloopProject' {

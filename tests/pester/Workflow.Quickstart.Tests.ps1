@@ -47,7 +47,7 @@ Describe 'quickstart.ps1' {
     }
 
     AfterAll {
-        $server | Stop-TestProcess
+        $server | Stop-ReadyProcess
     }
 
     It 'runs twice against one persistent server, reusing its project and configs' {

@@ -25,7 +25,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Humanloop
-    $stub | Stop-TestProcess
+    $stub | Stop-ReadyProcess
 }
 
 Describe '<Name> -WhatIf' -ForEach $whatIfCases {

@@ -13,80 +13,19 @@ function Import-HumanloopModule {
     Import-Module $modulePath -Force -ErrorAction Stop
 }
 
-function Start-TestProcess {
-    <# Starts a .NET program on a free loopback port and waits for its readiness line. #>
-    param(
-        [Parameter(Mandatory)] [string] $DllPath,
-        [Parameter(Mandatory)] [string] $ReadyPrefix,
-        [string[]] $Arguments = @(),
-        [hashtable] $Environment = @{},
-        [int] $TimeoutSec = 60
-    )
-    if (-not (Test-Path $DllPath)) {
-        throw "$DllPath is missing; run ./build.ps1 -Task Build first."
-    }
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $start.ArgumentList.Add($DllPath)
-    foreach ($argument in $Arguments) {
-        $start.ArgumentList.Add($argument)
-    }
-    foreach ($name in $Environment.Keys) {
-        $start.Environment[$name] = $Environment[$name]
-    }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $errors = $process.StandardError.ReadToEndAsync()
-    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSec)
-    $seen = [System.Text.StringBuilder]::new()
-    while ([datetime]::UtcNow -lt $deadline) {
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait([math]::Max(1, ($deadline - [datetime]::UtcNow).TotalMilliseconds))) {
-            break
-        }
-        if ($null -eq $line.Result) {
-            break
-        }
-        [void]$seen.AppendLine($line.Result)
-        if ($line.Result.StartsWith($ReadyPrefix)) {
-            # Keep reading so a chatty process never blocks on a full pipe.
-            $null = $process.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
-            return [pscustomobject]@{
-                Process = $process
-                Uri     = $line.Result.Substring($ReadyPrefix.Length).Trim().TrimEnd('/')
-                Output  = $seen.ToString()
-            }
-        }
-    }
-    if (-not $process.HasExited) {
-        $process.Kill($true)
-    }
-    $process.WaitForExit(5000) | Out-Null
-    throw "$(Split-Path $DllPath -Leaf) did not report ready within $TimeoutSec s.`nOutput:`n$seen`nErrors:`n$($errors.Result)"
-}
-
-function Stop-TestProcess {
-    param([Parameter(ValueFromPipeline)] $Server)
-    process {
-        if ($Server -and -not $Server.Process.HasExited) {
-            $Server.Process.Kill($true)
-            $Server.Process.WaitForExit(10000) | Out-Null
-        }
-    }
-}
+# Starting the server and the stub goes through the same helpers the quick start and the benchmarks use.
+Import-Module (Join-Path $script:RepoRoot 'examples/LocalServer.psm1') -Force
 
 function Start-StubServer {
-    Start-TestProcess -DllPath (Join-Path $script:RepoRoot "tests/Humanloop.StubServer/bin/$script:Configuration/net10.0/Humanloop.StubServer.dll") `
-        -ReadyPrefix 'Stub server ready: ' -Arguments '--urls', 'http://127.0.0.1:0'
+    Start-ReadyProcess -DllPath (Join-Path $script:RepoRoot "tests/Humanloop.StubServer/bin/$script:Configuration/net10.0/Humanloop.StubServer.dll") `
+        -ReadyPrefix 'Stub server ready: ' -Argument '--urls', 'http://127.0.0.1:0'
 }
 
 function Start-HumanloopTestServer {
     <# The real local server, in memory, accepting $TestApiKey. Its Uri ends in /v4. #>
     param([string[]] $Arguments = @(), [hashtable] $Environment = @{})
-    $environment = @{ HUMANLOOP_SERVER_API_KEYS = $script:TestApiKey } + $Environment
-    Start-TestProcess -DllPath (Join-Path $script:RepoRoot "src/Humanloop.Server/bin/$script:Configuration/net10.0/Humanloop.Server.dll") `
-        -ReadyPrefix 'Humanloop server ready: ' -Arguments (@('--urls', 'http://127.0.0.1:0', '--in-memory') + $Arguments) -Environment $environment
+    Start-LocalHumanloopServer -ServerPath (Join-Path $script:RepoRoot "src/Humanloop.Server/bin/$script:Configuration/net10.0/Humanloop.Server.dll") `
+        -ApiKey $script:TestApiKey -Argument $Arguments -Environment $Environment
 }
 
 function Add-StubResponse {
