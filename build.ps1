@@ -18,7 +18,7 @@
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
-    dotnet pwsh ./build.ps1 -Task Serve -ServerArgument '--urls', 'http://127.0.0.1:5099', '--in-memory'
+    dotnet pwsh ./build.ps1 -Task Serve -Urls http://127.0.0.1:5099 -InMemory
 #>
 [CmdletBinding()]
 param(
@@ -28,8 +28,13 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Arguments passed to the server by -Task Serve.
-    [string[]] $ServerArgument = @('--urls', 'http://127.0.0.1:5080')
+    # -Task Serve: the address to listen on. Other server settings come from the HUMANLOOP_SERVER_*
+    # environment variables (docs/server.md); flags cannot be passed through, because `pwsh -File` would
+    # take a value such as --urls for a parameter name.
+    [string] $Urls = 'http://127.0.0.1:5080',
+
+    # -Task Serve: keep everything in memory instead of the data folder.
+    [switch] $InMemory
 )
 
 $ErrorActionPreference = 'Stop'
@@ -350,7 +355,7 @@ function Invoke-Test {
 
 function Invoke-Serve {
     Invoke-Dotnet build (Join-Path $root 'src/Humanloop.Server') -c $Configuration "-p:Version=$version" -nologo --verbosity minimal
-    & dotnet $serverDll @ServerArgument
+    & dotnet $serverDll --urls $Urls $(if ($InMemory) { '--in-memory' })
 }
 
 function Invoke-Demo {
