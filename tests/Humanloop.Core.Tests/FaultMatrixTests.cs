@@ -271,28 +271,24 @@ public class FaultMatrixTests : IClassFixture<FaultServerFixture>, IAsyncLifetim
     public async Task Cancelling_during_a_stall_before_headers_returns_promptly()
     {
         await Fault(new { path = CompletionPath, fault = "stall_before_headers" });
-        using var cancellation = new CancellationTokenSource();
-        var call = Client().CompleteAsync(Request(), cancellation.Token);
-        while (await RequestsSeen() < 1)
-        {
-            await Task.Delay(10);
-        }
 
-        await Task.Delay(100);
-        var watch = Stopwatch.StartNew();
-        cancellation.Cancel();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        _output.WriteLine($"stop after cancel during a stall: {watch.Elapsed.TotalMilliseconds:0} ms");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        await AssertStopsPromptlyOnCancel(Client(), "a stall");
     }
 
     [Fact]
     public async Task Cancelling_during_a_backoff_wait_returns_promptly()
     {
         await Fault(new { path = CompletionPath, fault = "status", status = 503, retry_after = "30" });
+
+        await AssertStopsPromptlyOnCancel(Client(clock: SystemRetryClock.Instance), "a 30 s backoff");
+        Assert.Equal(1, await RequestsSeen());
+    }
+
+    // Cancels once the server has seen the request and the call is waiting, and times only the stop.
+    private async Task AssertStopsPromptlyOnCancel(HumanloopClient client, string during)
+    {
         using var cancellation = new CancellationTokenSource();
-        var call = Client(clock: SystemRetryClock.Instance).CompleteAsync(Request(), cancellation.Token);
+        var call = client.CompleteAsync(Request(), cancellation.Token);
         while (await RequestsSeen() < 1)
         {
             await Task.Delay(10);
@@ -303,8 +299,7 @@ public class FaultMatrixTests : IClassFixture<FaultServerFixture>, IAsyncLifetim
         cancellation.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        _output.WriteLine($"stop after cancel during a 30 s backoff: {watch.Elapsed.TotalMilliseconds:0} ms");
+        _output.WriteLine($"stop after cancel during {during}: {watch.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
-        Assert.Equal(1, await RequestsSeen());
     }
 }
