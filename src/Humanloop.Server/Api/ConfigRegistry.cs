@@ -11,19 +11,28 @@ internal sealed class ConfigRegistry(ModelConfigStore configs, DeploymentStore d
 {
     public ModelConfigRecord Register(ProjectRecord project, ModelConfigContent content)
     {
-        var (config, created) = configs.Register(project.Id, content);
+        var (config, created, firstOfProject) = configs.Register(project.Id, content);
+        if (firstOfProject)
+        {
+            deployments.SetIfEmpty(project.Id, DeploymentEnvironments.Production.Id, config.Id);
+        }
+
         if (created)
         {
-            if (configs.ListByProject(project.Id).Count == 1)
-            {
-                deployments.SetIfEmpty(project.Id, DeploymentEnvironments.Production.Id, config.Id);
-            }
-
             projects.Touch(project.Id);
         }
 
         return config;
     }
+
+    /// <summary>
+    /// The project a request names, without creating one: by id (404 if unknown) or by name (null if
+    /// unknown). For checking a request before anything is created.
+    /// </summary>
+    public ProjectRecord? FindProject(string? projectId, string? projectName) =>
+        projectId is not null ? projects.GetRequired(projectId)
+        : projectName is not null ? projects.FindByName(projectName)
+        : null;
 
     /// <summary>
     /// The project a request names: by id (404 if unknown) or by name (created if unknown, as the

@@ -53,20 +53,17 @@ internal static class ProjectEndpoints
             }
 
             body.Errors.ThrowIfAny();
+            // Everything that can fail (unknown ids, a name already taken) comes before the deployment
+            // changes, so a rejected request changes nothing.
             var project = projects.GetRequired(id);
-            if (activeConfigId is not null)
-            {
-                var config = OwnedConfig(configs, project, activeConfigId);
-                deployments.Set(project.Id, DeploymentEnvironments.Production.Id, config.Id, null);
-            }
-
-            if (activeExperimentId is not null)
-            {
-                var experiment = OwnedExperiment(experiments, project, activeExperimentId);
-                deployments.Set(project.Id, DeploymentEnvironments.Production.Id, null, experiment.Id);
-            }
-
+            var config = activeConfigId is null ? null : OwnedConfig(configs, project, activeConfigId);
+            var experiment = activeExperimentId is null ? null : OwnedExperiment(experiments, project, activeExperimentId);
             project = projects.Update(id, name, directoryId, positiveLabels);
+            if (config is not null || experiment is not null)
+            {
+                deployments.Set(project.Id, DeploymentEnvironments.Production.Id, config?.Id, experiment?.Id);
+            }
+
             return WireResults.Json(responses.Project(project));
         });
 

@@ -24,39 +24,37 @@ internal sealed class CompletionPlanner(
 
     public CompletionPlan Plan(CompletionRequest request)
     {
-        if (request.Kind == CompletionKind.Inline)
-        {
-            // An inline config is checked before anything is created, so a rejected request leaves no project or config behind.
-            providers.Resolve(request.ModelConfig!, ProviderLocation);
-            RenderPrompts([new ModelConfigRecord("inline", "", request.ModelConfig!, default, default)], request);
-        }
-
-        var project = registry.ResolveProject(request.ProjectId, request.Project);
+        // Everything is looked up and checked first; a project named for the first time is created, and
+        // an inline config registered, only once the request is known to be valid, so a rejected request
+        // leaves nothing behind.
+        var namedProject = registry.FindProject(request.ProjectId, request.Project);
         string? environment = null;
         ExperimentRecord? experiment = null;
         IReadOnlyList<ModelConfigRecord> sampleConfigs;
+        string? ownerProjectId = null;
 
         switch (request.Kind)
         {
             case CompletionKind.Inline:
-                project = RequireProject(project);
-                sampleConfigs = Repeat(registry.Register(project, request.ModelConfig!), request.NumSamples);
+                RequireProjectNamed(request);
+                sampleConfigs = Repeat(new ModelConfigRecord(UnregisteredConfigId, "", request.ModelConfig!, default, default), request.NumSamples);
                 break;
             case CompletionKind.ModelConfig:
                 var config = configs.GetRequired(request.ModelConfigId!);
-                project ??= registry.ResolveProject(config.ProjectId, null);
+                ownerProjectId = config.ProjectId;
                 sampleConfigs = Repeat(config, request.NumSamples);
                 break;
             case CompletionKind.Experiment:
                 experiment = experiments.GetRequired(request.ExperimentId!);
-                project ??= registry.ResolveProject(experiment.ProjectId, null);
+                ownerProjectId = experiment.ProjectId;
                 sampleConfigs = picker.Pick(experiment, request.NumSamples, ["body", "experiment_id"]);
                 break;
             default:
-                project = RequireProject(project);
+                RequireProjectNamed(request);
+                var deployedProject = namedProject ?? throw ApiException.NotFound($"Project {request.Project} not found, so nothing is deployed in it");
                 var target = DeploymentResolver.Environment(request.Environment, ["body", "environment"]);
-                var deployment = deployments.Resolve(project, target)
-                    ?? throw ApiException.NotFound($"Project {project.Id} has no config deployed to environment {target.Name} and no active config");
+                var deployment = deployments.Resolve(deployedProject, target)
+                    ?? throw ApiException.NotFound($"Project {deployedProject.Id} has no config deployed to environment {target.Name} and no active config");
                 environment = deployment.EnvironmentId == target.Id ? target.Name : DeploymentEnvironments.Production.Name;
                 if (deployment.ExperimentId is { } experimentId)
                 {
@@ -71,8 +69,20 @@ internal sealed class CompletionPlanner(
                 break;
         }
 
-        project = RequireProject(project);
         var prompts = RenderPrompts(sampleConfigs, request);
+        var resolvedProviders = sampleConfigs
+            .DistinctBy(c => c.Id)
+            .ToDictionary(c => c.Id, c => providers.Resolve(c.Content, ProviderLocation));
+
+        var project = namedProject ?? registry.ResolveProject(ownerProjectId, request.Project)!;
+        if (request.Kind == CompletionKind.Inline)
+        {
+            var registered = registry.Register(project, request.ModelConfig!);
+            sampleConfigs = Repeat(registered, request.NumSamples);
+            prompts = new Dictionary<string, string> { [registered.Id] = prompts[UnregisteredConfigId] };
+            resolvedProviders = new Dictionary<string, ICompletionProvider> { [registered.Id] = resolvedProviders[UnregisteredConfigId] };
+        }
+
         var samples = sampleConfigs
             .Select((config, index) => new SamplePlan(index, Ids.New(Ids.Log), config, experiment?.Id, experiment is null ? null : Ids.New(Ids.Trial)))
             .ToList();
@@ -82,11 +92,10 @@ internal sealed class CompletionPlanner(
             {
                 var config = group.First().Config;
                 var call = new ProviderCall(config.Content, prompts[config.Id], group.Select(s => s.Index).ToList(), request.User, request.Seed, request.Keys);
-                return new ProviderCallPlan(providers.Resolve(config.Content, ProviderLocation), call, group.ToList());
+                return new ProviderCallPlan(resolvedProviders[config.Id], call, group.ToList());
             })
             .ToList();
 
-        // The session comes last, so a request rejected above creates none.
         var session = request.SessionId is { } sessionId ? sessions.GetRequired(sessionId)
             : request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
             : null;
@@ -94,8 +103,15 @@ internal sealed class CompletionPlanner(
         return new CompletionPlan(request, project, session, environment, samples, calls);
     }
 
-    private static ProjectRecord RequireProject(ProjectRecord? project) =>
-        project ?? throw ValidationErrors.Single(["body", "project"], "either project or project_id is required", "value_error.missing");
+    private const string UnregisteredConfigId = "inline";
+
+    private static void RequireProjectNamed(CompletionRequest request)
+    {
+        if (request.ProjectId is null && request.Project is null)
+        {
+            throw ValidationErrors.Single(["body", "project"], "either project or project_id is required", "value_error.missing");
+        }
+    }
 
     private static List<ModelConfigRecord> Repeat(ModelConfigRecord config, int count) => Enumerable.Repeat(config, count).ToList();
 

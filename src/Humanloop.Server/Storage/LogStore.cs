@@ -20,11 +20,11 @@ internal sealed class LogStore(Database database, TimeProvider time)
         """,
         ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
         ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
-        ("@environment", log.Environment), ("@inputs", log.Inputs.ToJsonString()), ("@output", log.Output), ("@raw", log.RawOutput),
-        ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", log.Metadata?.ToJsonString()), ("@user", log.User),
+        ("@environment", log.Environment), ("@inputs", WireJson.ToText(log.Inputs)), ("@output", log.Output), ("@raw", log.RawOutput),
+        ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", WireJson.ToText(log.Metadata)), ("@user", log.User),
         ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
-        ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", log.ProviderRequest?.ToJsonString()),
-        ("@providerResponse", log.ProviderResponse?.ToJsonString()), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt))));
+        ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
+        ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt))));
 
     public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 

@@ -10,22 +10,25 @@ internal sealed class ModelConfigStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Registers a config to a project. Identical content (see <see cref="ModelConfigContent.ContentHash"/>)
-    /// returns the existing config, as Humanloop deduplicated configs. <c>Created</c> says which happened.
+    /// returns the existing config, as Humanloop deduplicated configs. <c>Created</c> says which happened;
+    /// <c>FirstOfProject</c> is decided in the same transaction, so two concurrent first registrations
+    /// cannot both miss it.
     /// </summary>
-    public (ModelConfigRecord Config, bool Created) Register(string projectId, ModelConfigContent content) => database.InTransaction(c =>
+    public (ModelConfigRecord Config, bool Created, bool FirstOfProject) Register(string projectId, ModelConfigContent content) => database.InTransaction(c =>
     {
         var hash = content.ContentHash();
         var existing = Select(c, "WHERE project_id = @project AND content_hash = @hash", ("@project", projectId), ("@hash", hash)).FirstOrDefault();
         if (existing is not null)
         {
-            return (existing, false);
+            return (existing, false, false);
         }
 
+        var first = Database.Scalar<int>(c, "SELECT COUNT(*) FROM model_configs WHERE project_id = @project", ("@project", projectId)) == 0;
         var now = time.GetUtcNow().UtcDateTime;
         var config = new ModelConfigRecord(Ids.New(Ids.Config), projectId, content, now, now);
         Database.Execute(c, "INSERT INTO model_configs (id, project_id, content_hash, body, created_at, updated_at) VALUES (@id, @project, @hash, @body, @now, @now)",
             ("@id", config.Id), ("@project", projectId), ("@hash", hash), ("@body", content.ToJson().ToJsonString()), ("@now", Columns.Time(now)));
-        return (config, true);
+        return (config, true, first);
     });
 
     public ModelConfigRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());

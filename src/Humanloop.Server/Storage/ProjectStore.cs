@@ -14,6 +14,8 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
     public ProjectRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Project", id);
 
+    public ProjectRecord? FindByName(string name) => database.Run(c => Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault());
+
     /// <summary>The project with this name, created if none exists (as completions and registration did).</summary>
     public ProjectRecord GetOrCreateByName(string name) => database.InTransaction(c =>
         Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault() ?? Insert(c, name, null));
