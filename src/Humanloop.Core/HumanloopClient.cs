@@ -101,7 +101,13 @@ public sealed partial class HumanloopClient
             throw new HumanloopResponseException("The server answered with JSON null where an object was expected.", "null");
         }
 
-        if (result is IWireResponse checkable && checkable.FindProblem() is { } problem)
+        var problem = result switch
+        {
+            IWireResponse checkable => checkable.FindProblem(),
+            System.Collections.IList items => WireChecks.NullItem(items, "item"),
+            _ => null,
+        };
+        if (problem is not null)
         {
             throw new HumanloopResponseException($"The server's {typeof(T).Name} cannot be used: {problem}.", RawText(response, apiKey));
         }
@@ -110,5 +116,5 @@ public sealed partial class HumanloopClient
     }
 
     private static string RawText(BufferedResponse response, HumanloopApiKey apiKey) =>
-        Redactor.Scrub(System.Text.Encoding.UTF8.GetString(response.Body, 0, Math.Min(response.Body.Length, 4000)), apiKey);
+        Redactor.Preview(System.Text.Encoding.UTF8.GetString(response.Body), apiKey, 4000);
 }

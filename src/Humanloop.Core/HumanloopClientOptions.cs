@@ -67,9 +67,17 @@ public sealed class HumanloopClientOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be between 0 and 10.");
         }
 
-        if (Timeout <= TimeSpan.Zero || StreamIdleTimeout <= TimeSpan.Zero || StreamTimeout <= TimeSpan.Zero)
+        // The upper bound is the longest wait a timer can take (about 24 days).
+        var longest = TimeSpan.FromMilliseconds(int.MaxValue);
+        if (Timeout <= TimeSpan.Zero || StreamIdleTimeout <= TimeSpan.Zero || StreamTimeout <= TimeSpan.Zero
+            || Timeout > longest || StreamIdleTimeout > longest || StreamTimeout > longest)
         {
-            throw new ArgumentOutOfRangeException(nameof(Timeout), "Timeouts must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(Timeout), "Timeouts must be positive and at most 24 days.");
+        }
+
+        if (ProxyCredential is not null && Proxy is null)
+        {
+            throw new ArgumentException("ProxyCredential needs Proxy: the system proxy takes its credentials from the system.", nameof(ProxyCredential));
         }
 
         if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps))

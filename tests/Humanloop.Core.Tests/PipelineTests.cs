@@ -264,6 +264,40 @@ public class PipelineTests
     }
 
     [Fact]
+    public async Task Options_changed_after_the_client_was_made_do_not_change_it()
+    {
+        var handler = new ScriptedHandler().ThenRespond(HttpStatusCode.OK, Success);
+        var options = Options(handler);
+        var client = new HumanloopClient(options);
+
+        options.Timeout = TimeSpan.FromTicks(1);
+        var response = await client.CompleteAsync(new CompletionDeployedRequest());
+
+        Assert.Equal(1, response.Attempts);
+    }
+
+    [Fact]
+    public void A_proxy_credential_without_a_proxy_is_rejected()
+    {
+        var options = Options(new ScriptedHandler());
+        options.ProxyCredential = new NetworkCredential("user", "pass");
+
+        var error = Assert.Throws<ArgumentException>(() => new HumanloopClient(options));
+
+        Assert.Equal("ProxyCredential", error.ParamName);
+    }
+
+    [Fact]
+    public async Task A_null_item_in_a_list_response_is_an_error_naming_it()
+    {
+        var client = Create(new ScriptedHandler().ThenRespond(HttpStatusCode.OK, """{"records":[{"id":"pr_1","name":"a"},null],"page":0,"size":10,"total":2}"""));
+
+        var error = await Assert.ThrowsAsync<HumanloopResponseException>(() => client.ListProjectsAsync(0, 10));
+
+        Assert.Contains("records[1] is null", error.Message);
+    }
+
+    [Fact]
     public void Options_out_of_range_are_rejected_with_their_name()
     {
         var options = Options(new ScriptedHandler());
@@ -385,12 +419,25 @@ public class ModelConfigReaderTests
     }
 
     [Fact]
+    public void Response_format_keys_may_be_spelled_in_pascal_case_too()
+    {
+        var config = Json.ModelConfigReader.Read(new System.Collections.Hashtable
+        {
+            ["model"] = "m",
+            ["ResponseFormat"] = new System.Collections.Hashtable { ["Type"] = "json_object" },
+        });
+
+        Assert.Equal("json_object", config.ResponseFormat!.Type);
+    }
+
+    [Fact]
     public void An_unknown_key_is_named()
     {
         var error = Assert.Throws<HumanloopInputException>(() => Json.ModelConfigReader.Read(new System.Collections.Hashtable { ["model"] = "m", ["temprature"] = 1 }));
 
         Assert.Contains("temprature", error.Message);
         Assert.Contains("Known keys", error.Message);
+        Assert.Contains("prompt_template", error.Message);
     }
 
     [Fact]

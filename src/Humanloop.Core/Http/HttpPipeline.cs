@@ -49,7 +49,7 @@ internal sealed class HttpPipeline
 
     private static readonly string UserAgentBase = BuildUserAgent();
 
-    private readonly HumanloopClientOptions _options;
+    private readonly TimeSpan _timeout;
     private readonly HumanloopApiKey _apiKey;
     private readonly HttpClient _http;
     private readonly RetryPolicy _policy;
@@ -60,7 +60,11 @@ internal sealed class HttpPipeline
     public HttpPipeline(HumanloopClientOptions options, IRetryClock? clock = null, Func<double>? random = null)
     {
         options.Validate();
-        _options = options;
+        // Copied, not kept: options changed after the client was made must not change it (unvalidated).
+        _timeout = options.Timeout;
+        Logger = options.Logger;
+        StreamIdleTimeout = options.StreamIdleTimeout;
+        StreamTimeout = options.StreamTimeout;
         _apiKey = options.ApiKey!;
         Root = NormalizeRoot(options.BaseUri);
         _http = HttpClientCache.For(options);
@@ -73,13 +77,13 @@ internal sealed class HttpPipeline
     /// <summary>The API root every path is resolved against; always ends with a slash.</summary>
     public Uri Root { get; }
 
-    public IHumanloopLogger? Logger => _options.Logger;
+    public IHumanloopLogger? Logger { get; }
 
     public HumanloopApiKey ApiKey => _apiKey;
 
-    public TimeSpan StreamIdleTimeout => _options.StreamIdleTimeout;
+    public TimeSpan StreamIdleTimeout { get; }
 
-    public TimeSpan? StreamTimeout => _options.StreamTimeout;
+    public TimeSpan? StreamTimeout { get; }
 
     /// <summary>A URI without a path is taken to mean the API root of that host: <c>/v4</c> is added.</summary>
     public static Uri NormalizeRoot(Uri baseUri)
@@ -116,7 +120,7 @@ internal sealed class HttpPipeline
             var stopwatch = Stopwatch.StartNew();
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                attemptTimeout.CancelAfter(_options.Timeout);
+                attemptTimeout.CancelAfter(_timeout);
                 HttpResponseMessage? response = null;
                 try
                 {
@@ -141,7 +145,7 @@ internal sealed class HttpPipeline
                 {
                     isTimeout = true;
                     failure = new HumanloopTimeoutException(
-                        $"{method} {uri.AbsolutePath} did not complete within {Seconds(_options.Timeout)} (attempt {attempt}). Raise -TimeoutSec if the model needs longer.",
+                        $"{method} {uri.AbsolutePath} did not complete within {Seconds(_timeout)} (attempt {attempt}). Raise -TimeoutSec if the model needs longer.",
                         exception);
                 }
                 catch (HumanloopException exception)

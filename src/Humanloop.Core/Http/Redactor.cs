@@ -34,6 +34,16 @@ internal static class Redactor
     public static string Scrub(string text, HumanloopApiKey apiKey) =>
         apiKey.IsContainedIn(text) ? text.Replace(apiKey.Reveal(), apiKey.Masked) : text;
 
+    /// <summary>
+    /// At most <paramref name="maxChars"/> characters of <paramref name="text"/> for a message, scrubbed
+    /// before it is cut, so a key that straddles the cut cannot leave its first characters behind.
+    /// </summary>
+    public static string Preview(string text, HumanloopApiKey apiKey, int maxChars)
+    {
+        var scrubbed = Scrub(text, apiKey);
+        return scrubbed.Length > maxChars ? scrubbed.Substring(0, maxChars - 1) + "…" : scrubbed;
+    }
+
     /// <summary>The same for a UTF-8 body; returns the input itself when the key is not in it.</summary>
     public static byte[] Scrub(byte[] body, HumanloopApiKey apiKey)
     {

@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Humanloop.Json;
 
@@ -19,21 +21,22 @@ public static class ModelConfigReader
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    private static readonly JsonTypeInfo<ModelConfigCompletionRequest> StrictTypeInfo =
+        (JsonTypeInfo<ModelConfigCompletionRequest>)StrictOptions.GetTypeInfo(typeof(ModelConfigCompletionRequest));
+
+    // Listed from the type itself, so the message cannot drift from the fields that exist.
+    private static readonly string KnownKeys = string.Join(", ", StrictTypeInfo.Properties.Select(property => property.Name));
+
     /// <summary>Converts <paramref name="fields"/> to a typed config.</summary>
     /// <exception cref="HumanloopInputException">A key is unknown, or a value has the wrong type.</exception>
     public static ModelConfigCompletionRequest Read(IDictionary fields)
     {
-        var normalized = new OrderedDictionary();
-        foreach (DictionaryEntry entry in fields)
-        {
-            var key = entry.Key as string ?? throw new HumanloopInputException($"The model config key '{entry.Key}' is not a string.", "model_config");
-            var name = ToSnakeCase(key);
-            if (normalized.Contains(name))
-            {
-                throw new HumanloopInputException($"The model config sets '{name}' twice (as '{key}' and another spelling).", "model_config." + name);
-            }
+        var normalized = Normalize(fields, "model_config");
 
-            normalized.Add(name, entry.Value);
+        // response_format is ours to name too; other and json_schema are the provider's, kept as given.
+        if (normalized["response_format"] is IDictionary responseFormat)
+        {
+            normalized["response_format"] = Normalize(responseFormat, "model_config.response_format");
         }
 
         using var buffer = new MemoryStream();
@@ -44,13 +47,30 @@ public static class ModelConfigReader
 
         try
         {
-            var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ModelConfigCompletionRequest>)StrictOptions.GetTypeInfo(typeof(ModelConfigCompletionRequest));
-            return JsonSerializer.Deserialize(buffer.ToArray(), typeInfo)!;
+            return JsonSerializer.Deserialize(buffer.ToArray(), StrictTypeInfo)!;
         }
         catch (JsonException exception)
         {
             throw new HumanloopInputException(Describe(exception), exception.Path is null ? "model_config" : "model_config" + exception.Path.TrimStart('$'));
         }
+    }
+
+    private static OrderedDictionary Normalize(IDictionary fields, string path)
+    {
+        var normalized = new OrderedDictionary();
+        foreach (DictionaryEntry entry in fields)
+        {
+            var key = entry.Key as string ?? throw new HumanloopInputException($"The key '{entry.Key}' of {path} is not a string.", path);
+            var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(key);
+            if (normalized.Contains(name))
+            {
+                throw new HumanloopInputException($"{path} sets '{name}' twice (as '{key}' and another spelling).", path + "." + name);
+            }
+
+            normalized.Add(name, entry.Value);
+        }
+
+        return normalized;
     }
 
     private static string Describe(JsonException exception)
@@ -59,7 +79,7 @@ public static class ModelConfigReader
         var message = exception.Message;
         if (message.IndexOf("could not be mapped", System.StringComparison.OrdinalIgnoreCase) >= 0)
         {
-            return $"The model config has a key the API does not know: {ExtractQuoted(message) ?? field}. Known keys: name, description, provider, model, max_tokens, temperature, top_p, stop, presence_penalty, frequency_penalty, other, seed, response_format, endpoint, prompt_template.";
+            return $"The model config has a key the API does not know: {ExtractQuoted(message) ?? field}. Known keys: {KnownKeys}.";
         }
 
         return string.IsNullOrEmpty(field)
@@ -78,30 +98,5 @@ public static class ModelConfigReader
     {
         var end = message.IndexOf(". ", System.StringComparison.Ordinal);
         return end > 0 ? message.Substring(0, end) : message.TrimEnd('.');
-    }
-
-    /// <summary><c>MaxTokens</c> and <c>maxTokens</c> become <c>max_tokens</c>; snake_case stays as it is.</summary>
-    internal static string ToSnakeCase(string name)
-    {
-        var text = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var character = name[i];
-            if (char.IsUpper(character))
-            {
-                if (i > 0 && name[i - 1] != '_' && !char.IsUpper(name[i - 1]))
-                {
-                    text.Append('_');
-                }
-
-                text.Append(char.ToLowerInvariant(character));
-            }
-            else
-            {
-                text.Append(character);
-            }
-        }
-
-        return text.ToString();
     }
 }

@@ -60,18 +60,7 @@ public sealed class CompletionResponse : IWireResponse
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Join("\n", DataOutputs());
 
-    string? IWireResponse.FindProblem()
-    {
-        for (var index = 0; index < Data.Count; index++)
-        {
-            if (Data[index] is null)
-            {
-                return $"data[{index}] is null";
-            }
-        }
-
-        return null;
-    }
+    string? IWireResponse.FindProblem() => WireChecks.NullItem(_data as System.Collections.IList ?? new List<CompletionData>(_data), "data");
 
     private IEnumerable<string> DataOutputs()
     {
@@ -112,18 +101,6 @@ public sealed class CompletionData
 
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Empty;
-
-    internal CompletionData WithFinishReason(string? finishReason) => new()
-    {
-        Id = Id,
-        Index = Index,
-        Output = Output,
-        RawOutput = RawOutput,
-        Inputs = Inputs,
-        FinishReason = finishReason,
-        ModelConfigId = ModelConfigId,
-        ToolResults = ToolResults,
-    };
 }
 
 /// <summary>Token counts of a completion.</summary>

@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace Humanloop;
 
 /// <summary>
@@ -8,4 +10,22 @@ internal interface IWireResponse
 {
     /// <summary>A description of the first problem found, or null when the response is usable.</summary>
     string? FindProblem();
+}
+
+/// <summary>The checks wire models share.</summary>
+internal static class WireChecks
+{
+    /// <summary>Names the first null item of <paramref name="items"/> (as <c>name[i] is null</c>), or null when there is none.</summary>
+    public static string? NullItem(IList items, string name)
+    {
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (items[index] is null)
+            {
+                return $"{name}[{index}] is null";
+            }
+        }
+
+        return null;
+    }
 }

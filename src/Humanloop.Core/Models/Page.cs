@@ -8,7 +8,7 @@ namespace Humanloop;
 /// in the whole list. Pages are numbered from 0.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class Page<T>
+public sealed class Page<T> : IWireResponse
 {
     // The source generator assigns null to absent init-only collections; see CompletionResponse.
     private IReadOnlyList<T> _records = [];
@@ -28,4 +28,6 @@ public sealed class Page<T>
 
     /// <inheritdoc />
     public override string ToString() => $"Page {PageNumber} ({Records.Count} of {Total})";
+
+    string? IWireResponse.FindProblem() => WireChecks.NullItem(_records as System.Collections.IList ?? new List<T>(_records), "records");
 }

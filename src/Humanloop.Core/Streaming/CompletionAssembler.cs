@@ -20,7 +20,7 @@ internal sealed class CompletionAssembler(int expectedSamples)
 
     public int ExpectedSamples { get; } = expectedSamples < 1 ? 1 : expectedSamples;
 
-    public void Add(CompletionResponse payload, CompletionData item)
+    public void Add(CompletionResponse payload, CompletionData item, string? finishReason)
     {
         _projectId ??= payload.ProjectId;
         _sessionId ??= payload.SessionId;
@@ -34,13 +34,11 @@ internal sealed class CompletionAssembler(int expectedSamples)
             _samples.Add(item.Index, sample);
         }
 
-        sample.Add(item, payload.Usage);
+        sample.Add(item, finishReason, payload.Usage);
     }
 
     /// <summary>True when every expected sample (and any extra one the server sent) has finished.</summary>
-    public bool IsComplete =>
-        Enumerable.Range(0, ExpectedSamples).All(index => _samples.TryGetValue(index, out var sample) && sample.FinishReason is not null)
-        && _samples.Values.All(sample => sample.FinishReason is not null);
+    public bool IsComplete => !UnfinishedSamples.Any();
 
     /// <summary>The samples that have not finished, for the truncated-stream message.</summary>
     public IEnumerable<int> UnfinishedSamples =>
@@ -93,7 +91,7 @@ internal sealed class CompletionAssembler(int expectedSamples)
 
         public Usage? FinalUsage { get; private set; }
 
-        public void Add(CompletionData item, Usage? usage)
+        public void Add(CompletionData item, string? finishReason, Usage? usage)
         {
             _id ??= item.Id;
             _modelConfigId ??= item.ModelConfigId;
@@ -105,9 +103,9 @@ internal sealed class CompletionAssembler(int expectedSamples)
                 _toolResults.AddRange(item.ToolResults);
             }
 
-            if (item.FinishReason is not null)
+            if (finishReason is not null)
             {
-                FinishReason = item.FinishReason;
+                FinishReason = finishReason;
                 FinalUsage = usage;
             }
         }

@@ -193,26 +193,26 @@ public sealed class CompletionStream : IDisposable
         if (payload is null || payload.Data.Count == 0)
         {
             ThrowIfServerError(data);
-            _pipeline.Log(HumanloopLogLevel.Debug, $"Skipped a stream event without completion data: {Shorten(data)}");
+            _pipeline.Log(HumanloopLogLevel.Debug, $"Skipped a stream event without completion data: {Redactor.Preview(data, _pipeline.ApiKey, 200)}");
             return;
         }
 
-        foreach (var received in payload.Data)
+        foreach (var item in payload.Data)
         {
             // An empty finish reason is taken as none, so it cannot make a cut stream look complete.
-            var item = received.FinishReason is "" ? received.WithFinishReason(null) : received;
-            _assembler.Add(payload, item);
+            var finishReason = string.IsNullOrEmpty(item.FinishReason) ? null : item.FinishReason;
+            _assembler.Add(payload, item, finishReason);
             _chunks.Enqueue(new CompletionChunk
             {
                 Index = item.Index,
                 Id = item.Id,
                 Output = item.Output ?? string.Empty,
-                FinishReason = item.FinishReason,
+                FinishReason = finishReason,
                 ModelConfigId = item.ModelConfigId,
                 ProjectId = payload.ProjectId,
                 SessionId = payload.SessionId,
                 ToolResults = item.ToolResults,
-                Usage = item.FinishReason is null ? null : payload.Usage,
+                Usage = finishReason is null ? null : payload.Usage,
             });
         }
     }
@@ -255,8 +255,6 @@ public sealed class CompletionStream : IDisposable
     }
 
     private string? Scrub(string? text) => text is null ? null : Redactor.Scrub(text, _pipeline.ApiKey);
-
-    private static string Shorten(string text) => text.Length > 200 ? text.Substring(0, 200) + "…" : text;
 
     /// <summary>Closes the connection; safe to call at any point.</summary>
     public void Dispose()
