@@ -22,7 +22,7 @@ public sealed class HumanloopContext
         Proxy = settings.Connection?.Proxy;
         AllowUnencryptedAuthentication = settings.AllowUnencryptedAuthentication;
         IsConnected = settings.Connection is not null;
-        Recording = ConnectionStore.Recording is { } recording ? $"{recording.Mode} {recording.FixturePath}" : null;
+        Recording = settings.Recording is { } recording ? $"{recording.Mode} {recording.FixturePath}" : null;
     }
 
     /// <summary>The API root calls go to.</summary>

@@ -205,6 +205,20 @@ Describe 'Pipeline input' {
         $sent[0].BodyJson.model_config.prompt_template | Should -Be 'About {{topic}}'
     }
 
+    It 'collects one assembled response per piped input in -ResponseVariable' {
+        Add-StubResponse $stub @(
+            @{ events = @((New-ChunkEvent -Output 'one' -FinishReason 'stop')) }
+            @{ events = @((New-ChunkEvent -Output 'two' -FinishReason 'stop')) }
+            @{ events = @((New-ChunkEvent -Output 'three' -FinishReason 'stop')) }
+        )
+
+        $null = @{ n = 1 }, @{ n = 2 }, @{ n = 3 } | New-HumanloopCompletion -ProjectId pr_1 -Stream -ResponseVariable collected
+
+        $collected.Count | Should -Be 3
+        $collected.Output | Should -Be @('one', 'two', 'three')
+        $collected | ForEach-Object { $_ | Should -BeOfType Humanloop.CompletionResponse }
+    }
+
     It 'takes hashtables by value' {
         Add-StubResponse $stub @(@{ body = (New-CompletionBody) }, @{ body = (New-CompletionBody) })
 
@@ -349,6 +363,30 @@ Describe 'Key and base URI precedence' {
     AfterEach {
         $env:HUMANLOOP_API_KEY, $env:HUMANLOOP_BASE_URL = $savedKey, $savedUrl
         Disconnect-Humanloop
+    }
+
+    It 'keeps the previous connection when a new one cannot be made' {
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+
+        { Connect-Humanloop -ApiKey 'hl_replacement_key_0000' -RecordingPath (Join-Path $TestDrive 'missing.json') -RecordingMode Replay } |
+            Should -Throw -ErrorId 'Humanloop.Recording.FixtureUnavailable,*'
+
+        $context = Get-HumanloopContext
+        $context.ApiKey | Should -Be '****cdef'
+        $context.BaseUri | Should -Be "$base/"
+        $context.Recording | Should -BeNullOrEmpty
+    }
+
+    It 'shows the recording it starts in Connect-Humanloop -PassThru' {
+        $fixture = Join-Path (Get-Module Humanloop).ModuleBase 'fixtures/unauthorized.json'
+        try {
+            $context = Connect-Humanloop -RecordingPath $fixture -RecordingMode Replay -PassThru
+
+            $context.Recording | Should -Be "Replay $fixture"
+        }
+        finally {
+            Stop-HumanloopRecording | Out-Null
+        }
     }
 
     It 'uses the parameter, then the connection, then the environment' {

@@ -112,6 +112,23 @@ Describe 'Retries' {
     }
 }
 
+Describe 'Work nobody reads any more' {
+    It 'stops paging when Select-Object -First has what it needs' {
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+        $project = New-HumanloopProject -Name "paging-$([guid]::NewGuid().ToString('N'))"
+        $inProject = $inline.Clone()
+        $inProject.Remove('Project')
+        1..5 | ForEach-Object { $null = New-HumanloopCompletion @inProject -ProjectId $project.Id -Inputs @{ thing = "item $_" } }
+        Clear-ServerFault $server
+
+        $first = Get-HumanloopLog -ProjectId $project.Id -PageSize 1 | Select-Object -First 1
+        Start-Sleep -Milliseconds 300
+
+        $first | Should -BeOfType Humanloop.Log
+        Get-ServerRequestCount $server '/v4/logs' | Should -BeLessOrEqual 2
+    }
+}
+
 Describe 'Timeouts and broken streams' {
     BeforeEach {
         Clear-ServerFault $server

@@ -163,8 +163,13 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
         RunAsync(async cancellationToken => completed = await ExecuteAsync(client, request, target, cancellationToken).ConfigureAwait(false));
         if (completed is not null && ResponseVariable is not null)
         {
+            // One response is the response itself; from the second on the variable holds the list,
+            // which later responses then join without copying it again.
             _responses.Add(completed);
-            SessionState.PSVariable.Set(ResponseVariable, _responses.Count == 1 ? _responses[0] : _responses.ToArray());
+            if (_responses.Count <= 2)
+            {
+                SessionState.PSVariable.Set(ResponseVariable, _responses.Count == 1 ? _responses[0] : _responses);
+            }
         }
     }
 

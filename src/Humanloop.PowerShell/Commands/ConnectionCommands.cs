@@ -114,12 +114,16 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
                 MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : null,
                 TimeoutSec = bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null,
                 StreamIdleTimeoutSec = bound.ContainsKey(nameof(StreamIdleTimeoutSec)) ? StreamIdleTimeoutSec : null,
-                Proxy = Proxy is null ? null : CheckProxy(Proxy),
+                Proxy = Proxy is null ? null : ClientSettings.CheckHttpUri(Proxy, "-Proxy"),
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
             };
+            // Checked without being stored, so a connection that could not work is refused now, not at
+            // the first call, and the one it would replace stays in place.
+            var settings = ClientSettings.Resolve(new CallSettings(), connection);
+
             // Replay sends nothing, so CI can replay fixtures without any key.
-            if (connection.ApiKey is null && recordingMode != Humanloop.RecordingMode.Replay && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ClientSettings.ApiKeyVariable)))
+            if (settings.ApiKey is null && !settings.ReplaysOffline && recordingMode != Humanloop.RecordingMode.Replay)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"Connect-Humanloop needs a key: pass -ApiKey, or set the {ClientSettings.ApiKeyVariable} environment variable."),
@@ -128,21 +132,13 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
                     null));
             }
 
-            // Resolved before it is stored, so a connection that could not work is refused now, not at the first call.
+            if (recordingMode is { } mode)
+            {
+                RecordingSessions.Start(this, RecordingSessions.ResolvePath(this, RecordingPath!), new RecordingOptions { Mode = mode }, connection);
+            }
+
             ConnectionStore.Set(connection);
-            try
-            {
-                context = ClientSettings.Resolve(new CallSettings()).ToContext();
-                if (recordingMode is { } mode)
-                {
-                    RecordingSessions.Start(this, RecordingSessions.ResolvePath(this, RecordingPath!), new RecordingOptions { Mode = mode }, connection);
-                }
-            }
-            catch
-            {
-                ConnectionStore.Remove();
-                throw;
-            }
+            context = ClientSettings.Resolve(new CallSettings()).ToContext();
         }
         catch (ArgumentException exception)
         {
@@ -161,11 +157,6 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             WriteObject(context);
         }
     }
-
-    private static Uri CheckProxy(Uri proxy) =>
-        proxy.IsAbsoluteUri && (proxy.Scheme == Uri.UriSchemeHttp || proxy.Scheme == Uri.UriSchemeHttps)
-            ? proxy
-            : throw new ArgumentException($"-Proxy is '{proxy.OriginalString}', which is not an absolute http:// or https:// URI.");
 }
 
 /// <summary>Forgets the connection Connect-Humanloop made in this runspace.</summary>

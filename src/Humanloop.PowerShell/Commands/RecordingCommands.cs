@@ -232,13 +232,15 @@ internal static class RecordingSessions
     {
         // Record and Auto reach the endpoint through the same pooled handler (and proxy) as ordinary calls.
         var network = options.Mode == RecordingMode.Replay ? null : HttpClientCache.SharedHandler(connection?.Proxy, connection?.ProxyCredential);
-        var started = RecordingTransport.Open(fullPath, options, network);
+
+        // Stopped (and saved) before the new one opens its fixture, which may be the same file.
         if (ConnectionStore.Recording is { } running)
         {
             var summary = Stop(running);
             cmdlet.WriteWarning($"The recording {running.FixturePath} was still running; it was stopped first ({summary}).");
         }
 
+        var started = RecordingTransport.Open(fullPath, options, network);
         ConnectionStore.SetRecording(started);
         return started;
     }

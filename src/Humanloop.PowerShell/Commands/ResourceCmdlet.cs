@@ -19,25 +19,45 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
 
     /// <summary>Calls the API and writes the result; a failure becomes an error about <paramref name="target"/>.</summary>
     protected void Invoke<T>(object? target, Func<HumanloopClient, CancellationToken, Task<T>> call)
-        where T : class
-    {
-        var client = Client;
-        RunAsync(async cancellationToken =>
-        {
-            try
-            {
-                Emit(await call(client, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception exception) when (IsPerInputFailure(exception))
-            {
-                Report(exception, target);
-            }
-        });
-    }
+        where T : class =>
+        Run(target, async (client, cancellationToken) => Emit(await call(client, cancellationToken).ConfigureAwait(false)));
 
     /// <summary>Calls the API and writes each item of the list it returns; false when the call failed (and was reported).</summary>
     protected bool InvokeEach<T>(object? target, Func<HumanloopClient, CancellationToken, Task<IReadOnlyList<T>>> call, Func<T, bool>? include = null)
-        where T : class
+        where T : class =>
+        Run(target, async (client, cancellationToken) => EmitEach(await call(client, cancellationToken).ConfigureAwait(false), include));
+
+    /// <summary>Calls the API for its effect only.</summary>
+    protected void InvokeWithoutResult(object? target, Func<HumanloopClient, CancellationToken, Task> call) => Run(target, call);
+
+    /// <summary>
+    /// Reads a paged list from page 0 until every record was seen (or a page comes back empty), writing
+    /// each page's records the moment the page arrives, so the first results show before the last page
+    /// is requested. False when a page failed (and was reported).
+    /// </summary>
+    protected bool InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null)
+        where T : class =>
+        Run(target, async (client, cancellationToken) =>
+        {
+            var seen = 0;
+            for (var number = 0; ; number++)
+            {
+                var page = await fetchPage(client, number, cancellationToken).ConfigureAwait(false);
+                EmitEach(page.Records, include);
+
+                // Counting what arrived, rather than trusting page numbers, also ends the loop on a
+                // server that ignores the page parameter.
+                seen += page.Records.Count;
+                if (page.Records.Count == 0 || seen >= page.Total)
+                {
+                    return;
+                }
+            }
+        });
+
+    // The one place a resource call runs: on the client of this invocation, with a failure for one
+    // input reported about that input. True when the call completed.
+    private bool Run(object? target, Func<HumanloopClient, CancellationToken, Task> call)
     {
         var client = Client;
         var completed = false;
@@ -45,14 +65,7 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         {
             try
             {
-                foreach (var item in await call(client, cancellationToken).ConfigureAwait(false))
-                {
-                    if (include is null || include(item))
-                    {
-                        Emit(item);
-                    }
-                }
-
+                await call(client, cancellationToken).ConfigureAwait(false);
                 completed = true;
             }
             catch (Exception exception) when (IsPerInputFailure(exception))
@@ -63,65 +76,16 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         return completed;
     }
 
-    /// <summary>Calls the API for its effect only.</summary>
-    protected void InvokeWithoutResult(object? target, Func<HumanloopClient, CancellationToken, Task> call)
-    {
-        var client = Client;
-        RunAsync(async cancellationToken =>
-        {
-            try
-            {
-                await call(client, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (IsPerInputFailure(exception))
-            {
-                Report(exception, target);
-            }
-        });
-    }
-
-    /// <summary>
-    /// Reads a paged list from page 0 until every record was seen (or a page comes back empty), writing
-    /// each page's records the moment the page arrives, so the first results show before the last page
-    /// is requested. False when a page failed (and was reported).
-    /// </summary>
-    protected bool InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null)
+    private void EmitEach<T>(IEnumerable<T> items, Func<T, bool>? include)
         where T : class
     {
-        var client = Client;
-        var completed = false;
-        RunAsync(async cancellationToken =>
+        foreach (var item in items)
         {
-            try
+            if (include is null || include(item))
             {
-                var seen = 0;
-                for (var number = 0; ; number++)
-                {
-                    var page = await fetchPage(client, number, cancellationToken).ConfigureAwait(false);
-                    foreach (var record in page.Records)
-                    {
-                        if (include is null || include(record))
-                        {
-                            Emit(record);
-                        }
-                    }
-
-                    // Counting what arrived, rather than trusting page numbers, also ends the loop on a
-                    // server that ignores the page parameter.
-                    seen += page.Records.Count;
-                    if (page.Records.Count == 0 || seen >= page.Total)
-                    {
-                        completed = true;
-                        return;
-                    }
-                }
+                Emit(item);
             }
-            catch (Exception exception) when (IsPerInputFailure(exception))
-            {
-                Report(exception, target);
-            }
-        });
-        return completed;
+        }
     }
 
     /// <summary>

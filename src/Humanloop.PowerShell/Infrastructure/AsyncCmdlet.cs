@@ -14,6 +14,9 @@ namespace Humanloop.PowerShell.Infrastructure;
 public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+
+    // PowerShell creates the cmdlet on the thread that runs its pipeline.
+    private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
     private BlockingCollection<Action>? _writes;
 
     /// <summary>Runs <paramref name="work"/> to completion, writing its output as it arrives.</summary>
@@ -21,7 +24,12 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     {
         var writes = new BlockingCollection<Action>();
         _writes = writes;
-        var task = Task.Run(() => work(_stopping.Token));
+
+        // Cancelled when the writing ends early (Ctrl+C, Select-Object -First, an -ErrorAction Stop), so
+        // work nobody reads any more stops instead of running on. Cancelled, never disposed: the
+        // abandoned task may still hold its token.
+        var run = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var task = Task.Run(() => work(run.Token));
         task.ContinueWith(_ => writes.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -37,6 +45,10 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         finally
         {
             _writes = null;
+            if (!task.IsCompleted)
+            {
+                run.Cancel();
+            }
         }
 
         if (task.IsFaulted)
@@ -81,20 +93,16 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     private void Enqueue(Action write)
     {
         var writes = _writes;
-        if (writes is null)
-        {
-            write();
-            return;
-        }
-
-        try
+        if (writes is not null)
         {
             writes.Add(write);
         }
-        catch (InvalidOperationException) when (_stopping.IsCancellationRequested)
+        else if (Environment.CurrentManagedThreadId == _pipelineThread)
         {
-            // The pipeline stopped and no longer reads; what the abandoned task still says is dropped.
+            write();
         }
+
+        // Otherwise a task whose writing already ended still speaks: nobody reads it, so it is dropped.
     }
 
     /// <inheritdoc />

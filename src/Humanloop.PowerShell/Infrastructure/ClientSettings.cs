@@ -69,9 +69,12 @@ internal sealed class ClientSettings
     public bool ReplaysOffline => Recording?.Mode == RecordingMode.Replay;
 
     /// <exception cref="ArgumentException">A parameter or environment variable holds a value that cannot be used.</exception>
-    public static ClientSettings Resolve(CallSettings call)
+    public static ClientSettings Resolve(CallSettings call) => Resolve(call, ConnectionStore.Current);
+
+    /// <summary>The settings with <paramref name="connection"/> in place of the runspace's, which is left alone.</summary>
+    /// <exception cref="ArgumentException">A parameter or environment variable holds a value that cannot be used.</exception>
+    public static ClientSettings Resolve(CallSettings call, HumanloopConnection? connection)
     {
-        var connection = ConnectionStore.Current;
         var (apiKey, apiKeySource) = ResolveApiKey(call, connection);
         var (baseUri, baseUriSource) = ResolveBaseUri(call, connection);
         var (maxRetries, maxRetriesSource) = ResolveMaxRetries(call, connection);
@@ -115,15 +118,13 @@ internal sealed class ClientSettings
     public HumanloopContext ToContext() => new(this);
 
     /// <summary>Rejects anything but an absolute http or https URI, naming where it came from.</summary>
-    public static Uri CheckBaseUri(Uri uri, string origin)
-    {
-        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new ArgumentException($"{origin} is '{uri.OriginalString}', which is not an absolute http:// or https:// URI.");
-        }
+    public static Uri CheckHttpUri(Uri uri, string origin) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"{origin} is '{uri.OriginalString}', which is not an absolute http:// or https:// URI.");
 
-        return Http.HttpPipeline.NormalizeRoot(uri);
-    }
+    /// <summary>An http or https API root, normalized; anything else is rejected, naming where it came from.</summary>
+    public static Uri CheckBaseUri(Uri uri, string origin) => Http.HttpPipeline.NormalizeRoot(CheckHttpUri(uri, origin));
 
     private static (HumanloopApiKey?, string?) ResolveApiKey(CallSettings call, HumanloopConnection? connection)
     {
