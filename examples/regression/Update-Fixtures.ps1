@@ -50,6 +50,9 @@ try {
     $env:HUMANLOOP_API_KEY = $apiKey
     $env:HUMANLOOP_BASE_URL = $baseUrl
     & (Join-Path $PSScriptRoot 'Invoke-Regression.ps1') -Mode Record -PesterPath $PesterPath
+    if ($LASTEXITCODE) {
+        throw "The recording run failed (exit code $LASTEXITCODE); review the fixture before committing it."
+    }
 }
 finally {
     $env:HUMANLOOP_API_KEY, $env:HUMANLOOP_BASE_URL = $saved.Key, $saved.Url

@@ -27,8 +27,6 @@ internal sealed class RecordedRequest(string method, string path)
 
     /// <summary>The body; null when there was none, which in a hand-written fixture matches any body.</summary>
     public RecordedBody? Body { get; set; }
-
-    public string Describe() => Method + " " + Path;
 }
 
 /// <summary>What came back: status, a few headers, and a body or a list of streamed events.</summary>
@@ -112,6 +110,4 @@ internal sealed class RecordedBody
     public string ToText() => IsJson ? CanonicalJson.ToCompactText(Json) : Text!;
 
     public byte[] ToBytes() => IsJson ? CanonicalJson.ToCompactBytes(Json) : Encoding.UTF8.GetBytes(Text!);
-
-    public RecordedBody Clone() => IsJson ? FromJson(Json!.DeepClone()) : FromText(Text!);
 }

@@ -153,9 +153,9 @@ public sealed class RecordingTransport : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var sent = await CaptureAsync(request).ConfigureAwait(false);
-        var key = _matcher.KeyOf(sent);
         if (Mode != RecordingMode.Record)
         {
+            var key = _matcher.KeyOf(sent);
             if (TakeRecording(key, reuseLast: Mode == RecordingMode.Replay) is { } recording)
             {
                 return Replay(recording, request);

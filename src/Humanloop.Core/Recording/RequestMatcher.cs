@@ -41,6 +41,11 @@ internal sealed class RequestMatcher
 
     public MatchKey KeyOf(RecordedRequest request)
     {
+        // Every secret field's value is remembered before anything is scrubbed, as when the fixture
+        // was saved; otherwise a secret echoed in a field walked earlier would stay in clear and the
+        // request would not match its own recording.
+        _scrubber.RememberFieldValues(request);
+
         // ScrubBody returns a copy, so leaving fields out of it does not touch the request.
         var body = _scrubber.ScrubBody(request.Body);
         if (body is { IsJson: true })
