@@ -298,51 +298,35 @@ function Invoke-XunitSuite {
     [pscustomobject]@{ Suite = $name; Passed = [int]$summary.passed; Failed = $failed + [int]($LASTEXITCODE -ne 0 -and $failed -eq 0) }
 }
 
-function Invoke-PesterSuite {
-    $pester = Get-PesterModulePath
-    $resultFile = Join-Path $resultsRoot 'pester.xml'
-    # A child process keeps this script's strict mode and state out of the tests.
+function Invoke-PwshSuite {
+    <# Runs a test script in a fresh process (so this script's strict mode and state stay out of the tests) and reads its counts file. #>
+    param([string] $Name, [string] $Script, [string[]] $Arguments, [string] $CountsFile)
     Push-Location $root
     try {
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
-            -PesterPath $pester -ResultPath $resultFile -Configuration $Configuration | Out-Host
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root $Script) @Arguments | Out-Host
         $exitCode = $LASTEXITCODE
     }
     finally {
         Pop-Location
     }
-    $counts = Get-Content -Raw "$resultFile.counts.json" | ConvertFrom-Json
-    Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed"
-    [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
-}
-
-function Invoke-RegressionExampleSuite {
-    # The shipped example as a user's CI runs it: Replay mode, in a fresh process without a key or a
-    # server (Invoke-Regression.ps1 clears both), printing its own "Regression example:" line.
-    $pester = Get-PesterModulePath
-    $countsFile = Join-Path $resultsRoot 'regression-example.counts.json'
-    Push-Location $root
-    try {
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/regression/Invoke-Regression.ps1') `
-            -Mode Replay -PesterPath $pester -CountsPath $countsFile | Out-Host
-        $exitCode = $LASTEXITCODE
-    }
-    finally {
-        Pop-Location
-    }
-    $counts = if (Test-Path $countsFile) { Get-Content -Raw $countsFile | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
-    [pscustomobject]@{ Suite = 'Regression example'; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
+    $counts = if (Test-Path $CountsFile) { Get-Content -Raw $CountsFile | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    Write-Host "${Name}: $($counts.Passed) passed, $($counts.Failed) failed"
+    [pscustomobject]@{ Suite = $Name; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
 }
 
 function Invoke-Test {
     Invoke-Build
     New-Item -ItemType Directory -Path $resultsRoot -Force | Out-Null
     Get-ChildItem $resultsRoot -File | Remove-Item -Force
+    $pester = Get-PesterModulePath
     $results = @(
         Invoke-XunitSuite 'tests/Humanloop.Core.Tests'
         Invoke-XunitSuite 'tests/Humanloop.Server.Tests'
-        Invoke-PesterSuite
-        Invoke-RegressionExampleSuite
+        Invoke-PwshSuite -Name Pester -Script 'tests/pester/Invoke-PesterSuite.ps1' -CountsFile (Join-Path $resultsRoot 'pester.xml.counts.json') `
+            -Arguments '-PesterPath', $pester, '-ResultPath', (Join-Path $resultsRoot 'pester.xml'), '-Configuration', $Configuration
+        # The shipped example as a user's CI runs it: Replay mode, without a key or a server.
+        Invoke-PwshSuite -Name 'Regression example' -Script 'examples/regression/Invoke-Regression.ps1' -CountsFile (Join-Path $resultsRoot 'regression-example.counts.json') `
+            -Arguments '-Mode', 'Replay', '-PesterPath', $pester, '-CountsPath', (Join-Path $resultsRoot 'regression-example.counts.json')
     )
     Write-Host ''
     foreach ($result in $results) {

@@ -61,10 +61,10 @@ $experiment = Add-HumanloopExperiment -ProjectId $project.Id -Name "tone $(Get-D
 
 # 4. Every question of the CSV through the experiment; the server picks a config for each.
 $questions = @(Import-Csv $InputPath)
-$responses = @(for ($i = 0; $i -lt $questions.Count; $i++) {
-    Write-Progress -Activity "Experiment '$($experiment.Name)'" -Status $questions[$i].question -PercentComplete (100 * $i / $questions.Count)
-    $questions[$i] | New-HumanloopExperiment -ExperimentId $experiment.Id
-})
+$responses = @($questions | ForEach-Object -Begin { $done = 0 } -Process {
+        Write-Progress -Activity "Experiment '$($experiment.Name)'" -Status $_.question -PercentComplete (100 * $done++ / $questions.Count)
+        $_
+    } | New-HumanloopExperiment -ExperimentId $experiment.Id)
 Write-Progress -Activity "Experiment '$($experiment.Name)'" -Completed
 Write-Host "Ran $($responses.Count) completions through experiment '$($experiment.Name)'."
 

@@ -41,7 +41,8 @@ internal static class DeploymentEndpoints
         v4.MapGet("/projects/{id}/deployed-configs", (string id, ProjectStore projects, DeploymentStore deployments, ResponseBuilder responses) =>
         {
             var project = projects.GetRequired(id);
-            return WireResults.Json(DeploymentEnvironments.All.Select(e => responses.Deployment(project, e, deployments.Get(project.Id, e.Id))).ToList());
+            var deployed = deployments.List(project.Id).ToDictionary(d => d.EnvironmentId);
+            return WireResults.Json(DeploymentEnvironments.All.Select(e => responses.Deployment(project, e, deployed.GetValueOrDefault(e.Id))).ToList());
         });
 
         v4.MapDelete("/projects/{projectId}/deployed-config/{environmentId}", (string projectId, string environmentId,

@@ -21,11 +21,7 @@ internal sealed class FieldReader
 
     public ValidationErrors Errors { get; }
 
-    public IReadOnlyList<object> Location => _location;
-
     public JsonObject Object => _object;
-
-    public bool Has(string name) => _object[name] is not null;
 
     public object[] At(string name) => [.. _location, name];
 
