@@ -242,6 +242,49 @@ Describe 'Secrets' {
     }
 }
 
+Describe 'Recording twice into one fixture' {
+    BeforeAll {
+        $script:server = Start-HumanloopTestServer
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+    }
+
+    AfterAll {
+        Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
+        Disconnect-Humanloop
+        $server | Stop-ReadyProcess
+    }
+
+    It 'keeps what the running recording recorded when the next one opens the same file' {
+        $fixture = Join-Path $TestDrive 'restarted.json'
+        Start-HumanloopRecording -Path $fixture -Mode Auto
+        $null = New-HumanloopCompletion @inline -Inputs @{ thing = 'a harbour' }
+
+        Start-HumanloopRecording -Path $fixture -Mode Auto -WarningAction SilentlyContinue
+        $null = New-HumanloopCompletion @inline -Inputs @{ thing = 'a harbour' }
+        $summary = Stop-HumanloopRecording
+
+        $summary.Replayed | Should -Be 1 -Because 'the first recording was saved before the second read the file'
+        $summary.Recorded | Should -Be 0
+    }
+
+    It 'replays a request whose secret also appears in an earlier field, on the first try' {
+        $fixture = Join-Path $TestDrive 'echoed-secret.json'
+        $secret = 'sk-echo-' + [guid]::NewGuid().ToString('N')
+        $request = @{ Inputs = @{ thing = "a key $secret" }; ProviderApiKeys = @{ openai = $secret } }
+        Start-HumanloopRecording -Path $fixture -Mode Record
+        $recorded = New-HumanloopCompletion @inline @request
+        $null = Stop-HumanloopRecording
+
+        Start-HumanloopRecording -Path $fixture -Mode Replay
+        $replayed = New-HumanloopCompletion @inline @request -ErrorVariable failure -ErrorAction SilentlyContinue
+        $null = Stop-HumanloopRecording
+
+        $failure | Should -BeNullOrEmpty
+        $replayed.Output | Should -Be $recorded.Output.Replace($secret, '****') -Because 'the answer is replayed as the file holds it, scrubbed'
+        Get-Content -Raw $fixture | Should -Not -BeLike "*$secret*"
+    }
+}
+
 Describe 'Ignore rules' {
     BeforeAll {
         $script:dated = Join-Path $TestDrive 'dated.json'
