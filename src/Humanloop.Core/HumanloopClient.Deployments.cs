@@ -17,7 +17,7 @@ public sealed partial class HumanloopClient
     /// <param name="request">What to deploy, and where.</param>
     /// <param name="cancellationToken">Stops the request.</param>
     public async Task<IReadOnlyList<Deployment>> DeployAsync(string projectId, DeployRequest request, CancellationToken cancellationToken = default) =>
-        await SendJsonAsync(Patch, "projects/" + Segment(projectId, nameof(projectId)) + "/deploy-config",
+        await SendJsonAsync(HttpMethod.Patch, "projects/" + Segment(projectId, nameof(projectId)) + "/deploy-config",
             ToJson(request, WorkflowJsonContext.Default.DeployRequest, nameof(request)), WorkflowJsonContext.Default.ListDeployment, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads what each environment of a project serves (<c>GET /projects/{id}/deployed-configs</c>).</summary>

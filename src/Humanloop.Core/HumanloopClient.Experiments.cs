@@ -47,7 +47,7 @@ public sealed partial class HumanloopClient
     /// <param name="request">The fields to change.</param>
     /// <param name="cancellationToken">Stops the request.</param>
     public Task<Experiment> UpdateExperimentAsync(string experimentId, UpdateExperimentRequest request, CancellationToken cancellationToken = default) =>
-        SendJsonAsync(Patch, "experiments/" + Segment(experimentId, nameof(experimentId)), ToJson(request, WorkflowJsonContext.Default.UpdateExperimentRequest, nameof(request)),
+        SendJsonAsync(HttpMethod.Patch, "experiments/" + Segment(experimentId, nameof(experimentId)), ToJson(request, WorkflowJsonContext.Default.UpdateExperimentRequest, nameof(request)),
             WorkflowJsonContext.Default.Experiment, cancellationToken);
 
     /// <summary>Deletes an experiment (<c>DELETE /experiments/{id}</c>); its logs stay.</summary>

@@ -38,7 +38,7 @@ public sealed partial class HumanloopClient
     /// <param name="request">The fields to change; unset fields stay as they are.</param>
     /// <param name="cancellationToken">Stops the request.</param>
     public Task<Project> UpdateProjectAsync(string projectId, UpdateProjectRequest request, CancellationToken cancellationToken = default) =>
-        SendJsonAsync(Patch, "projects/" + Segment(projectId, nameof(projectId)), ToJson(request, WorkflowJsonContext.Default.UpdateProjectRequest, nameof(request)),
+        SendJsonAsync(HttpMethod.Patch, "projects/" + Segment(projectId, nameof(projectId)), ToJson(request, WorkflowJsonContext.Default.UpdateProjectRequest, nameof(request)),
             WorkflowJsonContext.Default.Project, cancellationToken);
 
     /// <summary>Deletes a project with everything in it (<c>DELETE /projects/{id}</c>).</summary>

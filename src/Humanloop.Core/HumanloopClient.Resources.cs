@@ -14,9 +14,6 @@ namespace Humanloop;
 // the one pipeline, and paths and query strings with every caller-supplied value escaped.
 public sealed partial class HumanloopClient
 {
-    // netstandard2.0 has no HttpMethod.Patch.
-    private static readonly HttpMethod Patch = new("PATCH");
-
     private async Task<TResponse> SendJsonAsync<TResponse>(HttpMethod method, string path, byte[]? body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : class
     {

@@ -33,45 +33,64 @@ public sealed partial class HumanloopClient
     public Uri BaseUri => _pipeline.Root;
 
     /// <summary>Runs a completion and returns the whole result.</summary>
-    /// <param name="request">One of the four completion requests; its <c>Stream</c> flag is cleared.</param>
+    /// <param name="request">One of the four completion requests; it is read, never changed.</param>
     /// <param name="cancellationToken">Stops the request, including any wait between retries.</param>
-    public async Task<CompletionResponse> CompleteAsync(CompletionRequestBase request, CancellationToken cancellationToken = default)
-    {
-        if (request is null)
-        {
-            throw new ArgumentNullException(nameof(request));
-        }
+    public Task<CompletionResponse> CompleteAsync(CompletionRequestBase request, CancellationToken cancellationToken = default) =>
+        GenerateAsync(request, HumanloopJsonContext.Default.CompletionResponse, cancellationToken);
 
-        request.Stream = null;
-        var response = await _pipeline.SendAsync(HttpMethod.Post, request.Path, Serialize(request), cancellationToken).ConfigureAwait(false);
-        var result = Deserialize(response, HumanloopJsonContext.Default.CompletionResponse);
-        result.Attempts = response.Attempts;
+    /// <summary>Starts a streamed completion; read it with <see cref="GenerationStream{TChunk, TResponse}.ReadNextAsync"/>.</summary>
+    /// <param name="request">One of the four completion requests; it is read, never changed.</param>
+    /// <param name="cancellationToken">Stops the request while it is being opened.</param>
+    public async Task<CompletionStream> CompleteStreamingAsync(CompletionRequestBase request, CancellationToken cancellationToken = default) =>
+        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1);
+
+    /// <summary>Runs a chat and returns the whole result.</summary>
+    /// <param name="request">One of the four chat requests; it is read, never changed.</param>
+    /// <param name="cancellationToken">Stops the request, including any wait between retries.</param>
+    public Task<ChatResponse> ChatAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
+        GenerateAsync(request, HumanloopJsonContext.Default.ChatResponse, cancellationToken);
+
+    /// <summary>Starts a streamed chat; read it with <see cref="GenerationStream{TChunk, TResponse}.ReadNextAsync"/>.</summary>
+    /// <param name="request">One of the four chat requests; it is read, never changed.</param>
+    /// <param name="cancellationToken">Stops the request while it is being opened.</param>
+    public async Task<ChatStream> ChatStreamingAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
+        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1);
+
+    // The one send path of every generation endpoint.
+    private async Task<TResponse> GenerateAsync<TResponse>(GenerationRequest request, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TResponse : class, IGenerationResult
+    {
+        var response = await _pipeline.SendAsync(HttpMethod.Post, Checked(request).Path, Serialize(request, stream: false), cancellationToken).ConfigureAwait(false);
+        var result = Deserialize(response, responseType);
+        ((IAttemptCounted)result).Attempts = response.Attempts;
         return result;
     }
 
-    /// <summary>Starts a streamed completion; read it with <see cref="CompletionStream.ReadNextAsync"/>.</summary>
-    /// <param name="request">One of the four completion requests; its <c>Stream</c> flag is set.</param>
-    /// <param name="cancellationToken">Stops the request while it is being opened.</param>
-    public async Task<CompletionStream> CompleteStreamingAsync(CompletionRequestBase request, CancellationToken cancellationToken = default)
+    // The one stream path of every generation endpoint.
+    private Task<StreamingResponse> OpenStreamAsync(GenerationRequest request, CancellationToken cancellationToken) =>
+        _pipeline.SendStreamingAsync(HttpMethod.Post, Checked(request).Path, Serialize(request, stream: true), cancellationToken);
+
+    private static GenerationRequest Checked(GenerationRequest request) => request ?? throw new ArgumentNullException(nameof(request));
+
+    /// <summary>
+    /// The request's JSON with <c>"stream": true</c> added for a streamed call. The flag is added to the
+    /// bytes rather than set on the request, so the caller's object is never changed.
+    /// </summary>
+    internal static byte[] Serialize(GenerationRequest request, bool stream)
     {
-        if (request is null)
+        var json = request.ToJson();
+        if (!stream)
         {
-            throw new ArgumentNullException(nameof(request));
+            return json;
         }
 
-        request.Stream = true;
-        var response = await _pipeline.SendStreamingAsync(HttpMethod.Post, request.Path, Serialize(request), cancellationToken).ConfigureAwait(false);
-        return new CompletionStream(response, _pipeline, request.NumSamples ?? 1);
+        // The serializer writes a compact object: the flag goes before its closing brace.
+        var flag = json.Length > 2 ? ",\"stream\":true}"u8 : "\"stream\":true}"u8;
+        var body = new byte[json.Length - 1 + flag.Length];
+        json.AsSpan(0, json.Length - 1).CopyTo(body);
+        flag.CopyTo(body.AsSpan(json.Length - 1));
+        return body;
     }
-
-    internal static byte[] Serialize(CompletionRequestBase request) => request switch
-    {
-        CompletionRequest completion => JsonSerializer.SerializeToUtf8Bytes(completion, HumanloopJsonContext.Default.CompletionRequest),
-        CompletionDeployedRequest deployed => JsonSerializer.SerializeToUtf8Bytes(deployed, HumanloopJsonContext.Default.CompletionDeployedRequest),
-        CompletionModelConfigRequest modelConfig => JsonSerializer.SerializeToUtf8Bytes(modelConfig, HumanloopJsonContext.Default.CompletionModelConfigRequest),
-        CompletionExperimentRequest experiment => JsonSerializer.SerializeToUtf8Bytes(experiment, HumanloopJsonContext.Default.CompletionExperimentRequest),
-        _ => throw new ArgumentException($"Unknown completion request type {request.GetType().Name}.", nameof(request)),
-    };
 
     internal T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo)
         where T : class => Deserialize(response, typeInfo, _pipeline.ApiKey);

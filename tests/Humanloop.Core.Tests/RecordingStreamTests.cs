@@ -165,7 +165,7 @@ public sealed class RecordingStreamTests : IDisposable
         Assert.Equal(live[0].RawText, malformed.RawText);
         Assert.Equal(live[0].Message, malformed.Message);
         Assert.Equal(live[1].Message, truncated.Message);
-        Assert.Contains("ended in the middle of an event", truncated.Message);
+        Assert.Contains("before sample(s) 0 finished", truncated.Message);
     }
 
     [Fact]

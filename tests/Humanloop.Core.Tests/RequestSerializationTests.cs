@@ -8,7 +8,7 @@ namespace Humanloop.Tests;
 /// <summary>Each operation sends the spec's field names, snake_case, with unset fields left out.</summary>
 public class RequestSerializationTests
 {
-    private static string Json(CompletionRequestBase request) => Encoding.UTF8.GetString(HumanloopClient.Serialize(request));
+    private static string Json(GenerationRequest request, bool stream = false) => Encoding.UTF8.GetString(HumanloopClient.Serialize(request, stream));
 
     [Fact]
     public void Completion_request_with_inline_config_uses_spec_names_and_omits_unset_fields()
@@ -29,7 +29,7 @@ public class RequestSerializationTests
         };
 
         Assert.Equal(
-            """{"model_config":{"model":"gpt-4o","max_tokens":50,"top_p":0.9,"stop":["\n\n"],"endpoint":"complete","prompt_template":"write a limerick about {{topic}}"},"project":"limerick","inputs":{"topic":"AI"}}""",
+            """{"model_config":{"prompt_template":"write a limerick about {{topic}}","model":"gpt-4o","max_tokens":50,"top_p":0.9,"stop":["\n\n"],"endpoint":"complete"},"project":"limerick","inputs":{"topic":"AI"}}""",
             Json(request));
     }
 
@@ -52,7 +52,6 @@ public class RequestSerializationTests
             SourceDatapointId = "dp_1",
             ProviderApiKeys = new() { ["openai"] = "sk-x" },
             NumSamples = 3,
-            Stream = true,
             User = "jordan",
             Seed = 42,
             ReturnInputs = false,
@@ -60,7 +59,7 @@ public class RequestSerializationTests
             Suffix = "end",
         };
 
-        var json = Json(request);
+        var json = Json(request, stream: true);
 
         foreach (var name in new[]
                  {
@@ -92,13 +91,14 @@ public class RequestSerializationTests
     }
 
     [Fact]
-    public async Task The_client_sets_stream_from_the_call_not_from_the_request()
+    public async Task The_client_sets_stream_from_the_call_and_leaves_the_request_unchanged()
     {
         var handler = new ScriptedHandler()
             .ThenRespond(System.Net.HttpStatusCode.OK, """{"data":[],"provider_responses":[]}""")
             .ThenStream(ScriptedBody.Of(TestClients.Event(TestClients.Chunk(0, "x", "stop"))));
         var client = TestClients.Create(handler);
-        var request = new CompletionDeployedRequest { ProjectId = "pr_1", Stream = true };
+        var request = new CompletionDeployedRequest { ProjectId = "pr_1" };
+        var before = Json(request);
 
         await client.CompleteAsync(request);
         using (var stream = await client.CompleteStreamingAsync(request))
@@ -110,6 +110,7 @@ public class RequestSerializationTests
 
         Assert.DoesNotContain("\"stream\"", handler.Requests[0].Body);
         Assert.Contains("\"stream\":true", handler.Requests[1].Body);
+        Assert.Equal(before, Json(request));
     }
 
     [Fact]

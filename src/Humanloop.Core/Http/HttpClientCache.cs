@@ -66,14 +66,6 @@ internal static class HttpClientCache
     private static HttpMessageHandler CreateHandler(Uri? proxy, NetworkCredential? credential)
     {
         var explicitProxy = proxy is null ? null : new WebProxy(proxy) { Credentials = credential };
-#if NETSTANDARD2_0
-        var handler = new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            MaxConnectionsPerServer = 50,
-        };
-#else
         // Pooled connections are recycled so DNS changes reach long-running runbooks.
         var handler = new SocketsHttpHandler
         {
@@ -82,7 +74,6 @@ internal static class HttpClientCache
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };
-#endif
         if (explicitProxy is not null)
         {
             handler.Proxy = explicitProxy;

@@ -16,6 +16,12 @@ namespace Humanloop.Json;
 [JsonSerializable(typeof(CompletionExperimentRequest))]
 [JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ModelConfigCompletionRequest))]
+[JsonSerializable(typeof(ChatRequest))]
+[JsonSerializable(typeof(ChatDeployedRequest))]
+[JsonSerializable(typeof(ChatModelConfigRequest))]
+[JsonSerializable(typeof(ChatExperimentRequest))]
+[JsonSerializable(typeof(ChatResponse))]
+[JsonSerializable(typeof(ModelConfigChatRequest))]
 internal sealed partial class HumanloopJsonContext : JsonSerializerContext
 {
 }

@@ -1,16 +1,22 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Serialization;
 using Humanloop.Json;
 
 namespace Humanloop;
 
-/// <summary>The result of a completion request (API reference §2.4).</summary>
-public sealed class CompletionResponse : IWireResponse
+/// <summary>
+/// What every generation endpoint answers (API reference §2.4, §6.2): one <typeparamref name="TData"/> per
+/// sample, plus the request-wide fields.
+/// </summary>
+/// <typeparam name="TData">The per-sample item: <see cref="CompletionData"/> or <see cref="ChatData"/>.</typeparam>
+public abstract class GenerationResponse<TData> : IGenerationResult, IWireResponse, IAttemptCounted
+    where TData : GenerationData
 {
     // The source generator assigns null to init-only properties absent from the JSON, so collections
     // fall back to empty here rather than in an initializer.
-    private IReadOnlyList<CompletionData> _data = [];
+    private IReadOnlyList<TData> _data = [];
     private object?[] _providerResponses = [];
 
     /// <summary>The parent project's id.</summary>
@@ -29,7 +35,7 @@ public sealed class CompletionResponse : IWireResponse
     public string? User { get; init; }
 
     /// <summary>One entry per generated sample.</summary>
-    public IReadOnlyList<CompletionData> Data { get => _data; init => _data = value ?? []; }
+    public IReadOnlyList<TData> Data { get => _data; init => _data = value ?? []; }
 
     /// <summary>Token counts; absent when the server did not report them.</summary>
     public Usage? Usage { get; init; }
@@ -57,10 +63,15 @@ public sealed class CompletionResponse : IWireResponse
     [JsonIgnore]
     public int Attempts { get; internal set; } = 1;
 
+    [JsonIgnore]
+    IReadOnlyList<GenerationData> IGenerationResult.Samples => _data;
+
+    int IAttemptCounted.Attempts { set => Attempts = value; }
+
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Join("\n", DataOutputs());
 
-    string? IWireResponse.FindProblem() => WireChecks.NullItem(_data as System.Collections.IList ?? new List<CompletionData>(_data), "data");
+    string? IWireResponse.FindProblem() => WireChecks.NullItem(_data as IList ?? new List<TData>(_data), "data");
 
     private IEnumerable<string> DataOutputs()
     {
@@ -71,8 +82,8 @@ public sealed class CompletionResponse : IWireResponse
     }
 }
 
-/// <summary>One generated sample of a completion; its <see cref="Id"/> is the log id.</summary>
-public sealed class CompletionData
+/// <summary>The fields every generated sample has; its <see cref="Id"/> is the log id.</summary>
+public abstract class GenerationData
 {
     /// <summary>Log id (<c>data_…</c>), used for feedback and log look-ups.</summary>
     public string? Id { get; init; }
@@ -103,6 +114,16 @@ public sealed class CompletionData
     public override string ToString() => Output ?? string.Empty;
 }
 
+/// <summary>The result of a completion request (API reference §2.4).</summary>
+public sealed class CompletionResponse : GenerationResponse<CompletionData>
+{
+}
+
+/// <summary>One generated sample of a completion; its <see cref="GenerationData.Id"/> is the log id.</summary>
+public sealed class CompletionData : GenerationData
+{
+}
+
 /// <summary>Token counts of a completion.</summary>
 public sealed class Usage
 {
@@ -117,6 +138,24 @@ public sealed class Usage
 
     /// <summary>Reasoning tokens, when the server reports them.</summary>
     public int? ReasoningTokens { get; init; }
+
+    /// <summary>The sum of <paramref name="parts"/> (nulls skipped); null when none is given.</summary>
+    internal static Usage? SumOf(IEnumerable<Usage?> parts)
+    {
+        var given = parts.Where(usage => usage is not null).Select(usage => usage!).ToList();
+        if (given.Count == 0)
+        {
+            return null;
+        }
+
+        return new Usage
+        {
+            PromptTokens = given.Sum(usage => usage.PromptTokens),
+            GenerationTokens = given.Sum(usage => usage.GenerationTokens),
+            TotalTokens = given.Sum(usage => usage.TotalTokens),
+            ReasoningTokens = given.Any(usage => usage.ReasoningTokens is not null) ? given.Sum(usage => usage.ReasoningTokens ?? 0) : null,
+        };
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{TotalTokens} tokens ({PromptTokens} prompt, {GenerationTokens} generated)";

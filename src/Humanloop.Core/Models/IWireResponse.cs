@@ -12,6 +12,12 @@ internal interface IWireResponse
     string? FindProblem();
 }
 
+/// <summary>A result that reports how many HTTP attempts it took; the client sets the count once it is known.</summary>
+internal interface IAttemptCounted
+{
+    int Attempts { set; }
+}
+
 /// <summary>The checks wire models share.</summary>
 internal static class WireChecks
 {

@@ -6,10 +6,10 @@ using Humanloop.Json;
 namespace Humanloop;
 
 /// <summary>
-/// An inline model configuration for <c>/completion</c> (API reference §3.1). Enum-like fields are open
-/// strings because the API added values over time.
+/// The fields every inline model configuration has, for completions and chats alike (API reference §3.1,
+/// §6.2). Enum-like fields are open strings because the API added values over time.
 /// </summary>
-public sealed class ModelConfigCompletionRequest
+public abstract class ModelConfigRequest
 {
     /// <summary>Display name; the server generates one when unset.</summary>
     public string? Name { get; set; }
@@ -55,11 +55,25 @@ public sealed class ModelConfigCompletionRequest
     /// <summary>Provider endpoint: <c>complete</c>, <c>chat</c> or <c>edit</c>.</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>A shallow copy, so callers can adjust a config without changing the one they were given.</summary>
+    public ModelConfigRequest Clone() => (ModelConfigRequest)MemberwiseClone();
+}
+
+/// <summary>An inline model configuration for <c>/completion</c>: the shared fields and a prompt template.</summary>
+public sealed class ModelConfigCompletionRequest : ModelConfigRequest
+{
     /// <summary>The prompt template with <c>{{input_name}}</c> variables.</summary>
     public string? PromptTemplate { get; set; }
+}
 
-    /// <summary>A shallow copy, so callers can adjust a config without changing the one they were given.</summary>
-    public ModelConfigCompletionRequest Clone() => (ModelConfigCompletionRequest)MemberwiseClone();
+/// <summary>An inline model configuration for <c>/chat</c>: the shared fields, a chat template and tools.</summary>
+public sealed class ModelConfigChatRequest : ModelConfigRequest
+{
+    /// <summary>Messages sent before the request's own, with <c>{{input_name}}</c> variables in their content.</summary>
+    public IList<ChatMessage>? ChatTemplate { get; set; }
+
+    /// <summary>The tools the model may call.</summary>
+    public IList<ToolDefinition>? Tools { get; set; }
 }
 
 /// <summary>The format the model must answer in.</summary>

@@ -61,7 +61,7 @@ internal static class InlineModelConfig
     /// <exception cref="ArgumentException">The config lacks a model or a prompt template, or -Other has no JSON form.</exception>
     public static ModelConfigCompletionRequest Build(IInlineModelConfigParameters parameters, IDictionary<string, object> bound)
     {
-        var config = parameters.ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
+        var config = (ModelConfigCompletionRequest?)parameters.ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
         config.Model = parameters.Model ?? config.Model;
         config.PromptTemplate = parameters.PromptTemplate ?? config.PromptTemplate;
         config.Provider = parameters.Provider ?? config.Provider;

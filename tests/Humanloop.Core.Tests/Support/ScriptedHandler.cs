@@ -156,18 +156,13 @@ public sealed class ScriptedBody : Stream
         return length;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Awaited rather than continued, so a scripted failure reaches the reader as itself.
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var array = new byte[buffer.Length];
-        return new ValueTask<int>(ReadAsync(array, 0, array.Length, cancellationToken).ContinueWith(
-            read =>
-            {
-                array.AsSpan(0, read.Result).CopyTo(buffer.Span);
-                return read.Result;
-            },
-            cancellationToken,
-            TaskContinuationOptions.OnlyOnRanToCompletion,
-            TaskScheduler.Default));
+        var read = await ReadAsync(array, 0, array.Length, cancellationToken);
+        array.AsSpan(0, read).CopyTo(buffer.Span);
+        return read;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();

@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+
+namespace Humanloop;
+
+/// <summary>What every generation result offers to code that treats completions and chats alike.</summary>
+public interface IGenerationResult
+{
+    /// <summary>The samples, in index order.</summary>
+    IReadOnlyList<GenerationData> Samples { get; }
+
+    /// <summary>Token counts, when the server reported them.</summary>
+    Usage? Usage { get; }
+}
+
+/// <summary>
+/// One server-sent event of a streamed generation: a delta of one sample. Concatenating the
+/// <see cref="Output"/> of every chunk with the same <see cref="Index"/> gives that sample's text.
+/// </summary>
+public abstract class GenerationChunk
+{
+    /// <summary>Which sample this delta belongs to.</summary>
+    public int Index { get; init; }
+
+    /// <summary>The sample's log id (<c>data_…</c>).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The text added by this chunk.</summary>
+    public string Output { get; init; } = string.Empty;
+
+    /// <summary>Set on the sample's last chunk; null before that.</summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>The config producing this sample.</summary>
+    public string? ModelConfigId { get; init; }
+
+    /// <summary>The parent project's id.</summary>
+    public string? ProjectId { get; init; }
+
+    /// <summary>The session id, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Tool results carried by this chunk, if any.</summary>
+    public IReadOnlyList<ToolResult>? ToolResults { get; init; }
+
+    /// <summary>Token counts, when the server put them on this chunk (usually a sample's last).</summary>
+    public Usage? Usage { get; init; }
+
+    /// <summary>The delta text, so a chunk prints as the words it adds.</summary>
+    public override string ToString() => Output;
+
+    /// <summary>Takes what this kind of chunk carries beyond the shared fields from the event's item.</summary>
+    internal virtual void TakeKindFields(GenerationData item)
+    {
+    }
+}
+
+/// <summary>One server-sent event of a streamed completion.</summary>
+public sealed class CompletionChunk : GenerationChunk
+{
+}
+
+/// <summary>
+/// One server-sent event of a streamed chat: a text delta and, when the model calls tools, fragments of
+/// those calls. The assembled <see cref="ChatResponse"/> joins the fragments per call.
+/// </summary>
+public sealed class ChatChunk : GenerationChunk
+{
+    /// <summary>Tool-call fragments of this event: the arguments of each are a piece of the whole.</summary>
+    public IReadOnlyList<ToolCall>? ToolCalls { get; private set; }
+
+    internal override void TakeKindFields(GenerationData item) => ToolCalls = ToolCallsOf((ChatData)item);
+
+    /// <summary>An item's tool calls: the message's, else the item's own list (older servers fill only one).</summary>
+    internal static IReadOnlyList<ToolCall>? ToolCallsOf(ChatData item) => item.OutputMessage?.ToolCalls ?? item.ToolCalls;
+}
