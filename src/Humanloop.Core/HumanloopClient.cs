@@ -47,14 +47,14 @@ public sealed partial class HumanloopClient
     /// <summary>Runs a chat and returns the whole result.</summary>
     /// <param name="request">One of the four chat requests; it is read, never changed.</param>
     /// <param name="cancellationToken">Stops the request, including any wait between retries.</param>
-    public Task<ChatResponse> ChatAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
-        GenerateAsync(request, HumanloopJsonContext.Default.ChatResponse, cancellationToken);
+    public async Task<ChatResponse> ChatAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
+        (await GenerateAsync(request, HumanloopJsonContext.Default.ChatResponse, cancellationToken).ConfigureAwait(false)).WithSent(request.Messages);
 
     /// <summary>Starts a streamed chat; read it with <see cref="GenerationStream{TChunk, TResponse}.ReadNextAsync"/>.</summary>
     /// <param name="request">One of the four chat requests; it is read, never changed.</param>
     /// <param name="cancellationToken">Stops the request while it is being opened.</param>
     public async Task<ChatStream> ChatStreamingAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
-        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1);
+        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1, request.Messages);
 
     // The one send path of every generation endpoint.
     private async Task<TResponse> GenerateAsync<TResponse>(GenerationRequest request, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)

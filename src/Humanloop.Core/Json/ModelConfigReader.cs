@@ -21,16 +21,16 @@ public static class ModelConfigReader
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    private static readonly JsonTypeInfo<ModelConfigCompletionRequest> StrictTypeInfo =
-        (JsonTypeInfo<ModelConfigCompletionRequest>)StrictOptions.GetTypeInfo(typeof(ModelConfigCompletionRequest));
-
-    // Listed from the type itself, so the message cannot drift from the fields that exist.
-    private static readonly string KnownKeys = string.Join(", ", StrictTypeInfo.Properties.Select(property => property.Name));
-
-    /// <summary>Converts <paramref name="fields"/> to a typed config.</summary>
+    /// <summary>Converts <paramref name="fields"/> to a typed completion config.</summary>
     /// <exception cref="HumanloopInputException">A key is unknown, or a value has the wrong type.</exception>
-    public static ModelConfigCompletionRequest Read(IDictionary fields)
+    public static ModelConfigCompletionRequest Read(IDictionary fields) => Read<ModelConfigCompletionRequest>(fields);
+
+    /// <summary>Converts <paramref name="fields"/> to a typed config of kind <typeparamref name="TConfig"/>.</summary>
+    /// <exception cref="HumanloopInputException">A key is unknown, or a value has the wrong type.</exception>
+    public static TConfig Read<TConfig>(IDictionary fields)
+        where TConfig : ModelConfigRequest
     {
+        var typeInfo = (JsonTypeInfo<TConfig>)StrictOptions.GetTypeInfo(typeof(TConfig));
         var normalized = Normalize(fields, "model_config");
 
         // response_format is ours to name too; other and json_schema are the provider's, kept as given.
@@ -47,11 +47,11 @@ public static class ModelConfigReader
 
         try
         {
-            return JsonSerializer.Deserialize(buffer.ToArray(), StrictTypeInfo)!;
+            return JsonSerializer.Deserialize(buffer.ToArray(), typeInfo)!;
         }
         catch (JsonException exception)
         {
-            throw new HumanloopInputException(Describe(exception), exception.Path is null ? "model_config" : "model_config" + exception.Path.TrimStart('$'));
+            throw new HumanloopInputException(Describe(exception, typeInfo), exception.Path is null ? "model_config" : "model_config" + exception.Path.TrimStart('$'));
         }
     }
 
@@ -73,13 +73,15 @@ public static class ModelConfigReader
         return normalized;
     }
 
-    private static string Describe(JsonException exception)
+    private static string Describe(JsonException exception, JsonTypeInfo typeInfo)
     {
         var field = exception.Path?.TrimStart('$', '.') ?? string.Empty;
         var message = exception.Message;
         if (message.IndexOf("could not be mapped", System.StringComparison.OrdinalIgnoreCase) >= 0)
         {
-            return $"The model config has a key the API does not know: {ExtractQuoted(message) ?? field}. Known keys: {KnownKeys}.";
+            // Listed from the type itself, so the message cannot drift from the fields that exist.
+            var known = string.Join(", ", typeInfo.Properties.Select(property => property.Name));
+            return $"The model config has a key the API does not know: {ExtractQuoted(message) ?? field}. Known keys: {known}.";
         }
 
         return string.IsNullOrEmpty(field)

@@ -14,6 +14,24 @@ public sealed class ChatResponse : GenerationResponse<ChatData>
     /// <summary>The single sample's assistant message; null when the response holds several samples.</summary>
     [JsonIgnore]
     public ChatMessage? Message => Data.Count == 1 ? Data[0].Message : null;
+
+    /// <summary>
+    /// The single sample's conversation: the request's messages and the assistant's reply, ready to be
+    /// sent again with the next message. Null when the response holds several samples (each has its own).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<ChatMessage>? Conversation => Data.Count == 1 ? Data[0].Conversation : null;
+
+    /// <summary>Remembers which messages the request sent, so each sample knows its conversation.</summary>
+    internal ChatResponse WithSent(IList<ChatMessage>? sent)
+    {
+        foreach (var item in Data)
+        {
+            item.Sent = sent is null ? [] : [.. sent];
+        }
+
+        return this;
+    }
 }
 
 /// <summary>One generated sample of a chat: the assistant's message; its <see cref="GenerationData.Id"/> is the log id.</summary>
@@ -30,6 +48,13 @@ public sealed class ChatData : GenerationData
     /// <summary>The tool calls of the answer (the API repeats <c>output_message.tool_calls</c> here).</summary>
     [JsonInclude]
     public IReadOnlyList<ToolCall>? ToolCalls { get; internal set; }
+
+    /// <summary>The request's messages and this sample's reply (null on a result the client did not request).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ChatMessage>? Conversation => Sent is null ? null : [.. Sent, Message];
+
+    [JsonIgnore]
+    internal IReadOnlyList<ChatMessage>? Sent { get; set; }
 
     /// <summary>The assistant's answer; built from <see cref="GenerationData.Output"/> when the server sent no message.</summary>
     [JsonIgnore]

@@ -62,6 +62,9 @@ public abstract class GenerationRequest
     /// <summary>When false, the response's <c>inputs</c> come back empty (server default: true).</summary>
     public bool? ReturnInputs { get; set; }
 
+    /// <summary>A shallow copy, so a caller can vary a request (the next round of a conversation) without changing this one.</summary>
+    public GenerationRequest Clone() => (GenerationRequest)MemberwiseClone();
+
     /// <summary>The path under the base URI that serves this kind of request.</summary>
     internal abstract string Path { get; }
 

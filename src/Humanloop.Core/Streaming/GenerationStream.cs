@@ -195,11 +195,14 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
                 ChunksDelivered) { Attempts = Attempts };
         }
 
-        var response = _assembly.Build();
+        var response = Completed(_assembly.Build());
         ((IAttemptCounted)response).Attempts = Attempts;
         _result = response;
         return null;
     }
+
+    /// <summary>Adds what the kind knows beyond the wire to the assembled response.</summary>
+    private protected virtual TResponse Completed(TResponse response) => response;
 
     private string? Scrub(string? text) => text is null ? null : Redactor.Scrub(text, _pipeline.ApiKey);
 
@@ -227,10 +230,15 @@ public sealed class CompletionStream : GenerationStream<CompletionChunk, Complet
 /// <summary>A streamed chat being read (see <see cref="GenerationStream{TChunk, TResponse}"/>).</summary>
 public sealed class ChatStream : GenerationStream<ChatChunk, ChatResponse>
 {
-    internal ChatStream(StreamingResponse response, HttpPipeline pipeline, int samples)
+    private readonly IList<ChatMessage>? _sent;
+
+    internal ChatStream(StreamingResponse response, HttpPipeline pipeline, int samples, IList<ChatMessage>? sent)
         : base(response, pipeline, GenerationKinds.Chat(samples), "chat")
     {
+        _sent = sent;
     }
+
+    private protected override ChatResponse Completed(ChatResponse response) => response.WithSent(_sent);
 }
 
 /// <summary>What differs between the kinds of generation stream: the wire type and how one sample is joined.</summary>

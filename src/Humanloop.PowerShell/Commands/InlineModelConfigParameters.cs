@@ -17,13 +17,17 @@ namespace Humanloop.PowerShell.Commands;
 /// PowerShell matches a typed name against the static parameters first, so on New-HumanloopCompletion
 /// -Provider would bind -ProviderApiKeys and -Model would bind -ModelConfigId.)
 /// </remarks>
-internal interface IInlineModelConfigParameters
+internal interface IInlineModelConfigParameters : IInlineModelConfigParts
 {
     ModelConfigCompletionRequest? ModelConfig { get; }
 
-    string? Model { get; }
-
     string? PromptTemplate { get; }
+}
+
+/// <summary>The parameters every kind of inline config shares (completion and chat alike).</summary>
+internal interface IInlineModelConfigParts
+{
+    string? Model { get; }
 
     string? Provider { get; }
 
@@ -54,36 +58,47 @@ internal static class InlineModelConfig
     public const string ModelConfigSet = "ModelConfig";
 
     /// <summary>
-    /// -ModelConfig (copied, never changed) with each part parameter that was given laid over it.
+    /// A completion config: -ModelConfig (copied, never changed) with each part parameter that was given
+    /// laid over it.
     /// </summary>
     /// <param name="parameters">The cmdlet.</param>
     /// <param name="bound">The cmdlet's bound parameters, which tell a value given as 0 from one not given.</param>
     /// <exception cref="ArgumentException">The config lacks a model or a prompt template, or -Other has no JSON form.</exception>
     public static ModelConfigCompletionRequest Build(IInlineModelConfigParameters parameters, IDictionary<string, object> bound)
     {
-        var config = (ModelConfigCompletionRequest?)parameters.ModelConfig?.Clone() ?? new ModelConfigCompletionRequest();
-        config.Model = parameters.Model ?? config.Model;
+        var config = Lay(parameters.ModelConfig, parameters, bound);
         config.PromptTemplate = parameters.PromptTemplate ?? config.PromptTemplate;
-        config.Provider = parameters.Provider ?? config.Provider;
-        config.Endpoint = parameters.Endpoint ?? config.Endpoint;
-        config.Stop = parameters.Stop ?? config.Stop;
-        config.Other = parameters.Other is null ? config.Other : PowerShellValues.ToJsonObject(parameters.Other, "-Other");
-        config.Temperature = bound.ContainsKey(nameof(parameters.Temperature)) ? parameters.Temperature : config.Temperature;
-        config.MaxTokens = bound.ContainsKey(nameof(parameters.MaxTokens)) ? parameters.MaxTokens : config.MaxTokens;
-        config.TopP = bound.ContainsKey(nameof(parameters.TopP)) ? parameters.TopP : config.TopP;
-        config.PresencePenalty = bound.ContainsKey(nameof(parameters.PresencePenalty)) ? parameters.PresencePenalty : config.PresencePenalty;
-        config.FrequencyPenalty = bound.ContainsKey(nameof(parameters.FrequencyPenalty)) ? parameters.FrequencyPenalty : config.FrequencyPenalty;
-
-        if (string.IsNullOrEmpty(config.Model))
-        {
-            throw new ArgumentException("The inline model config has no model: add model to -ModelConfig, or pass -Model.");
-        }
 
         // The API marks only model as required, but both official SDKs require a template: without one
         // a completion has no prompt.
         if (string.IsNullOrEmpty(config.PromptTemplate))
         {
             throw new ArgumentException("The inline model config has no prompt template: add prompt_template to -ModelConfig, or pass -PromptTemplate.");
+        }
+
+        return config;
+    }
+
+    /// <summary>A copy of <paramref name="given"/> (or a new config) with the shared part parameters that were given laid over it.</summary>
+    /// <exception cref="ArgumentException">The config lacks a model, or -Other has no JSON form.</exception>
+    public static TConfig Lay<TConfig>(TConfig? given, IInlineModelConfigParts parts, IDictionary<string, object> bound)
+        where TConfig : ModelConfigRequest, new()
+    {
+        var config = (TConfig?)given?.Clone() ?? new TConfig();
+        config.Model = parts.Model ?? config.Model;
+        config.Provider = parts.Provider ?? config.Provider;
+        config.Endpoint = parts.Endpoint ?? config.Endpoint;
+        config.Stop = parts.Stop ?? config.Stop;
+        config.Other = parts.Other is null ? config.Other : PowerShellValues.ToJsonObject(parts.Other, "-Other");
+        config.Temperature = bound.ContainsKey(nameof(parts.Temperature)) ? parts.Temperature : config.Temperature;
+        config.MaxTokens = bound.ContainsKey(nameof(parts.MaxTokens)) ? parts.MaxTokens : config.MaxTokens;
+        config.TopP = bound.ContainsKey(nameof(parts.TopP)) ? parts.TopP : config.TopP;
+        config.PresencePenalty = bound.ContainsKey(nameof(parts.PresencePenalty)) ? parts.PresencePenalty : config.PresencePenalty;
+        config.FrequencyPenalty = bound.ContainsKey(nameof(parts.FrequencyPenalty)) ? parts.FrequencyPenalty : config.FrequencyPenalty;
+
+        if (string.IsNullOrEmpty(config.Model))
+        {
+            throw new ArgumentException("The inline model config has no model: add model to -ModelConfig, or pass -Model.");
         }
 
         return config;

@@ -38,107 +38,38 @@ namespace Humanloop.PowerShell.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]
-public sealed class NewHumanloopCompletionCommand : CompletionCommandBase, IInlineModelConfigParameters
+public sealed class NewHumanloopCompletionCommand : InlineConfigCommandBase, IInlineModelConfigParameters
 {
-    private const string DeployedSet = "Deployed";
-    private const string ModelConfigSet = InlineModelConfig.ModelConfigSet;
-    private const string ModelSet = InlineModelConfig.ModelSet;
-    private const string ModelConfigIdSet = "ModelConfigId";
-
     /// <summary>An inline config: a hashtable keyed by the API's field names, or a typed config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelConfigSet)]
     [ModelConfigTransformation]
     public ModelConfigCompletionRequest? ModelConfig { get; set; }
-
-    /// <summary>The provider's model name, for an inline config.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Model { get; set; }
 
     /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
     [ValidateNotNullOrEmpty]
     public string? PromptTemplate { get; set; }
 
-    /// <summary>The model provider, for example openai or mock.</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ArgumentCompleter(typeof(ProviderCompleter))]
-    public string? Provider { get; set; }
+    /// <summary>Include log-probabilities of the top n tokens.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int Logprobs { get; set; }
 
-    /// <summary>Sampling temperature.</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ValidateRange(0.0, 2.0)]
-    public double Temperature { get; set; }
-
-    /// <summary>Maximum tokens to generate (-1: let the server decide).</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ValidateRange(-1, int.MaxValue)]
-    public int MaxTokens { get; set; }
-
-    /// <summary>Nucleus-sampling probability mass.</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ValidateRange(0.0, 1.0)]
-    public double TopP { get; set; }
-
-    /// <summary>Stop sequence(s).</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    public string[]? Stop { get; set; }
-
-    /// <summary>Presence penalty (-2 to 2).</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ValidateRange(-2.0, 2.0)]
-    public double PresencePenalty { get; set; }
-
-    /// <summary>Frequency penalty (-2 to 2).</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ValidateRange(-2.0, 2.0)]
-    public double FrequencyPenalty { get; set; }
-
-    /// <summary>The provider endpoint: complete, chat or edit.</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    [ArgumentCompleter(typeof(EndpointCompleter))]
-    public string? Endpoint { get; set; }
-
-    /// <summary>Extra provider parameters passed through (model_config.other).</summary>
-    [Parameter(ParameterSetName = ModelSet)]
-    [Parameter(ParameterSetName = ModelConfigSet)]
-    public PSObject? Other { get; set; }
-
-    /// <summary>The id of a stored model config (config_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet)]
-    [ValidateNotNullOrEmpty]
-    [Alias("model_config_id")]
-    public string? ModelConfigId { get; set; }
-
-    /// <summary>The environment whose deployed config runs (the server's default when omitted).</summary>
-    [Parameter(ParameterSetName = DeployedSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Environment { get; set; }
+    /// <summary>Text after an inserted completion.</summary>
+    [Parameter]
+    public string? Suffix { get; set; }
 
     /// <inheritdoc />
-    protected override CompletionRequestBase CreateRequest() => ParameterSetName switch
+    protected override GenerationRequest CreateRequest()
     {
-        ModelConfigIdSet => new CompletionModelConfigRequest { ModelConfigId = ModelConfigId },
-        ModelSet or ModelConfigSet => new CompletionRequest { ModelConfig = InlineModelConfig.Build(this, MyInvocation.BoundParameters) },
-        _ => CreateDeployedRequest(),
-    };
-
-    private CompletionDeployedRequest CreateDeployedRequest()
-    {
-        if (Project is null && ProjectId is null)
+        CompletionRequestBase request = ParameterSetName switch
         {
-            throw new System.ArgumentException(
-                "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");
-        }
-
-        return new CompletionDeployedRequest { Environment = Environment };
+            ModelConfigIdSet => new CompletionModelConfigRequest { ModelConfigId = ModelConfigId },
+            ModelSet or ModelConfigSet => new CompletionRequest { ModelConfig = InlineModelConfig.Build(this, MyInvocation.BoundParameters) },
+            _ => new CompletionDeployedRequest { Environment = DeployedEnvironment() },
+        };
+        request.Logprobs = Bound(nameof(Logprobs)) ? Logprobs : null;
+        request.Suffix = Suffix;
+        return request;
     }
 }

@@ -90,6 +90,33 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes a progress record from the task.</summary>
     protected void EmitProgress(ProgressRecord progress) => Enqueue(() => WriteProgress(progress));
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the pipeline thread (where PowerShell commands may run) and hands
+    /// its result back to the task. Fails with <see cref="OperationCanceledException"/> when the writing
+    /// has already ended.
+    /// </summary>
+    protected Task<T> OnPipelineThreadAsync<T>(Func<T> action)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(() =>
+        {
+            try
+            {
+                done.TrySetResult(action());
+            }
+            catch (Exception exception)
+            {
+                done.TrySetException(exception);
+            }
+        });
+        if (_writes is null && Environment.CurrentManagedThreadId != _pipelineThread)
+        {
+            done.TrySetCanceled();
+        }
+
+        return done.Task;
+    }
+
     private void Enqueue(Action write)
     {
         var writes = _writes;

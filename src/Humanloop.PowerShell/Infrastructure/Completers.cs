@@ -41,3 +41,12 @@ public sealed class EndpointCompleter : KnownValuesCompleter
     /// <inheritdoc />
     protected override IReadOnlyList<string> Values => Endpoints;
 }
+
+/// <summary>Completes -ToolChoice with the API's fixed choices (a tool's name is also accepted).</summary>
+public sealed class ToolChoiceCompleter : KnownValuesCompleter
+{
+    private static readonly string[] Choices = ["auto", "none", "required"];
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> Values => Choices;
+}

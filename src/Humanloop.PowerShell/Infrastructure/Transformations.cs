@@ -42,24 +42,34 @@ public sealed class ApiKeyTransformationAttribute : ArgumentTransformationAttrib
 }
 
 /// <summary>
-/// Lets <c>-ModelConfig</c> take a Humanloop.ModelConfigCompletionRequest, or a hashtable or object keyed
-/// by the API's field names (max_tokens, prompt_template, …).
+/// Lets <c>-ModelConfig</c> take a typed config (Humanloop.ModelConfigCompletionRequest, or the chat one
+/// when the attribute names it), or a hashtable or object keyed by the API's field names (max_tokens,
+/// prompt_template, chat_template, …).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class ModelConfigTransformationAttribute : ArgumentTransformationAttribute
+public sealed class ModelConfigTransformationAttribute(Type configType) : ArgumentTransformationAttribute
 {
+    /// <summary>Converts to a completion config.</summary>
+    public ModelConfigTransformationAttribute()
+        : this(typeof(ModelConfigCompletionRequest))
+    {
+    }
+
     /// <inheritdoc />
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-        if (value is null or ModelConfigCompletionRequest)
+        if (value is null || configType.IsInstanceOfType(value))
         {
             return value;
         }
 
         try
         {
-            return Json.ModelConfigReader.Read(PowerShellValues.ToJsonObject(inputData!, "-ModelConfig"));
+            var fields = PowerShellValues.ToJsonObject(inputData!, "-ModelConfig");
+            return configType == typeof(ModelConfigChatRequest)
+                ? Json.ModelConfigReader.Read<ModelConfigChatRequest>(fields)
+                : Json.ModelConfigReader.Read<ModelConfigCompletionRequest>(fields);
         }
         catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
         {

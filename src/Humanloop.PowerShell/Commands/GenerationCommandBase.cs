@@ -11,12 +11,13 @@ using Humanloop.PowerShell.Infrastructure;
 namespace Humanloop.PowerShell.Commands;
 
 /// <summary>
-/// What every completion cmdlet shares: the request fields common to the four endpoints, one request
-/// per pipeline input (in input order), streaming, and per-input errors that do not stop the pipeline.
+/// What every generation cmdlet shares, completion and chat alike: the request fields common to the
+/// eight endpoints, one request per pipeline input (in input order), streaming, and per-input errors
+/// that do not stop the pipeline.
 /// </summary>
-public abstract class CompletionCommandBase : HumanloopCmdlet
+public abstract class GenerationCommandBase : HumanloopCmdlet
 {
-    private readonly List<CompletionResponse> _responses = [];
+    private readonly List<object> _responses = [];
 
     /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -92,16 +93,7 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
     [Parameter]
     public SwitchParameter ReturnInputs { get; set; }
 
-    /// <summary>Include log-probabilities of the top n tokens.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int Logprobs { get; set; }
-
-    /// <summary>Text after an inserted completion.</summary>
-    [Parameter]
-    public string? Suffix { get; set; }
-
-    /// <summary>Writes a Humanloop.CompletionChunk per server-sent event as it arrives.</summary>
+    /// <summary>Writes a chunk (Humanloop.CompletionChunk or Humanloop.ChatChunk) per server-sent event as it arrives.</summary>
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
@@ -116,8 +108,9 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
     public int StreamTimeoutSec { get; set; }
 
     /// <summary>
-    /// Name of a variable (without $) that receives the complete Humanloop.CompletionResponse of each
-    /// request: with -Stream, the response assembled from the chunks.
+    /// Name of a variable (without $) that receives the complete response of each request
+    /// (Humanloop.CompletionResponse or Humanloop.ChatResponse): with -Stream, the response assembled
+    /// from the chunks.
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -130,9 +123,12 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
         StreamTimeoutSec = Bound(nameof(StreamTimeoutSec)) ? StreamTimeoutSec : null,
     };
 
-    /// <summary>Creates the endpoint-specific request from the cmdlet's own parameters.</summary>
+    /// <summary>Creates the endpoint-specific request from the cmdlet's own parameters and the current input.</summary>
     /// <exception cref="ArgumentException">The parameters do not make a valid request.</exception>
-    protected abstract CompletionRequestBase CreateRequest();
+    protected abstract GenerationRequest CreateRequest();
+
+    /// <summary>The template inputs of this input: -Inputs (or the pipeline object) as a JSON object.</summary>
+    protected virtual IDictionary? ReadInputs() => Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -145,7 +141,7 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        CompletionRequestBase request;
+        GenerationRequest request;
         try
         {
             request = CreateRequest();
@@ -159,8 +155,18 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
 
         var client = Client;
         var target = Inputs;
-        CompletionResponse? completed = null;
-        RunAsync(async cancellationToken => completed = await ExecuteAsync(client, request, target, cancellationToken).ConfigureAwait(false));
+        object? completed = null;
+        RunAsync(async cancellationToken =>
+        {
+            try
+            {
+                completed = await GenerateAsync(client, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HumanloopException exception)
+            {
+                EmitFailure(exception, target);
+            }
+        });
         if (completed is not null && ResponseVariable is not null)
         {
             // One response is the response itself; from the second on the variable holds the list,
@@ -173,36 +179,51 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
         }
     }
 
-    private async Task<CompletionResponse?> ExecuteAsync(HumanloopClient client, CompletionRequestBase request, object? target, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="request"/> (on the task) and returns the whole response; a kind may run several rounds.</summary>
+    protected virtual async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken) => request switch
     {
-        try
-        {
-            if (!Stream)
-            {
-                var response = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-                Emit(response);
-                return response;
-            }
+        CompletionRequestBase completion => await SendAsync<CompletionChunk, CompletionResponse>(
+            token => client.CompleteAsync(completion, token),
+            async token => await client.CompleteStreamingAsync(completion, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false),
+        ChatRequestBase chat => await SendAsync<ChatChunk, ChatResponse>(
+            token => client.ChatAsync(chat, token),
+            async token => await client.ChatStreamingAsync(chat, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false),
+        _ => throw new ArgumentException($"No generation endpoint takes a {request.GetType().Name}."),
+    };
 
-            using var stream = await client.CompleteStreamingAsync(request, cancellationToken).ConfigureAwait(false);
-            while (await stream.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
-            {
-                Emit(chunk);
-            }
-
-            return stream.Result;
-        }
-        catch (HumanloopException exception)
+    /// <summary>
+    /// The one way a generation request runs: whole, writing the response; or with -Stream, writing each
+    /// chunk the moment it arrives and returning the assembled response.
+    /// </summary>
+    protected async Task<TResponse> SendAsync<TChunk, TResponse>(
+        Func<CancellationToken, Task<TResponse>> send,
+        Func<CancellationToken, Task<GenerationStream<TChunk, TResponse>>> open,
+        CancellationToken cancellationToken)
+        where TChunk : GenerationChunk
+        where TResponse : class, IGenerationResult
+    {
+        if (!Stream)
         {
-            EmitFailure(exception, target);
-            return null;
+            var response = await send(cancellationToken).ConfigureAwait(false);
+            Emit(response);
+            return response;
         }
+
+        using var stream = await open(cancellationToken).ConfigureAwait(false);
+        while (await stream.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+        {
+            Emit(chunk);
+        }
+
+        return stream.Result;
     }
 
-    private void ApplySharedFields(CompletionRequestBase request)
+    private void ApplySharedFields(GenerationRequest request)
     {
         var bound = MyInvocation.BoundParameters;
-        request.Inputs = Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+        request.Inputs = ReadInputs();
         request.Project = Project;
         request.ProjectId = ProjectId;
         request.SessionId = SessionId;
@@ -218,8 +239,6 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
         request.User = User;
         request.Seed = bound.ContainsKey(nameof(Seed)) ? Seed : null;
         request.ReturnInputs = bound.ContainsKey(nameof(ReturnInputs)) ? ReturnInputs.IsPresent : null;
-        request.Logprobs = bound.ContainsKey(nameof(Logprobs)) ? Logprobs : null;
-        request.Suffix = Suffix;
     }
 
     private static Dictionary<string, string> ReadProviderKeys(Hashtable keys)
@@ -241,7 +260,19 @@ public abstract class CompletionCommandBase : HumanloopCmdlet
         return result;
     }
 
-    private void RejectBoth(string first, string second)
+    /// <summary>A deployed config needs its project: -Project or -ProjectId.</summary>
+    /// <exception cref="ArgumentException">Neither was given.</exception>
+    protected void RequireProject()
+    {
+        if (Project is null && ProjectId is null)
+        {
+            throw new ArgumentException(
+                "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");
+        }
+    }
+
+    /// <summary>Stops the command when both <paramref name="first"/> and <paramref name="second"/> were given.</summary>
+    protected void RejectBoth(string first, string second)
     {
         if (MyInvocation.BoundParameters.ContainsKey(first) && MyInvocation.BoundParameters.ContainsKey(second))
         {
