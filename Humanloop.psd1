@@ -7,7 +7,7 @@
     Author               = 'HumanloopPS contributors'
     CompanyName          = 'HumanloopPS'
     Copyright            = '(c) HumanloopPS contributors. All rights reserved.'
-    Description          = 'PowerShell cmdlets for the Humanloop v4 API: completions (streamed or not), projects, model configs, experiments, logs and feedback, with typed pipeline output. Works against any v4-compatible endpoint, including the local server that ships with the project.'
+    Description          = 'PowerShell cmdlets for the Humanloop v4 API: completions and chats with tools (streamed or not), projects, model configs, experiments, logs and feedback, with typed pipeline output. Works against any v4-compatible endpoint, including the local server that ships with the project.'
 
     # The net8.0 build serves PowerShell 7.4 and later; a Windows PowerShell 5.1 build is planned.
     CompatiblePSEditions = @('Core')
@@ -25,6 +25,7 @@
         'Disconnect-Humanloop'
         'Get-HumanloopContext'
         'New-HumanloopCompletion'
+        'New-HumanloopChat'
         'New-HumanloopExperiment'
         'New-HumanloopProject'
         'Get-HumanloopProject'
@@ -50,10 +51,7 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Humanloop', 'LLM', 'AI', 'Prompt', 'Completion', 'Streaming', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri   = 'https://github.com/OWNER/HumanloopPS'
-            LicenseUri   = 'https://github.com/OWNER/HumanloopPS/blob/main/LICENSE'
-            ReleaseNotes = 'https://github.com/OWNER/HumanloopPS/releases'
+            Tags = @('Humanloop', 'LLM', 'AI', 'Prompt', 'Completion', 'Chat', 'Streaming', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
         }
     }
 }

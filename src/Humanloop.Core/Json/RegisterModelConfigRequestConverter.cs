@@ -7,7 +7,7 @@ namespace Humanloop.Json;
 /// <summary>
 /// Writes a <see cref="RegisterModelConfigRequest"/> the way the API wants it: the config's fields at the
 /// top level, then the project fields. The config is written by its own generated serializer, so a field
-/// added to <see cref="ModelConfigCompletionRequest"/> reaches registration without a change here.
+/// added to a config type reaches registration without a change here.
 /// </summary>
 internal sealed class RegisterModelConfigRequestConverter : JsonConverter<RegisterModelConfigRequest>
 {
@@ -19,7 +19,12 @@ internal sealed class RegisterModelConfigRequestConverter : JsonConverter<Regist
         writer.WriteStartObject();
         if (value.Config is not null)
         {
-            var configJson = JsonSerializer.SerializeToUtf8Bytes(value.Config, HumanloopJsonContext.Default.ModelConfigCompletionRequest);
+            var configJson = value.Config switch
+            {
+                ModelConfigChatRequest chat => JsonSerializer.SerializeToUtf8Bytes(chat, HumanloopJsonContext.Default.ModelConfigChatRequest),
+                ModelConfigCompletionRequest completion => JsonSerializer.SerializeToUtf8Bytes(completion, HumanloopJsonContext.Default.ModelConfigCompletionRequest),
+                _ => throw new NotSupportedException($"A {value.Config.GetType().Name} cannot be registered."),
+            };
             using var config = JsonDocument.Parse(configJson);
             foreach (var field in config.RootElement.EnumerateObject())
             {

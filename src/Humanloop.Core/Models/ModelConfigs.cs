@@ -125,13 +125,14 @@ public sealed class ProjectModelConfig
 /// <summary>
 /// <c>POST /model-configs</c> (<c>ProjectModelConfigRequest</c>): registers a config to a project. On the wire
 /// the config's fields sit at the top level beside the project fields; <see cref="Config"/> holds them so
-/// that the field list exists once, in <see cref="ModelConfigCompletionRequest"/>.
+/// that the field list exists once, in the config types (<see cref="ModelConfigCompletionRequest"/>,
+/// <see cref="ModelConfigChatRequest"/>).
 /// </summary>
 [JsonConverter(typeof(RegisterModelConfigRequestConverter))]
 public sealed class RegisterModelConfigRequest
 {
     /// <summary>The config to register; its name and description become the registered config's.</summary>
-    public ModelConfigCompletionRequest? Config { get; set; }
+    public ModelConfigRequest? Config { get; set; }
 
     /// <summary>Project name; the server creates the project when none has this name.</summary>
     public string? Project { get; set; }

@@ -29,10 +29,15 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
 {
     // The config parameters are New-HumanloopCompletion's (see IInlineModelConfigParameters).
 
-    /// <summary>An inline config: a hashtable keyed by the API's field names, or a typed config.</summary>
+    /// <summary>
+    /// A whole config: a hashtable keyed by the API's field names, or a typed config. One with chat_template
+    /// or tools (or endpoint chat) is registered as a chat config.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelConfigSet)]
-    [ModelConfigTransformation]
-    public ModelConfigCompletionRequest? ModelConfig { get; set; }
+    [ModelConfigTransformation(typeof(ModelConfigRequest))]
+    public ModelConfigRequest? ModelConfig { get; set; }
+
+    ModelConfigCompletionRequest? IInlineModelConfigParameters.ModelConfig => ModelConfig as ModelConfigCompletionRequest;
 
     /// <summary>The provider's model name, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
@@ -131,10 +136,12 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
                 : "Use -Project or -ProjectId, not both.");
         }
 
-        ModelConfigCompletionRequest config;
+        ModelConfigRequest config;
         try
         {
-            config = InlineModelConfig.Build(this, MyInvocation.BoundParameters);
+            config = ModelConfig is ModelConfigChatRequest chat
+                ? InlineModelConfig.Lay(chat, this, MyInvocation.BoundParameters)
+                : InlineModelConfig.Build(this, MyInvocation.BoundParameters);
         }
         catch (ArgumentException exception)
         {

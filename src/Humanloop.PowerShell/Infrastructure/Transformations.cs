@@ -67,7 +67,10 @@ public sealed class ModelConfigTransformationAttribute(Type configType) : Argume
         try
         {
             var fields = PowerShellValues.ToJsonObject(inputData!, "-ModelConfig");
-            return configType == typeof(ModelConfigChatRequest)
+            // A config of either kind is a chat config when it says so through a chat-only field.
+            var chat = configType == typeof(ModelConfigChatRequest)
+                || (configType == typeof(ModelConfigRequest) && (fields.Contains("chat_template") || fields.Contains("tools") || "chat".Equals(fields["endpoint"])));
+            return chat
                 ? Json.ModelConfigReader.Read<ModelConfigChatRequest>(fields)
                 : Json.ModelConfigReader.Read<ModelConfigCompletionRequest>(fields);
         }
