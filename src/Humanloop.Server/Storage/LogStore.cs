@@ -28,7 +28,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
 
     public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    public LogRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Log", id);
+    public LogRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Log", id);
 
     /// <summary>
     /// One page of a project's logs, newest first. <paramref name="search"/> matches the output or
