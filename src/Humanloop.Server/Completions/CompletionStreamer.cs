@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Humanloop.Server.Api;
-using Humanloop.Server.Faults;
 using Humanloop.Server.Http;
 using Humanloop.Server.Providers;
 
@@ -16,9 +15,6 @@ namespace Humanloop.Server.Completions;
 /// </summary>
 internal sealed class CompletionStreamer(CompletionLogWriter logWriter)
 {
-    // Deliberately invalid JSON, for the malformed_chunk fault.
-    private const string MalformedEvent = "data: {\"data\": [ {\"output\": \"x\"\n\n";
-
     public async Task StreamAsync(CompletionPlan plan, HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
@@ -34,26 +30,17 @@ internal sealed class CompletionStreamer(CompletionLogWriter logWriter)
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
 
-        var events = new EventWriter(context, ActiveFault.Current(context));
-        if (!await RelayAsync(plan, first, events, cancellationToken))
-        {
-            return;
-        }
+        var events = new EventWriter(context);
+        await RelayAsync(plan, first, events, cancellationToken);
 
         foreach (var call in plan.Calls.Skip(1))
         {
             await using var stream = await call.Provider.OpenStreamAsync(call.Call, cancellationToken);
-            if (!await RelayAsync(plan, stream, events, cancellationToken))
-            {
-                return;
-            }
+            await RelayAsync(plan, stream, events, cancellationToken);
         }
-
-        await events.FinishAsync();
     }
 
-    /// <summary>Relays one provider stream; false when the response must end here (a fault or a gone client).</summary>
-    private async Task<bool> RelayAsync(CompletionPlan plan, IProviderStream stream, EventWriter events, CancellationToken cancellationToken)
+    private async Task RelayAsync(CompletionPlan plan, IProviderStream stream, EventWriter events, CancellationToken cancellationToken)
     {
         var request = plan.Request;
         var texts = new Dictionary<int, StringBuilder>();
@@ -85,66 +72,17 @@ internal sealed class CompletionStreamer(CompletionLogWriter logWriter)
                 [],
                 null,
                 plan.Session?.Id);
-            if (!await events.WriteAsync(chunk))
-            {
-                return false;
-            }
+            await events.WriteAsync(chunk);
         }
-
-        return true;
     }
 
-    /// <summary>Writes and flushes events, and applies a mid-stream fault when its event count is reached.</summary>
-    private sealed class EventWriter(HttpContext context, FaultRule? fault)
+    /// <summary>Writes each event in one write and flushes it, so it reaches the client as it is made.</summary>
+    private sealed class EventWriter(HttpContext context)
     {
-        private int _written;
-        private bool _faultDone = fault is null || !FaultKinds.IsStreamOnly(fault.Kind);
-
-        public async Task<bool> WriteAsync(CompletionResponse chunk)
+        public async Task WriteAsync(CompletionResponse chunk)
         {
-            if (!await ApplyFaultIfDueAsync())
-            {
-                return false;
-            }
-
-            await WriteRawAsync("data: " + WireJson.Serialize(chunk) + "\n\n");
-            _written++;
-            return true;
-        }
-
-        /// <summary>A fault due after the very last event still happens (a stall or a malformed chunk at the end).</summary>
-        public Task FinishAsync() => ApplyFaultIfDueAsync();
-
-        private async Task<bool> ApplyFaultIfDueAsync()
-        {
-            if (_faultDone || _written < fault!.AfterEvents)
-            {
-                return true;
-            }
-
-            _faultDone = true;
-            switch (fault.Kind)
-            {
-                case FaultKinds.StallMidStream:
-                    return await FaultMiddleware.StallAsync(fault.DelayMs, context);
-                case FaultKinds.CutMidStream:
-                    if (fault.Abort)
-                    {
-                        await FaultMiddleware.AbortAfterFlushAsync(context);
-                    }
-
-                    return false;
-                case FaultKinds.MalformedChunk:
-                    await WriteRawAsync(MalformedEvent);
-                    return true;
-                default:
-                    return true;
-            }
-        }
-
-        private async Task WriteRawAsync(string text)
-        {
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), context.RequestAborted);
+            var bytes = Encoding.UTF8.GetBytes("data: " + WireJson.Serialize(chunk) + "\n\n");
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
     }
