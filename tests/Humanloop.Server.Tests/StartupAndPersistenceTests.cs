@@ -152,4 +152,46 @@ public sealed class StartupAndPersistenceTests : IDisposable
             Assert.Equal((string)log["session_id"]!, (string)again["session_id"]!);
         }
     }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_1_is_upgraded_and_keeps_its_logs()
+    {
+        string logId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var completion = (await api.PostAsync("completion", new JsonObject
+            {
+                ["project"] = "upgraded",
+                ["model_config"] = new JsonObject { ["model"] = "m", ["prompt_template"] = "old times" },
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            logId = (string)completion["data"]![0]!["id"]!;
+        }
+
+        // Turn the folder back into what schema 1 wrote: no chat columns on logs.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE logs DROP COLUMN messages; ALTER TABLE logs DROP COLUMN output_message; ALTER TABLE logs DROP COLUMN tool_choice; PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var old = (await api.GetAsync($"logs/{logId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.StartsWith("Echo: old times", (string)old["output"]!);
+            Assert.Null(old["messages"]);
+
+            var chat = (await api.PostAsync("chat", new JsonObject
+            {
+                ["project"] = "upgraded",
+                ["model_config"] = new JsonObject { ["model"] = "m" },
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "new times" }),
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            var log = (await api.GetAsync($"logs/{chat["data"]![0]!["id"]}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal("new times", (string)log["messages"]![0]!["content"]!);
+        }
+    }
 }

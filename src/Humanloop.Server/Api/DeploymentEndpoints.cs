@@ -24,8 +24,8 @@ internal static class DeploymentEndpoints
 
             body.Errors.ThrowIfAny();
             var project = projects.GetRequired(projectId);
-            var config = configId is null ? null : ProjectEndpoints.OwnedConfig(configs, project, configId);
-            var experiment = experimentId is null ? null : ProjectEndpoints.OwnedExperiment(experiments, project, experimentId);
+            var config = configId is null ? null : configs.GetRequiredInProject(configId, project.Id);
+            var experiment = experimentId is null ? null : experiments.GetRequiredInProject(experimentId, project.Id);
             var results = new List<EnvironmentProjectConfigResponse>();
             foreach (var environment in environments)
             {

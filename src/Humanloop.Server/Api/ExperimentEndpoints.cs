@@ -29,7 +29,7 @@ internal static class ExperimentEndpoints
             var project = projects.GetRequired(projectId);
             foreach (var configId in configIds)
             {
-                ProjectEndpoints.OwnedConfig(configs, project, configId);
+                configs.GetRequiredInProject(configId, project.Id);
             }
 
             var experiment = experiments.Create(project.Id, name!, positiveLabels, configIds.Distinct().ToList());
@@ -59,7 +59,7 @@ internal static class ExperimentEndpoints
             var project = projects.GetRequired(experiment.ProjectId);
             foreach (var configId in register.Concat(deregister))
             {
-                ProjectEndpoints.OwnedConfig(configs, project, configId);
+                configs.GetRequiredInProject(configId, project.Id);
             }
 
             experiment = experiments.Update(id, name, positiveLabels, register.Distinct().ToList(), deregister.Distinct().ToList());

@@ -56,8 +56,8 @@ internal static class ProjectEndpoints
             // Everything that can fail (unknown ids, a name already taken) comes before the deployment
             // changes, so a rejected request changes nothing.
             var project = projects.GetRequired(id);
-            var config = activeConfigId is null ? null : OwnedConfig(configs, project, activeConfigId);
-            var experiment = activeExperimentId is null ? null : OwnedExperiment(experiments, project, activeExperimentId);
+            var config = activeConfigId is null ? null : configs.GetRequiredInProject(activeConfigId, project.Id);
+            var experiment = activeExperimentId is null ? null : experiments.GetRequiredInProject(activeExperimentId, project.Id);
             project = projects.Update(id, name, directoryId, positiveLabels);
             if (config is not null || experiment is not null)
             {
@@ -82,18 +82,5 @@ internal static class ProjectEndpoints
             var project = projects.GetRequired(id);
             return WireResults.Json(configs.ListByProject(project.Id).Select(c => responses.ProjectConfig(c, project)).ToList());
         });
-    }
-
-    /// <summary>A config that exists and belongs to the project; 404 otherwise.</summary>
-    public static ModelConfigRecord OwnedConfig(ModelConfigStore configs, ProjectRecord project, string configId)
-    {
-        var config = configs.GetRequired(configId);
-        return config.ProjectId == project.Id ? config : throw ApiException.NotFound($"Model config {configId} not found in project {project.Id}");
-    }
-
-    public static ExperimentRecord OwnedExperiment(ExperimentStore experiments, ProjectRecord project, string experimentId)
-    {
-        var experiment = experiments.GetRequired(experimentId);
-        return experiment.ProjectId == project.Id ? experiment : throw ApiException.NotFound($"Experiment {experimentId} not found in project {project.Id}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Humanloop.Server.Domain;
 
 namespace Humanloop.Server.Api;
@@ -129,7 +130,9 @@ internal sealed record EnvironmentProjectConfigResponse(
 
 internal sealed record Usage(int PromptTokens, int GenerationTokens, int TotalTokens);
 
-internal sealed record DataResponse(
+/// <summary>A completion's data item; a chat's adds to it (and is written with its own fields, no type tag).</summary>
+[JsonDerivedType(typeof(ChatDataResponse))]
+internal record DataResponse(
     string Id,
     int Index,
     string Output,
@@ -139,7 +142,33 @@ internal sealed record DataResponse(
     string ModelConfigId,
     IReadOnlyList<object> ToolResults);
 
-internal sealed record CompletionResponse(
+/// <summary>
+/// <c>ChatDataResponse</c>: a data item plus the messages sent (left out of stream chunks), the
+/// output message, and its tool calls again at the top (left out when there are none).
+/// </summary>
+internal sealed record ChatDataResponse : DataResponse
+{
+    public ChatDataResponse(DataResponse item)
+        : base(item)
+    {
+    }
+
+    // The serializer writes a derived type's own properties first; the order puts them after the base's, as in the spec.
+    [JsonPropertyOrder(1)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChatMessage>? Messages { get; init; }
+
+    [JsonPropertyOrder(2)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+
+    [JsonPropertyOrder(3)]
+    public required ChatMessage OutputMessage { get; init; }
+}
+
+/// <summary>The response (and each stream chunk) of a completion; a chat's adds <c>tool_choice</c>.</summary>
+[JsonDerivedType(typeof(ChatResponse))]
+internal record CompletionResponse(
     string? ProjectId,
     int NumSamples,
     int? Logprobs,
@@ -151,6 +180,19 @@ internal sealed record CompletionResponse(
     JsonArray ProviderResponses,
     JsonNode? ProviderRequest,
     string? SessionId);
+
+/// <summary><c>ChatResponse</c>: a completion response whose items are chat items, echoing the request's <c>tool_choice</c>.</summary>
+internal sealed record ChatResponse : CompletionResponse
+{
+    public ChatResponse(CompletionResponse response, JsonNode? toolChoice)
+        : base(response)
+    {
+        ToolChoice = toolChoice;
+    }
+
+    [JsonPropertyOrder(1)]
+    public JsonNode? ToolChoice { get; }
+}
 
 internal sealed record FeedbackResponse(string Type, JsonNode? Value, string DataId, string? User, DateTime CreatedAt, string Id);
 

@@ -25,10 +25,15 @@ internal sealed record ModelConfigContent
     public JsonObject Other { get; init; } = new();
     public int? Seed { get; init; }
     public JsonObject? ResponseFormat { get; init; }
-    public string Endpoint { get; init; } = "complete";
+    public string Endpoint { get; init; } = ModelEndpoints.Complete;
     public string? PromptTemplate { get; init; }
     public JsonArray? ChatTemplate { get; init; }
     public JsonArray? Tools { get; init; }
+
+    /// <summary>The chat template as messages (templates not yet filled).</summary>
+    public IReadOnlyList<ChatMessage> ChatTemplateMessages() => ChatMessageReader.FromStored(ChatTemplate);
+
+    public IReadOnlyList<ToolDefinition> ToolDefinitions() => ToolDefinition.ListFrom(Tools);
 
     public IReadOnlyList<string> StopSequences => Stop switch
     {
@@ -85,11 +90,21 @@ internal sealed record ModelConfigContent
         Other = json["other"] as JsonObject is { } other ? (JsonObject)other.DeepClone() : new JsonObject(),
         Seed = (int?)json["seed"],
         ResponseFormat = json["response_format"]?.DeepClone() as JsonObject,
-        Endpoint = (string?)json["endpoint"] ?? "complete",
+        Endpoint = (string?)json["endpoint"] ?? ModelEndpoints.Complete,
         PromptTemplate = (string?)json["prompt_template"],
         ChatTemplate = json["chat_template"]?.DeepClone() as JsonArray,
         Tools = json["tools"]?.DeepClone() as JsonArray,
     };
+}
+
+/// <summary>The v4 <c>ModelEndpoints</c>: which kind of generation a config is for.</summary>
+internal static class ModelEndpoints
+{
+    public const string Complete = "complete";
+    public const string Chat = "chat";
+    public const string Edit = "edit";
+
+    public static readonly IReadOnlyList<string> All = [Complete, Chat, Edit];
 }
 
 /// <summary>Provider names of the v4 <c>ModelProviders</c> enum (all snapshots), and the ones served here.</summary>

@@ -5,14 +5,13 @@ namespace Humanloop.Server.Domain;
 
 /// <summary>
 /// Reads the model config fields shared by <c>ModelConfigCompletionRequest</c> (inline on
-/// /completion) and <c>ProjectModelConfigRequest</c> (POST /model-configs), applying defaults.
+/// /completion), <c>ModelConfigChatRequest</c> (inline on /chat) and <c>ProjectModelConfigRequest</c>
+/// (POST /model-configs), applying defaults. They differ only in the default endpoint.
 /// </summary>
 internal static class ModelConfigParser
 {
-    private static readonly string[] Endpoints = ["complete", "chat", "edit"];
-
     /// <summary>Returns null when a required field is missing or mistyped; the reason is in the reader's errors.</summary>
-    public static ModelConfigContent? Parse(FieldReader reader)
+    public static ModelConfigContent? Parse(FieldReader reader, string defaultEndpoint = ModelEndpoints.Complete)
     {
         var errorsBefore = reader.Errors.Count;
         var model = reader.String("model", required: true);
@@ -29,10 +28,13 @@ internal static class ModelConfigParser
         var seed = reader.Int("seed");
         var responseFormat = reader.Nested("response_format");
         responseFormat?.String("type", required: true);
-        var endpoint = reader.Enum("endpoint", Endpoints);
+        var endpoint = reader.Enum("endpoint", ModelEndpoints.All);
         var promptTemplate = reader.String("prompt_template");
-        var chatTemplate = reader.JsonArray("chat_template");
-        var tools = reader.JsonArray("tools");
+        ChatMessageReader.ReadList(reader, "chat_template");
+        ToolDefinition.Check(reader, "tools");
+        // Both are stored as sent (once checked), so the content hash sees what the client sent.
+        var chatTemplate = reader.Object["chat_template"] as JsonArray;
+        var tools = reader.Object["tools"] as JsonArray;
 
         if (model is null || reader.Errors.Count > errorsBefore)
         {
@@ -54,7 +56,7 @@ internal static class ModelConfigParser
             Other = other is null ? new() : (JsonObject)other.DeepClone(),
             Seed = seed,
             ResponseFormat = responseFormat is null ? null : (JsonObject)responseFormat.Object.DeepClone(),
-            Endpoint = endpoint ?? "complete",
+            Endpoint = endpoint ?? defaultEndpoint,
             PromptTemplate = promptTemplate,
             ChatTemplate = chatTemplate is null ? null : (JsonArray)chatTemplate.DeepClone(),
             Tools = tools is null ? null : (JsonArray)tools.DeepClone(),

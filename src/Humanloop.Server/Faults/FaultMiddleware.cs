@@ -48,10 +48,32 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
 
                 break;
             default:
-                // Mid-stream and mid-body faults act later, in the response writers.
-                context.Features.Set(new ActiveFault(rule));
-                await next(context);
+                await RunWithFaultingBodyAsync(context, rule);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Mid-stream and mid-body faults act on the bytes as they leave. Errors thrown before any byte
+    /// was written still reach the error writer (outside this middleware) on the real body, unfaulted.
+    /// </summary>
+    private async Task RunWithFaultingBodyAsync(HttpContext context, FaultRule rule)
+    {
+        var original = context.Response.Body;
+        var faulting = new FaultingResponseBody(original, rule, context);
+        context.Response.Body = faulting;
+        try
+        {
+            await next(context);
+            await faulting.FinishAsync();
+        }
+        catch (FaultEndedResponseException)
+        {
+            // The fault ended the response on purpose: a clean end of the body, or an abort already done.
+        }
+        finally
+        {
+            context.Response.Body = original;
         }
     }
 

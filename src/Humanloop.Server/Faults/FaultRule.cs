@@ -89,14 +89,3 @@ internal sealed class FaultRule
         ["abort"] = Abort,
     };
 }
-
-/// <summary>The rule a request took, for the response writers that act on it later (mid-stream, mid-body).</summary>
-internal sealed class ActiveFault(FaultRule rule)
-{
-    public FaultRule Rule { get; } = rule;
-
-    public static FaultRule? Claim(HttpContext context, string kind) =>
-        context.Features.Get<ActiveFault>() is { } active && active.Rule.Kind == kind ? active.Rule : null;
-
-    public static FaultRule? Current(HttpContext context) => context.Features.Get<ActiveFault>()?.Rule;
-}

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Humanloop.Server.Api;
-using Humanloop.Server.Completions;
 using Humanloop.Server.Domain;
 using Humanloop.Server.Faults;
+using Humanloop.Server.Generation;
 using Humanloop.Server.Http;
 using Humanloop.Server.Providers;
 using Humanloop.Server.Storage;
@@ -91,10 +91,10 @@ public static class ServerHost
             var dependencies = sp.GetRequiredService<ProviderCatalogDependencies>();
             return new ProviderCatalog(sp.GetRequiredService<MockProvider>(), dependencies.Http, dependencies.Settings);
         });
-        services.AddSingleton<CompletionLogWriter>();
-        services.AddSingleton<CompletionPlanner>();
-        services.AddSingleton<CompletionRunner>();
-        services.AddSingleton<CompletionStreamer>();
+        services.AddSingleton<GenerationLogWriter>();
+        services.AddSingleton<GenerationPlanner>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddSingleton<GenerationStreamer>();
         services.AddSingleton(new AcceptedApiKeys(apiKeys));
         if (options.EnableFaults)
         {
@@ -118,7 +118,8 @@ public static class ServerHost
         }
 
         var v4 = app.MapGroup("/v4");
-        v4.MapCompletionEndpoints();
+        v4.MapGenerationEndpoints(new CompletionKind());
+        v4.MapGenerationEndpoints(new ChatKind());
         v4.MapProjectEndpoints();
         v4.MapModelConfigEndpoints();
         v4.MapDeploymentEndpoints();

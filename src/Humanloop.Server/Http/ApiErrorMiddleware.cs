@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Humanloop.Server.Storage;
 
 namespace Humanloop.Server.Http;
 
@@ -17,6 +18,14 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         catch (ApiException ex)
         {
             await WriteAsync(context, ex.StatusCode, ex.Detail, ex.Headers);
+        }
+        catch (RecordNotFoundException ex)
+        {
+            await WriteAsync(context, StatusCodes.Status404NotFound, JsonValue.Create(ex.Message), null);
+        }
+        catch (RecordConflictException ex)
+        {
+            await WriteAsync(context, StatusCodes.Status409Conflict, JsonValue.Create(ex.Message), null);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -146,6 +146,34 @@ internal sealed class FieldReader
         return obj is null ? null : new FieldReader(obj, At(name), Errors);
     }
 
+    /// <summary>
+    /// A list of objects, each as its own reader located at <c>[..., name, i]</c>; an item that is not
+    /// an object is reported and left out.
+    /// </summary>
+    public IReadOnlyList<FieldReader>? ObjectList(string name, bool required = false)
+    {
+        var array = JsonArray(name, required);
+        if (array is null)
+        {
+            return null;
+        }
+
+        var items = new List<FieldReader>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is JsonObject obj)
+            {
+                items.Add(new FieldReader(obj, At(name, i), Errors));
+            }
+            else
+            {
+                Errors.Add(At(name, i), "value is not a valid dict", "type_error.dict");
+            }
+        }
+
+        return items;
+    }
+
     public IReadOnlyList<string>? StringList(string name, bool required = false)
     {
         var array = JsonArray(name, required);

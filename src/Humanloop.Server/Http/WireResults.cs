@@ -1,5 +1,3 @@
-using Humanloop.Server.Faults;
-
 namespace Humanloop.Server.Http;
 
 /// <summary>Results written with <see cref="WireJson"/>; the one place a JSON success body is written.</summary>
@@ -17,17 +15,6 @@ internal static class WireResults
             var response = httpContext.Response;
             response.StatusCode = statusCode;
             response.ContentType = "application/json";
-
-            if (ActiveFault.Claim(httpContext, FaultKinds.ResetMidBody) is not null)
-            {
-                // A connection lost halfway through a body: half the JSON, flushed, then an abort.
-                response.ContentLength = bytes.Length;
-                await response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), httpContext.RequestAborted);
-                await response.Body.FlushAsync(httpContext.RequestAborted);
-                await FaultMiddleware.AbortAfterFlushAsync(httpContext);
-                return;
-            }
-
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
         }

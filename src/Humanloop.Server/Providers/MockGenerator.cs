@@ -6,10 +6,51 @@ using Humanloop.Server.Domain;
 
 namespace Humanloop.Server.Providers;
 
-/// <summary>A mock generation: the chunks (one per token, each a word with its leading space) and why it ended.</summary>
-internal sealed record MockSample(IReadOnlyList<string> Chunks, string FinishReason)
+/// <summary>
+/// A mock generation: the text chunks (one per token, each a word with its leading space) or the
+/// tool calls, and why it ended.
+/// </summary>
+internal sealed record MockSample(IReadOnlyList<string> Chunks, string FinishReason, IReadOnlyList<ToolCall> ToolCalls)
 {
+    /// <summary>Streamed tool-call arguments come in pieces of at most this many characters.</summary>
+    public const int ArgumentFragmentLength = 6;
+
     public string RawOutput => string.Concat(Chunks);
+
+    public static MockSample Calling(IReadOnlyList<ToolCall> calls) => new([], "tool_call", calls);
+
+    /// <summary>
+    /// What a stream sends, one event each: the text chunks, then each tool call's arguments in
+    /// fragments, every fragment carrying the call's id and name. Also the generation token count.
+    /// </summary>
+    public IReadOnlyList<(string Text, ToolCall? Fragment)> Pieces()
+    {
+        var pieces = Chunks.Select(chunk => (chunk, (ToolCall?)null)).ToList();
+        foreach (var call in ToolCalls)
+        {
+            pieces.AddRange(Fragments(call.Function.Arguments).Select(f => ("", (ToolCall?)ToolCall.Of(call.Id, call.Function.Name, f))));
+        }
+
+        return pieces;
+    }
+
+    private static IEnumerable<string> Fragments(string arguments)
+    {
+        var start = 0;
+        do
+        {
+            var length = Math.Min(ArgumentFragmentLength, arguments.Length - start);
+            // Never split a surrogate pair: each fragment must be valid UTF-16 text on its own.
+            if (start + length < arguments.Length && char.IsHighSurrogate(arguments[start + length - 1]))
+            {
+                length--;
+            }
+
+            yield return arguments.Substring(start, length);
+            start += length;
+        }
+        while (start < arguments.Length);
+    }
 }
 
 /// <summary>
@@ -46,6 +87,15 @@ internal static class MockGenerator
         }
 
         tokens[^1] += ".";
+        return Limit(config, tokens);
+    }
+
+    /// <summary>A fixed text (its words, one token each), cut by the config's stop sequences and max_tokens like any answer.</summary>
+    public static MockSample Say(ModelConfigContent config, string text) =>
+        Limit(config, text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static MockSample Limit(ModelConfigContent config, IEnumerable<string> tokens)
+    {
         var chunks = tokens.Select(t => " " + t).ToList();
         var finishReason = "stop";
 
@@ -61,7 +111,7 @@ internal static class MockGenerator
             finishReason = "length";
         }
 
-        return new MockSample(chunks, finishReason);
+        return new MockSample(chunks, finishReason, []);
     }
 
     /// <summary>

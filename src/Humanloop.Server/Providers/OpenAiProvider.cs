@@ -17,11 +17,12 @@ internal sealed record OpenAiSettings(string BaseUrl, string? ApiKey, string? Az
 }
 
 /// <summary>
-/// Forwards a completion to an OpenAI-compatible <c>/chat/completions</c> endpoint (OpenAI, Azure
-/// OpenAI, Ollama, vLLM, llama.cpp) and maps the answer back to v4 terms. Keys travel only in
-/// request headers; they are never stored, logged or copied into the recorded provider request.
+/// Forwards a conversation (a completion's prompt is one user message) to an OpenAI-compatible
+/// <c>/chat/completions</c> endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp) and maps the
+/// answer back to v4 terms. Keys travel only in request headers; they are never stored, logged or
+/// copied into the recorded provider request.
 /// </summary>
-internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, bool azure) : ICompletionProvider
+internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, bool azure) : IModelProvider
 {
     private string Origin => azure ? "Azure OpenAI" : "OpenAI";
 
@@ -35,7 +36,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
 
         var json = ParseUpstream(text);
         var usage = json["usage"] as JsonObject;
-        var promptTokens = (int?)usage?["prompt_tokens"] ?? MockGenerator.CountTokens(call.Prompt);
+        var promptTokens = (int?)usage?["prompt_tokens"] ?? EstimatePromptTokens(call);
         var samples = new List<GeneratedSample>();
         foreach (var choice in (json["choices"] as JsonArray ?? []).OfType<JsonObject>())
         {
@@ -45,12 +46,14 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                 continue;
             }
 
-            var content = (choice["message"] as JsonObject)?["content"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "";
+            var message = choice["message"] as JsonObject;
+            var content = message?["content"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "";
+            var toolCalls = (message?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Select(ReadToolCall).ToList();
             // With one sample the upstream count is exact; with several it is only a total, so each sample's share is estimated.
             var tokens = call.SampleIndices.Count == 1 && usage?["completion_tokens"] is not null
                 ? (int)usage["completion_tokens"]!
-                : MockGenerator.CountTokens(content);
-            samples.Add(new GeneratedSample(call.SampleIndices[localIndex], content, MapFinishReason((string?)choice["finish_reason"]), tokens));
+                : MockGenerator.CountTokens(content) + toolCalls.Sum(t => MockGenerator.CountTokens(t.Function.Arguments));
+            samples.Add(new GeneratedSample(call.SampleIndices[localIndex], content, toolCalls, MapFinishReason((string?)choice["finish_reason"]), tokens));
         }
 
         return new ProviderGeneration(samples.OrderBy(s => s.Index).ToList(), promptTokens, body, json, stopwatch.Elapsed.TotalSeconds);
@@ -71,13 +74,24 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         _ => upstream,
     };
 
+    /// <summary>Without usage from upstream, prompt tokens are the words of the messages.</summary>
+    private static int EstimatePromptTokens(ProviderCall call) => call.Conversation.Messages.Sum(m => MockGenerator.CountTokens(m.Text));
+
+    private static ToolCall ReadToolCall(JsonObject call)
+    {
+        var function = call["function"] as JsonObject;
+        return ToolCall.Of((string?)call["id"] ?? "", (string?)function?["name"] ?? "", (string?)function?["arguments"] ?? "");
+    }
+
     private JsonObject BuildBody(ProviderCall call, bool stream)
     {
         var config = call.Config;
+        var conversation = call.Conversation;
         var body = new JsonObject
         {
             ["model"] = config.Model,
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = call.Prompt }),
+            // Our message shape is OpenAI's: role, content, and name, tool_call_id, tool_calls when set.
+            ["messages"] = ChatMessage.ToJson(conversation.Messages),
             ["temperature"] = config.Temperature,
             ["top_p"] = config.TopP,
             ["presence_penalty"] = config.PresencePenalty,
@@ -102,9 +116,19 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             body["seed"] = seed;
         }
 
-        if (config.ResponseFormat is not null)
+        if (conversation.ResponseFormat is not null)
         {
-            body["response_format"] = config.ResponseFormat.DeepClone();
+            body["response_format"] = conversation.ResponseFormat.DeepClone();
+        }
+
+        // OpenAI rejects tool_choice without tools, so it goes only with them.
+        if (conversation.Tools.Count > 0)
+        {
+            body["tools"] = new JsonArray(conversation.Tools.Select(FunctionTool).ToArray());
+            if (conversation.ToolChoice is { } choice)
+            {
+                body["tool_choice"] = choice.ToJson();
+            }
         }
 
         if (call.User is not null)
@@ -126,6 +150,27 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         }
 
         return body;
+    }
+
+    private static JsonNode FunctionTool(ToolDefinition tool)
+    {
+        var function = new JsonObject { ["name"] = tool.Name };
+        if (tool.Description is not null)
+        {
+            function["description"] = tool.Description;
+        }
+
+        if (tool.Parameters is not null)
+        {
+            function["parameters"] = tool.Parameters.DeepClone();
+        }
+
+        if (tool.Strict is { } strict)
+        {
+            function["strict"] = strict;
+        }
+
+        return new JsonObject { ["type"] = ToolCall.FunctionType, ["function"] = function };
     }
 
     private async Task<HttpResponseMessage> SendAsync(ProviderCall call, JsonObject body, CancellationToken cancellationToken)
@@ -257,11 +302,14 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     /// <summary>
     /// Reads the upstream SSE stream. Each sample's final piece is held back until the upstream
     /// stream ends, because usage (requested with <c>stream_options.include_usage</c>) arrives after
-    /// the last choice finished; servers that never send usage get counted chunks instead.
+    /// the last choice finished; servers that never send usage get counted chunks instead. Upstream
+    /// tool-call deltas are keyed by their index and carry id and name only on the first; ours
+    /// repeat both on every delta.
     /// </summary>
     private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response) : IProviderStream
     {
         private readonly Dictionary<int, int> _chunkCounts = new();
+        private readonly Dictionary<(int Choice, int Call), (string Id, string Name)> _toolCalls = new();
         private readonly Dictionary<int, string> _finishReasons = new();
         private JsonObject? _usage;
         private string? _id;
@@ -269,7 +317,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
 
         public JsonObject ProviderRequest => body;
 
-        public int PromptTokens => (int?)_usage?["prompt_tokens"] ?? MockGenerator.CountTokens(call.Prompt);
+        public int PromptTokens => (int?)_usage?["prompt_tokens"] ?? EstimatePromptTokens(call);
 
         public JsonNode ProviderResponse => new JsonObject
         {
@@ -333,12 +381,13 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                         continue;
                     }
 
-                    if ((choice["delta"] as JsonObject)?["content"] is JsonValue content
-                        && content.GetValueKind() == JsonValueKind.String
-                        && content.GetValue<string>() is { Length: > 0 } text)
+                    var delta = choice["delta"] as JsonObject;
+                    var text = delta?["content"] is JsonValue content && content.GetValueKind() == JsonValueKind.String ? content.GetValue<string>() : "";
+                    var toolCalls = (delta?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Select(d => ToolCallDelta(localIndex, d)).ToList();
+                    if (text.Length > 0 || toolCalls.Count > 0)
                     {
                         _chunkCounts[localIndex] = _chunkCounts.GetValueOrDefault(localIndex) + 1;
-                        yield return new StreamDelta(call.SampleIndices[localIndex], text, null, null);
+                        yield return new StreamDelta(call.SampleIndices[localIndex], text, toolCalls, null, null);
                     }
 
                     if (choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String)
@@ -354,8 +403,20 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                 var tokens = call.SampleIndices.Count == 1 && _usage?["completion_tokens"] is not null
                     ? (int)_usage["completion_tokens"]!
                     : _chunkCounts.GetValueOrDefault(localIndex);
-                yield return new StreamDelta(call.SampleIndices[localIndex], "", finishReason, tokens);
+                yield return new StreamDelta(call.SampleIndices[localIndex], "", [], finishReason, tokens);
             }
+        }
+
+        private ToolCall ToolCallDelta(int choice, JsonObject delta)
+        {
+            var key = (choice, (int?)delta["index"] ?? 0);
+            var function = delta["function"] as JsonObject;
+            var (id, name) = _toolCalls.TryGetValue(key, out var known) ? known : ("", "");
+            // Servers that leave out the id still need one per call, stable across its deltas.
+            id = (string?)delta["id"] is { Length: > 0 } sentId ? sentId : id.Length > 0 ? id : $"call_{choice}_{key.Item2}";
+            name = (string?)function?["name"] is { Length: > 0 } sentName ? sentName : name;
+            _toolCalls[key] = (id, name);
+            return ToolCall.Of(id, name, (string?)function?["arguments"] ?? "");
         }
 
         public ValueTask DisposeAsync()

@@ -10,7 +10,7 @@ internal sealed class ProviderCatalog(MockProvider mock, HttpClient http, OpenAi
     private readonly OpenAiProvider _azure = new(http, openAi, azure: true);
 
     /// <summary>The provider, or a 422 at <paramref name="location"/> naming the providers this server runs.</summary>
-    public ICompletionProvider Resolve(ModelConfigContent config, IEnumerable<object> location) => config.Provider switch
+    public IModelProvider Resolve(ModelConfigContent config, IEnumerable<object> location) => config.Provider switch
     {
         ProviderNames.Mock => mock,
         ProviderNames.OpenAi => _openAi,

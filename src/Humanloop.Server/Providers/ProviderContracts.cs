@@ -14,18 +14,31 @@ internal sealed record ProviderKeys(string? OpenAi, string? OpenAiAzure, string?
 }
 
 /// <summary>
-/// One provider call: a config, its rendered prompt, and the sample indices (of the whole request)
-/// it must produce. Experiments split a request into one call per sampled config.
+/// What the model is asked, for one config: the messages (a completion's prompt is one user
+/// message), and for chats the tools it may call, how it may choose them, and the answer's format.
+/// </summary>
+internal sealed record Conversation(
+    IReadOnlyList<ChatMessage> Messages,
+    IReadOnlyList<ToolDefinition> Tools,
+    ToolChoice? ToolChoice,
+    JsonObject? ResponseFormat);
+
+/// <summary>
+/// One provider call: a config, the conversation, and the sample indices (of the whole request) it
+/// must produce. Experiments split a request into one call per sampled config. <c>Endpoint</c> is
+/// the v4 <c>ModelEndpoints</c> value of the API group that asked (complete or chat).
 /// </summary>
 internal sealed record ProviderCall(
     ModelConfigContent Config,
-    string Prompt,
+    string Endpoint,
+    Conversation Conversation,
     IReadOnlyList<int> SampleIndices,
     string? User,
     int? RequestSeed,
     ProviderKeys Keys);
 
-internal sealed record GeneratedSample(int Index, string RawOutput, string FinishReason, int GenerationTokens);
+/// <summary>One finished sample: its text and the tool calls it asked for (either may be empty).</summary>
+internal sealed record GeneratedSample(int Index, string RawOutput, IReadOnlyList<ToolCall> ToolCalls, string FinishReason, int GenerationTokens);
 
 internal sealed record ProviderGeneration(
     IReadOnlyList<GeneratedSample> Samples,
@@ -35,10 +48,11 @@ internal sealed record ProviderGeneration(
     double LatencySeconds);
 
 /// <summary>
-/// A piece of streamed text for one sample. The last piece of a sample has a finish reason and that
-/// sample's generation token count; <see cref="IProviderStream.PromptTokens"/> is known by then.
+/// A piece of a streamed sample: text, tool-call deltas (id and name on every one, arguments a
+/// fragment), or both. The last piece of a sample has a finish reason and that sample's generation
+/// token count; <see cref="IProviderStream.PromptTokens"/> is known by then.
 /// </summary>
-internal sealed record StreamDelta(int Index, string Text, string? FinishReason, int? GenerationTokens);
+internal sealed record StreamDelta(int Index, string Text, IReadOnlyList<ToolCall> ToolCalls, string? FinishReason, int? GenerationTokens);
 
 internal interface IProviderStream : IAsyncDisposable
 {
@@ -52,10 +66,10 @@ internal interface IProviderStream : IAsyncDisposable
     IAsyncEnumerable<StreamDelta> ReadAsync(CancellationToken cancellationToken);
 }
 
-internal interface ICompletionProvider
+internal interface IModelProvider
 {
     Task<ProviderGeneration> GenerateAsync(ProviderCall call, CancellationToken cancellationToken);
 
-    /// <summary>Starts a stream; provider errors that happen before any text surface here, so they can become an HTTP error.</summary>
+    /// <summary>Starts a stream; provider errors that happen before any output surface here, so they can become an HTTP error.</summary>
     Task<IProviderStream> OpenStreamAsync(ProviderCall call, CancellationToken cancellationToken);
 }

@@ -23,7 +23,12 @@ internal sealed class ExperimentStore(Database database, TimeProvider time)
 
     public ExperimentRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    public ExperimentRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Experiment", id);
+    public ExperimentRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Experiment", id);
+
+    /// <summary>An experiment that exists and belongs to the project.</summary>
+    public ExperimentRecord GetRequiredInProject(string id, string projectId) =>
+        GetRequired(id) is { } experiment && experiment.ProjectId == projectId ? experiment
+        : throw new RecordNotFoundException($"Experiment {id} not found in project {projectId}");
 
     public IReadOnlyList<ExperimentRecord> ListByProject(string projectId) =>
         database.Run(c => Select(c, "WHERE project_id = @project ORDER BY created_at, rowid", ("@project", projectId)));
@@ -35,7 +40,7 @@ internal sealed class ExperimentStore(Database database, TimeProvider time)
         IReadOnlyList<string> register,
         IReadOnlyList<string> deregister) => database.InTransaction(c =>
     {
-        var experiment = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw ApiException.NotFound("Experiment", id);
+        var experiment = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Experiment", id);
         var now = time.GetUtcNow().UtcDateTime;
         var updated = experiment with { Name = name ?? experiment.Name, PositiveLabels = positiveLabels ?? experiment.PositiveLabels, UpdatedAt = now };
         Database.Execute(c, "UPDATE experiments SET name = @name, positive_labels = @labels, updated_at = @now WHERE id = @id",

@@ -9,14 +9,16 @@ internal sealed class LogStore(Database database, TimeProvider time)
     private const string SelectColumns = """
         id, project_id, session_id, session_reference_id, parent_id, config_id, experiment_id, trial_id, environment,
         inputs, output, raw_output, finish_reason, source, metadata, user, source_datapoint_id, save,
-        prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at
+        prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at,
+        messages, output_message, tool_choice
         """;
 
     public void Insert(LogRecord log) => database.Run(c => Database.Execute(c, $"""
         INSERT INTO logs ({SelectColumns})
         VALUES (@id, @project, @session, @sessionRef, @parent, @config, @experiment, @trial, @environment,
                 @inputs, @output, @raw, @finish, @source, @metadata, @user, @datapoint, @save,
-                @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated)
+                @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated,
+                @messages, @outputMessage, @toolChoice)
         """,
         ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
         ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
@@ -24,11 +26,12 @@ internal sealed class LogStore(Database database, TimeProvider time)
         ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", WireJson.ToText(log.Metadata)), ("@user", log.User),
         ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
         ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
-        ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt))));
+        ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt)),
+        ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice))));
 
     public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    public LogRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Log", id);
+    public LogRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Log", id);
 
     /// <summary>
     /// One page of a project's logs, newest first. <paramref name="search"/> matches the output or
@@ -98,6 +101,9 @@ internal sealed class LogStore(Database database, TimeProvider time)
             TrialId = Columns.Text(r, "trial_id"),
             Environment = Columns.Text(r, "environment"),
             Inputs = WireJson.ParseObject(Columns.RequiredText(r, "inputs")),
+            Messages = WireJson.ParseOrNull(Columns.Text(r, "messages")) as System.Text.Json.Nodes.JsonArray,
+            OutputMessage = WireJson.ParseOrNull(Columns.Text(r, "output_message")) as System.Text.Json.Nodes.JsonObject,
+            ToolChoice = WireJson.ParseOrNull(Columns.Text(r, "tool_choice")),
             Output = Columns.Text(r, "output"),
             RawOutput = Columns.Text(r, "raw_output"),
             FinishReason = Columns.Text(r, "finish_reason"),

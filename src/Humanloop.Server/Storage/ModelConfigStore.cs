@@ -33,7 +33,12 @@ internal sealed class ModelConfigStore(Database database, TimeProvider time)
 
     public ModelConfigRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    public ModelConfigRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Model config", id);
+    public ModelConfigRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Model config", id);
+
+    /// <summary>A config that exists and belongs to the project: what deployments and experiments may refer to.</summary>
+    public ModelConfigRecord GetRequiredInProject(string id, string projectId) =>
+        GetRequired(id) is { } config && config.ProjectId == projectId ? config
+        : throw new RecordNotFoundException($"Model config {id} not found in project {projectId}");
 
     public IReadOnlyList<ModelConfigRecord> ListByProject(string projectId) =>
         database.Run(c => Select(c, "WHERE project_id = @project ORDER BY created_at, rowid", ("@project", projectId)));

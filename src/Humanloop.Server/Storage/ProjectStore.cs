@@ -1,5 +1,4 @@
 using Humanloop.Server.Domain;
-using Humanloop.Server.Http;
 using Microsoft.Data.Sqlite;
 
 namespace Humanloop.Server.Storage;
@@ -12,7 +11,7 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
     public ProjectRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    public ProjectRecord GetRequired(string id) => Get(id) ?? throw ApiException.NotFound("Project", id);
+    public ProjectRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Project", id);
 
     public ProjectRecord? FindByName(string name) => database.Run(c => Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault());
 
@@ -37,10 +36,10 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
     public ProjectRecord Update(string id, string? name, string? directoryId, IReadOnlyList<PositiveLabel>? positiveLabels) => database.InTransaction(c =>
     {
-        var project = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw ApiException.NotFound("Project", id);
+        var project = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
         if (name is not null && name != project.Name && NameTaken(c, name))
         {
-            throw ApiException.Conflict($"A project named '{name}' already exists");
+            throw new RecordConflictException($"A project named '{name}' already exists");
         }
 
         var updated = project with
@@ -69,7 +68,7 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
     {
         if (NameTaken(c, name))
         {
-            throw ApiException.Conflict($"A project named '{name}' already exists");
+            throw new RecordConflictException($"A project named '{name}' already exists");
         }
 
         var now = time.GetUtcNow().UtcDateTime;

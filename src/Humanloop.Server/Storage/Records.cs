@@ -47,8 +47,14 @@ internal sealed record LogRecord
     public string? TrialId { get; init; }
     public string? Environment { get; init; }
     public required JsonObject Inputs { get; init; }
+
+    /// <summary>For chat logs: the messages sent, the answer as a message, and the request's tool_choice.</summary>
+    public JsonArray? Messages { get; init; }
+
     public string? Output { get; init; }
     public string? RawOutput { get; init; }
+    public JsonObject? OutputMessage { get; init; }
+    public JsonNode? ToolChoice { get; init; }
     public string? FinishReason { get; init; }
     public string? Source { get; init; }
     public JsonObject? Metadata { get; init; }

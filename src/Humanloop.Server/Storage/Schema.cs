@@ -9,7 +9,7 @@ namespace Humanloop.Server.Storage;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS projects (
@@ -88,7 +88,10 @@ internal static class Schema
             provider_request TEXT,
             provider_response TEXT,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL,
+            messages TEXT,
+            output_message TEXT,
+            tool_choice TEXT
         );
         CREATE INDEX IF NOT EXISTS logs_project_created ON logs (project_id, created_at);
         CREATE INDEX IF NOT EXISTS logs_experiment ON logs (experiment_id);
@@ -111,6 +114,12 @@ internal static class Schema
         if (version > Version)
         {
             throw new InvalidOperationException($"The data folder was written by a newer server (schema {version}; this server knows {Version}).");
+        }
+
+        if (version == 1)
+        {
+            // Version 2 added what chat logs keep. Existing logs were all completions: the new columns stay null.
+            Database.Execute(connection, "ALTER TABLE logs ADD COLUMN messages TEXT; ALTER TABLE logs ADD COLUMN output_message TEXT; ALTER TABLE logs ADD COLUMN tool_choice TEXT;");
         }
 
         Database.Execute(connection, CreateTables);

@@ -1,5 +1,4 @@
 using Humanloop.Server.Domain;
-using Humanloop.Server.Http;
 
 namespace Humanloop.Server.Storage;
 
@@ -17,7 +16,7 @@ internal sealed class SessionStore(Database database, TimeProvider time)
     public SessionRecord GetRequired(string id) => database.Run(c =>
         Database.Query(c, "SELECT id, project_id, reference_id, created_at FROM sessions WHERE id = @id",
             r => new SessionRecord(Columns.RequiredText(r, "id"), Columns.RequiredText(r, "project_id"), Columns.Text(r, "reference_id"), Columns.Time(r, "created_at")),
-            ("@id", id)).FirstOrDefault()) ?? throw ApiException.NotFound("Session", id);
+            ("@id", id)).FirstOrDefault()) ?? throw RecordNotFoundException.For("Session", id);
 
     private SessionRecord Insert(Microsoft.Data.Sqlite.SqliteConnection c, string projectId, string? referenceId)
     {

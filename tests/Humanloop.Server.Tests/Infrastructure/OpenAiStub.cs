@@ -13,8 +13,10 @@ public sealed record StubRequest(string Path, string Query, string? Authorizatio
 /// <summary>
 /// A tiny OpenAI-compatible <c>/chat/completions</c> server on 127.0.0.1:0. The model name picks
 /// the behaviour: <c>fail-429</c>, <c>fail-500</c>, <c>fail-401</c> fail; <c>tools</c> finishes
-/// with <c>tool_calls</c>; <c>no-usage</c> streams without a usage chunk; anything else answers
-/// "Hello from choice {i}" for each of the <c>n</c> choices.
+/// with <c>tool_calls</c>; <c>tool-calls</c> answers with the two <see cref="StubToolCalls"/> of
+/// the request's first tool (streamed as OpenAI does: keyed by index, id and name only on the first
+/// delta of each call, arguments in pieces); <c>no-usage</c> streams without a usage chunk; anything
+/// else answers "Hello from choice {i}" for each of the <c>n</c> choices.
 /// </summary>
 public sealed class OpenAiStub : IAsyncDisposable
 {
@@ -55,6 +57,16 @@ public sealed class OpenAiStub : IAsyncDisposable
 
     public static string Answer(int choice) => $"Hello from choice {choice}";
 
+    /// <summary>What the <c>tool-calls</c> model asks for: two calls, with these ids and arguments.</summary>
+    public static readonly (string Id, string Arguments)[] StubToolCalls =
+    [
+        ("call_stub_a", "{\"city\":\"Paris\",\"days\":2}"),
+        ("call_stub_b", "{\"city\":\"Rome\"}"),
+    ];
+
+    /// <summary>How the stub cuts each call's arguments when it streams them.</summary>
+    public static IEnumerable<string> ArgumentPieces(string arguments) => arguments.Chunk(5).Select(c => new string(c));
+
     private async Task HandleAsync(HttpContext context)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
@@ -81,29 +93,17 @@ public sealed class OpenAiStub : IAsyncDisposable
                 return;
         }
 
+        var toolName = (string?)body["tools"]?[0]?["function"]?["name"] ?? "lookup";
+        if (model == "tool-calls")
+        {
+            await WriteToolCallsAsync(context, model, toolName, n, stream);
+            return;
+        }
+
         var finishReason = model == "tools" ? "tool_calls" : "stop";
         if (!stream)
         {
-            var choices = new JsonArray();
-            for (var i = 0; i < n; i++)
-            {
-                choices.Add(new JsonObject
-                {
-                    ["index"] = i,
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Answer(i) },
-                    ["finish_reason"] = finishReason,
-                });
-            }
-
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(new JsonObject
-            {
-                ["id"] = "chatcmpl-stub",
-                ["object"] = "chat.completion",
-                ["model"] = model,
-                ["choices"] = choices,
-                ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 4 * n, ["total_tokens"] = 11 + 4 * n },
-            }.ToJsonString());
+            await WriteCompletionAsync(context, model, n, i => new JsonObject { ["role"] = "assistant", ["content"] = Answer(i) }, finishReason, 4);
             return;
         }
 
@@ -153,6 +153,99 @@ public sealed class OpenAiStub : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>A non-streamed <c>chat.completion</c> with <paramref name="n"/> choices.</summary>
+    private static async Task WriteCompletionAsync(HttpContext context, string model, int n, Func<int, JsonObject> message, string finishReason, int tokensPerChoice)
+    {
+        var choices = new JsonArray();
+        for (var i = 0; i < n; i++)
+        {
+            choices.Add(new JsonObject { ["index"] = i, ["message"] = message(i), ["finish_reason"] = finishReason });
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["id"] = "chatcmpl-stub",
+            ["object"] = "chat.completion",
+            ["model"] = model,
+            ["choices"] = choices,
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = tokensPerChoice * n, ["total_tokens"] = 11 + tokensPerChoice * n },
+        }.ToJsonString());
+    }
+
+    private static async Task WriteToolCallsAsync(HttpContext context, string model, string toolName, int n, bool stream)
+    {
+        if (!stream)
+        {
+            JsonObject Message(int choice) => new()
+            {
+                ["role"] = "assistant",
+                ["content"] = null,
+                ["tool_calls"] = new JsonArray(StubToolCalls.Select(c => (JsonNode)new JsonObject
+                {
+                    ["id"] = c.Id,
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = toolName, ["arguments"] = c.Arguments },
+                }).ToArray()),
+            };
+
+            await WriteCompletionAsync(context, model, n, Message, "tool_calls", 9);
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        async Task SendAsync(int index, JsonObject delta, string? finish)
+        {
+            var chunk = new JsonObject
+            {
+                ["id"] = "chatcmpl-stub",
+                ["object"] = "chat.completion.chunk",
+                ["model"] = model,
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = index, ["delta"] = delta, ["finish_reason"] = finish }),
+            };
+            await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", Encoding.UTF8);
+            await context.Response.Body.FlushAsync();
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            for (var call = 0; call < StubToolCalls.Length; call++)
+            {
+                var (id, arguments) = StubToolCalls[call];
+                // OpenAI's first delta of a call has its id, type and name, and empty arguments; later ones only the index and a piece.
+                await SendAsync(i, new JsonObject
+                {
+                    ["role"] = call == 0 ? "assistant" : null,
+                    ["content"] = null,
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["index"] = call,
+                        ["id"] = id,
+                        ["type"] = "function",
+                        ["function"] = new JsonObject { ["name"] = toolName, ["arguments"] = "" },
+                    }),
+                }, null);
+                foreach (var piece in ArgumentPieces(arguments))
+                {
+                    await SendAsync(i, new JsonObject
+                    {
+                        ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = call, ["function"] = new JsonObject { ["arguments"] = piece } }),
+                    }, null);
+                }
+            }
+
+            await SendAsync(i, new JsonObject(), "tool_calls");
+        }
+
+        await context.Response.WriteAsync("data: " + new JsonObject
+        {
+            ["id"] = "chatcmpl-stub",
+            ["object"] = "chat.completion.chunk",
+            ["choices"] = new JsonArray(),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 9 * n, ["total_tokens"] = 11 + 9 * n },
+        }.ToJsonString() + "\n\ndata: [DONE]\n\n");
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type)

@@ -3,21 +3,33 @@ using Humanloop.Server.Domain;
 using Humanloop.Server.Http;
 using Humanloop.Server.Providers;
 
-namespace Humanloop.Server.Completions;
+namespace Humanloop.Server.Generation;
 
-/// <summary>The four completion endpoints; they share one request shape apart from how the config is chosen.</summary>
-internal enum CompletionKind
+/// <summary>How an endpoint of a generation group picks its config: each group has these four endpoints.</summary>
+internal enum ConfigSource
 {
+    /// <summary><c>/completion</c>, <c>/chat</c>: the config comes inline in <c>model_config</c>.</summary>
     Inline,
+
+    /// <summary><c>-deployed</c>: what the project deploys to an environment.</summary>
     Deployed,
+
+    /// <summary><c>-model-config</c>: a stored config by id.</summary>
     ModelConfig,
+
+    /// <summary><c>-experiment</c>: a config sampled from an experiment, per sample.</summary>
     Experiment,
 }
 
-/// <summary>A validated completion request (the §2.2 shared fields plus the endpoint's own field).</summary>
-internal sealed record CompletionRequest
+/// <summary>
+/// A validated generation request: the §2.2 fields every generation endpoint shares, how the config
+/// is chosen, and the fields of one kind (a completion's <c>logprobs</c>/<c>suffix</c>, a chat's
+/// <c>messages</c>, <c>tool_choice</c> and <c>response_format</c>).
+/// </summary>
+internal sealed record GenerationRequest
 {
-    public required CompletionKind Kind { get; init; }
+    public required GenerationKind Kind { get; init; }
+    public required ConfigSource ConfigSource { get; init; }
     public string? Project { get; init; }
     public string? ProjectId { get; init; }
     public string? SessionId { get; init; }
@@ -34,15 +46,25 @@ internal sealed record CompletionRequest
     public string? User { get; init; }
     public int? Seed { get; init; }
     public bool ReturnInputs { get; init; } = true;
-    public int? Logprobs { get; init; }
-    public string? Suffix { get; init; }
 
     public ModelConfigContent? ModelConfig { get; init; }
     public string? ModelConfigId { get; init; }
     public string? Environment { get; init; }
     public string? ExperimentId { get; init; }
 
-    public static CompletionRequest Parse(FieldReader body, CompletionKind kind)
+    // Completion only.
+    public int? Logprobs { get; init; }
+    public string? Suffix { get; init; }
+
+    // Chat only.
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
+    public ToolChoice? ToolChoice { get; init; }
+    public JsonObject? ResponseFormat { get; init; }
+
+    /// <summary>The inputs as the response shows them: <c>{}</c> when <c>return_inputs</c> is false.</summary>
+    public JsonObject EchoedInputs() => ReturnInputs ? (JsonObject)Inputs.DeepClone() : new JsonObject();
+
+    public static GenerationRequest Parse(FieldReader body, GenerationKind kind, ConfigSource configSource)
     {
         var project = body.String("project");
         var projectId = body.String("project_id");
@@ -51,7 +73,7 @@ internal sealed record CompletionRequest
         var parentId = body.String("parent_id");
         body.String("parent_reference_id");
         var inputs = body.JsonObject("inputs");
-        var source = body.String("source");
+        var logSource = body.String("source");
         var metadata = body.JsonObject("metadata");
         var save = body.Bool("save");
         var sourceDatapointId = body.String("source_datapoint_id");
@@ -71,41 +93,39 @@ internal sealed record CompletionRequest
         var user = body.String("user");
         var seed = body.Int("seed");
         var returnInputs = body.Bool("return_inputs");
-        var logprobs = body.Int("logprobs");
-        var suffix = body.String("suffix");
 
         ModelConfigContent? modelConfig = null;
         string? modelConfigId = null;
         string? environment = null;
         string? experimentId = null;
-        switch (kind)
+        switch (configSource)
         {
-            case CompletionKind.Inline:
+            case ConfigSource.Inline:
                 var config = body.Nested("model_config", required: true);
-                modelConfig = config is null ? null : ModelConfigParser.Parse(config);
+                modelConfig = config is null ? null : ModelConfigParser.Parse(config, kind.Endpoint);
                 break;
-            case CompletionKind.ModelConfig:
+            case ConfigSource.ModelConfig:
                 modelConfigId = body.String("model_config_id", required: true);
                 break;
-            case CompletionKind.Experiment:
+            case ConfigSource.Experiment:
                 experimentId = body.String("experiment_id", required: true);
                 break;
-            case CompletionKind.Deployed:
+            case ConfigSource.Deployed:
                 environment = body.String("environment");
                 break;
         }
 
-        body.Errors.ThrowIfAny();
-        return new CompletionRequest
+        var request = new GenerationRequest
         {
             Kind = kind,
+            ConfigSource = configSource,
             Project = project,
             ProjectId = projectId,
             SessionId = sessionId,
             SessionReferenceId = sessionReferenceId,
             ParentId = parentId,
             Inputs = inputs is null ? new JsonObject() : (JsonObject)inputs.DeepClone(),
-            Source = source,
+            Source = logSource,
             Metadata = (JsonObject?)metadata?.DeepClone(),
             Save = save ?? true,
             SourceDatapointId = sourceDatapointId,
@@ -115,12 +135,13 @@ internal sealed record CompletionRequest
             User = user,
             Seed = seed,
             ReturnInputs = returnInputs ?? true,
-            Logprobs = logprobs,
-            Suffix = suffix,
             ModelConfig = modelConfig,
             ModelConfigId = modelConfigId,
             Environment = environment,
             ExperimentId = experimentId,
         };
+        request = kind.ReadOwnFields(body, request);
+        body.Errors.ThrowIfAny();
+        return request;
     }
 }

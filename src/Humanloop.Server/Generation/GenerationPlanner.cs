@@ -4,14 +4,14 @@ using Humanloop.Server.Http;
 using Humanloop.Server.Providers;
 using Humanloop.Server.Storage;
 
-namespace Humanloop.Server.Completions;
+namespace Humanloop.Server.Generation;
 
 /// <summary>
-/// Resolves a completion request into a plan: the project (created by name when unknown), the
-/// session, the config of every sample, the rendered prompts and the provider calls. All
-/// validation and lookups happen here, before any generation.
+/// Resolves a generation request into a plan: the project (created by name when unknown), the
+/// session, the config of every sample, the conversation each config makes, and the provider
+/// calls. All validation and lookups happen here, before any generation.
 /// </summary>
-internal sealed class CompletionPlanner(
+internal sealed class GenerationPlanner(
     ConfigRegistry registry,
     ModelConfigStore configs,
     ExperimentStore experiments,
@@ -22,7 +22,7 @@ internal sealed class CompletionPlanner(
 {
     private static readonly object[] ProviderLocation = ["body", "model_config", "provider"];
 
-    public CompletionPlan Plan(CompletionRequest request)
+    public GenerationPlan Plan(GenerationRequest request)
     {
         // Everything is looked up and checked first; a project named for the first time is created, and
         // an inline config registered, only once the request is known to be valid, so a rejected request
@@ -33,18 +33,18 @@ internal sealed class CompletionPlanner(
         IReadOnlyList<ModelConfigRecord> sampleConfigs;
         string? ownerProjectId = null;
 
-        switch (request.Kind)
+        switch (request.ConfigSource)
         {
-            case CompletionKind.Inline:
+            case ConfigSource.Inline:
                 RequireProjectNamed(request);
                 sampleConfigs = Repeat(new ModelConfigRecord(UnregisteredConfigId, "", request.ModelConfig!, default, default), request.NumSamples);
                 break;
-            case CompletionKind.ModelConfig:
+            case ConfigSource.ModelConfig:
                 var config = configs.GetRequired(request.ModelConfigId!);
                 ownerProjectId = config.ProjectId;
                 sampleConfigs = Repeat(config, request.NumSamples);
                 break;
-            case CompletionKind.Experiment:
+            case ConfigSource.Experiment:
                 experiment = experiments.GetRequired(request.ExperimentId!);
                 ownerProjectId = experiment.ProjectId;
                 sampleConfigs = picker.Pick(experiment, request.NumSamples, ["body", "experiment_id"]);
@@ -69,30 +69,32 @@ internal sealed class CompletionPlanner(
                 break;
         }
 
-        var prompts = RenderPrompts(sampleConfigs, request);
+        var conversations = Converse(sampleConfigs, request);
         var resolvedProviders = sampleConfigs
             .DistinctBy(c => c.Id)
             .ToDictionary(c => c.Id, c => providers.Resolve(c.Content, ProviderLocation));
 
         var project = namedProject ?? registry.ResolveProject(ownerProjectId, request.Project)!;
-        if (request.Kind == CompletionKind.Inline)
+        if (request.ConfigSource == ConfigSource.Inline)
         {
             var registered = registry.Register(project, request.ModelConfig!);
             sampleConfigs = Repeat(registered, request.NumSamples);
-            prompts = new Dictionary<string, string> { [registered.Id] = prompts[UnregisteredConfigId] };
-            resolvedProviders = new Dictionary<string, ICompletionProvider> { [registered.Id] = resolvedProviders[UnregisteredConfigId] };
+            conversations = new Dictionary<string, Conversation> { [registered.Id] = conversations[UnregisteredConfigId] };
+            resolvedProviders = new Dictionary<string, IModelProvider> { [registered.Id] = resolvedProviders[UnregisteredConfigId] };
         }
 
         var samples = sampleConfigs
-            .Select((config, index) => new SamplePlan(index, Ids.New(Ids.Log), config, experiment?.Id, experiment is null ? null : Ids.New(Ids.Trial)))
+            .Select((config, index) => new SamplePlan(index, Ids.New(Ids.Log), config, conversations[config.Id],
+                experiment?.Id, experiment is null ? null : Ids.New(Ids.Trial)))
             .ToList();
         var calls = samples
             .GroupBy(s => s.Config.Id)
             .Select(group =>
             {
-                var config = group.First().Config;
-                var call = new ProviderCall(config.Content, prompts[config.Id], group.Select(s => s.Index).ToList(), request.User, request.Seed, request.Keys);
-                return new ProviderCallPlan(resolvedProviders[config.Id], call, group.ToList());
+                var first = group.First();
+                var call = new ProviderCall(first.Config.Content, request.Kind.Endpoint, first.Conversation, group.Select(s => s.Index).ToList(),
+                    request.User, request.Seed, request.Keys);
+                return new ProviderCallPlan(resolvedProviders[first.Config.Id], call, group.ToList());
             })
             .ToList();
 
@@ -100,12 +102,12 @@ internal sealed class CompletionPlanner(
             : request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
             : null;
 
-        return new CompletionPlan(request, project, session, environment, samples, calls);
+        return new GenerationPlan(request, project, session, environment, samples, calls);
     }
 
     private const string UnregisteredConfigId = "inline";
 
-    private static void RequireProjectNamed(CompletionRequest request)
+    private static void RequireProjectNamed(GenerationRequest request)
     {
         if (request.ProjectId is null && request.Project is null)
         {
@@ -115,26 +117,29 @@ internal sealed class CompletionPlanner(
 
     private static List<ModelConfigRecord> Repeat(ModelConfigRecord config, int count) => Enumerable.Repeat(config, count).ToList();
 
-    /// <summary>Renders each distinct config's template; every missing input is reported at <c>["body","inputs",name]</c>.</summary>
-    private static Dictionary<string, string> RenderPrompts(IReadOnlyList<ModelConfigRecord> sampleConfigs, CompletionRequest request)
+    /// <summary>
+    /// The conversation of each distinct config, its templates filled from the inputs; every missing
+    /// input is reported at <c>["body","inputs",name]</c>.
+    /// </summary>
+    private static Dictionary<string, Conversation> Converse(IReadOnlyList<ModelConfigRecord> sampleConfigs, GenerationRequest request)
     {
         var errors = new ValidationErrors();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        var prompts = new Dictionary<string, string>();
+        var conversations = new Dictionary<string, Conversation>();
         foreach (var config in sampleConfigs.DistinctBy(c => c.Id))
         {
-            foreach (var missing in PromptTemplate.MissingInputs(config.Content.PromptTemplate, request.Inputs))
+            foreach (var missing in request.Kind.Templates(config.Content).SelectMany(t => PromptTemplate.MissingInputs(t, request.Inputs)))
             {
                 if (reported.Add(missing))
                 {
-                    errors.Add(["body", "inputs", missing], $"input '{missing}' is used by the prompt template but missing from inputs", "value_error.missing");
+                    errors.Add(["body", "inputs", missing], $"input '{missing}' is used by the {request.Kind.TemplateName} but missing from inputs", "value_error.missing");
                 }
             }
 
-            prompts[config.Id] = PromptTemplate.Render(config.Content.PromptTemplate, request.Inputs);
+            conversations[config.Id] = request.Kind.Converse(config.Content, request);
         }
 
         errors.ThrowIfAny();
-        return prompts;
+        return conversations;
     }
 }

@@ -1,0 +1,32 @@
+using Humanloop.Server.Http;
+
+namespace Humanloop.Server.Generation;
+
+/// <summary>A generation group's four endpoints, each streaming when the body says <c>"stream": true</c>.</summary>
+internal static class GenerationEndpoints
+{
+    public static void MapGenerationEndpoints(this IEndpointRouteBuilder v4, GenerationKind kind)
+    {
+        Map(v4, kind, "", ConfigSource.Inline);
+        Map(v4, kind, "-deployed", ConfigSource.Deployed);
+        Map(v4, kind, "-model-config", ConfigSource.ModelConfig);
+        Map(v4, kind, "-experiment", ConfigSource.Experiment);
+    }
+
+    private static void Map(IEndpointRouteBuilder v4, GenerationKind kind, string suffix, ConfigSource configSource)
+    {
+        v4.MapPost($"/{kind.Group}{suffix}", async (HttpContext context, GenerationPlanner planner, GenerationRunner runner, GenerationStreamer streamer) =>
+        {
+            var body = await RequestBody.ReadObjectAsync(context.Request, new ValidationErrors(), context.RequestAborted);
+            var request = GenerationRequest.Parse(body, kind, configSource);
+            var plan = planner.Plan(request);
+            if (request.Stream)
+            {
+                await streamer.StreamAsync(plan, context);
+                return Results.Empty;
+            }
+
+            return WireResults.Json(await runner.RunAsync(plan, context.RequestAborted));
+        });
+    }
+}

@@ -1,0 +1,27 @@
+using Humanloop.Server.Providers;
+using Humanloop.Server.Storage;
+
+namespace Humanloop.Server.Generation;
+
+/// <summary>
+/// One sample to generate: its log id (known before generation, so stream chunks carry it), its
+/// config and the conversation that config makes.
+/// </summary>
+internal sealed record SamplePlan(int Index, string LogId, ModelConfigRecord Config, Conversation Conversation, string? ExperimentId, string? TrialId);
+
+/// <summary>Samples that share a config, generated with one provider call.</summary>
+internal sealed record ProviderCallPlan(IModelProvider Provider, ProviderCall Call, IReadOnlyList<SamplePlan> Samples);
+
+/// <summary>Everything resolved before generation starts, so every 4xx happens before a stream begins.</summary>
+internal sealed record GenerationPlan(
+    GenerationRequest Request,
+    ProjectRecord Project,
+    SessionRecord? Session,
+    string? Environment,
+    IReadOnlyList<SamplePlan> Samples,
+    IReadOnlyList<ProviderCallPlan> Calls)
+{
+    public GenerationKind Kind => Request.Kind;
+
+    public SamplePlan Sample(int index) => Samples[index];
+}
