@@ -27,7 +27,7 @@ public sealed class ChatResponse : GenerationResponse<ChatData>
     {
         foreach (var item in Data)
         {
-            item.Sent = sent is null ? [] : [.. sent];
+            item.Sent = sent is null ? [] : new List<ChatMessage>(sent).ToArray();
         }
 
         return this;
@@ -51,10 +51,10 @@ public sealed class ChatData : GenerationData
 
     /// <summary>The request's messages and this sample's reply (null on a result the client did not request).</summary>
     [JsonIgnore]
-    public IReadOnlyList<ChatMessage>? Conversation => Sent is null ? null : [.. Sent, Message];
+    public IReadOnlyList<ChatMessage>? Conversation => Sent is null ? null : new List<ChatMessage>(Sent) { Message };
 
     [JsonIgnore]
-    internal IReadOnlyList<ChatMessage>? Sent { get; set; }
+    internal ChatMessage[]? Sent { get; set; }
 
     /// <summary>The assistant's answer; built from <see cref="GenerationData.Output"/> when the server sent no message.</summary>
     [JsonIgnore]

@@ -180,7 +180,22 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     }
 
     /// <summary>Runs <paramref name="request"/> (on the task) and returns the whole response; a kind may run several rounds.</summary>
-    protected virtual async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken) => request switch
+    protected virtual async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(client, request, cancellationToken).ConfigureAwait(false);
+        if (!Stream)
+        {
+            Emit(response);
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// The one way a generation request runs: whole; or with -Stream, writing each chunk the moment it
+    /// arrives. Either way the whole response is returned, not written.
+    /// </summary>
+    protected async Task<IGenerationResult> SendAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken) => request switch
     {
         CompletionRequestBase completion => await SendAsync<CompletionChunk, CompletionResponse>(
             token => client.CompleteAsync(completion, token),
@@ -193,11 +208,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _ => throw new ArgumentException($"No generation endpoint takes a {request.GetType().Name}."),
     };
 
-    /// <summary>
-    /// The one way a generation request runs: whole, writing the response; or with -Stream, writing each
-    /// chunk the moment it arrives and returning the assembled response.
-    /// </summary>
-    protected async Task<TResponse> SendAsync<TChunk, TResponse>(
+    private async Task<TResponse> SendAsync<TChunk, TResponse>(
         Func<CancellationToken, Task<TResponse>> send,
         Func<CancellationToken, Task<GenerationStream<TChunk, TResponse>>> open,
         CancellationToken cancellationToken)
@@ -206,9 +217,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     {
         if (!Stream)
         {
-            var response = await send(cancellationToken).ConfigureAwait(false);
-            Emit(response);
-            return response;
+            return await send(cancellationToken).ConfigureAwait(false);
         }
 
         using var stream = await open(cancellationToken).ConfigureAwait(false);

@@ -171,21 +171,28 @@ public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
         var chat = (ChatRequestBase)request;
         for (var round = 1; ; round++)
         {
-            var response = (ChatResponse)await base.GenerateAsync(client, chat, cancellationToken).ConfigureAwait(false);
+            // Only the answer is written; a streamed round's chunks have been written as they came.
+            var response = (ChatResponse)await SendAsync(client, chat, cancellationToken).ConfigureAwait(false);
             var calls = response.Message?.ToolCalls;
-            if (!InvokeTools || calls is not { Count: > 0 })
+            var answered = !InvokeTools || calls is not { Count: > 0 };
+            if (!answered && round > MaxToolRounds)
             {
-                return response;
+                EmitWarning($"The model still asked for tools ({string.Join(", ", calls!.Select(call => call.Name))}) after {MaxToolRounds} round(s) of tool calls; stopped there (raise -MaxToolRounds to allow more). The last response is the one written.");
+                answered = true;
             }
 
-            if (round > MaxToolRounds)
+            if (answered)
             {
-                EmitWarning($"The model still asked for tools ({string.Join(", ", calls.Select(call => call.Name))}) after {MaxToolRounds} round(s) of tool calls; stopped there (raise -MaxToolRounds to allow more). The last response is the one written.");
+                if (!Stream)
+                {
+                    Emit(response);
+                }
+
                 return response;
             }
 
             var next = new List<ChatMessage>(response.Conversation!);
-            foreach (var call in calls)
+            foreach (var call in calls!)
             {
                 var result = await OnPipelineThreadAsync(() => RunTool(call)).WaitAsync(cancellationToken).ConfigureAwait(false);
                 next.Add(ChatMessage.Tool(call.Id, call.Name, result));
