@@ -1,12 +1,11 @@
 using System.Collections.Generic;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Humanloop.Json;
 
 namespace Humanloop;
 
 /// <summary>The fields of the four chat endpoints beyond the shared ones (API reference §6.2).</summary>
-public abstract class ChatRequestBase : GenerationRequest
+public abstract class ChatRequestBase(string path) : GenerationRequest(path)
 {
     /// <summary>The conversation so far; the model answers the last message (required by the API).</summary>
     public IList<ChatMessage>? Messages { get; set; }
@@ -23,45 +22,33 @@ public abstract class ChatRequestBase : GenerationRequest
 }
 
 /// <summary><c>POST /chat</c>: a chat with an inline model config.</summary>
-public sealed class ChatRequest : ChatRequestBase
+/// <remarks>The config's chat template comes before <see cref="ChatRequestBase.Messages"/>, and its tools are the ones offered.</remarks>
+public sealed class ChatRequest() : ChatRequestBase("chat")
 {
     /// <summary>The inline model configuration (required by the API).</summary>
     public ModelConfigChatRequest? ModelConfig { get; set; }
-
-    internal override string Path => "chat";
-
-    internal override byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HumanloopJsonContext.Default.ChatRequest);
 }
 
 /// <summary><c>POST /chat-deployed</c>: a chat with the project's deployed config.</summary>
-public sealed class ChatDeployedRequest : ChatRequestBase
+/// <remarks>The deployed config supplies the chat template and the tools; the request adds the conversation.</remarks>
+public sealed class ChatDeployedRequest() : ChatRequestBase("chat-deployed")
 {
     /// <summary>Environment name; the server uses its default environment when unset.</summary>
     public string? Environment { get; set; }
-
-    internal override string Path => "chat-deployed";
-
-    internal override byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HumanloopJsonContext.Default.ChatDeployedRequest);
 }
 
 /// <summary><c>POST /chat-model-config</c>: a chat with a stored model config.</summary>
-public sealed class ChatModelConfigRequest : ChatRequestBase
+/// <remarks>The stored config supplies the chat template and the tools; the request adds the conversation.</remarks>
+public sealed class ChatModelConfigRequest() : ChatRequestBase("chat-model-config")
 {
     /// <summary>Id of the stored model config (required by the API).</summary>
     public string? ModelConfigId { get; set; }
-
-    internal override string Path => "chat-model-config";
-
-    internal override byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HumanloopJsonContext.Default.ChatModelConfigRequest);
 }
 
 /// <summary><c>POST /chat-experiment</c>: each sample uses a config sampled from the experiment.</summary>
-public sealed class ChatExperimentRequest : ChatRequestBase
+/// <remarks>Every config of the experiment must be a chat config; each brings its own template and tools.</remarks>
+public sealed class ChatExperimentRequest() : ChatRequestBase("chat-experiment")
 {
     /// <summary>Experiment id (<c>exp_…</c>, required by the API).</summary>
     public string? ExperimentId { get; set; }
-
-    internal override string Path => "chat-experiment";
-
-    internal override byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HumanloopJsonContext.Default.ChatExperimentRequest);
 }

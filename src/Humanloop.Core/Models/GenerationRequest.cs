@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Humanloop.Json;
 
@@ -65,9 +66,11 @@ public abstract class GenerationRequest
     /// <summary>A shallow copy, so a caller can vary a request (the next round of a conversation) without changing this one.</summary>
     public GenerationRequest Clone() => (GenerationRequest)MemberwiseClone();
 
+    private protected GenerationRequest(string path) => Path = path;
+
     /// <summary>The path under the base URI that serves this kind of request.</summary>
-    internal abstract string Path { get; }
+    internal string Path { get; }
 
     /// <summary>The request as JSON, without the <c>stream</c> flag (the client adds it per call).</summary>
-    internal abstract byte[] ToJson();
+    internal byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, GetType(), HumanloopJsonContext.Default);
 }
