@@ -103,7 +103,7 @@ public sealed class MockToolTests(InMemoryServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Call_tokens_work_without_tools_offered()
     {
-        var item = await ItemAsync(Chat([User("please call:lookup q=cats")], tools: false));
+        var item = await ItemAsync(Chat([User("please call:lookup, q=cats")], tools: false));
         AssertToolCallAnswer(item);
         Assert.Equal(("lookup", """{"q":"cats"}"""), Calls(item).Select(c => (c.Name, c.Arguments.ToJsonString())).Single());
     }

@@ -26,8 +26,7 @@ internal static class ModelConfigParser
         var frequencyPenalty = reader.Number("frequency_penalty");
         var other = reader.JsonObject("other");
         var seed = reader.Int("seed");
-        var responseFormat = reader.Nested("response_format");
-        responseFormat?.String("type", required: true);
+        var responseFormat = ResponseFormat.Read(reader, "response_format");
         var endpoint = reader.Enum("endpoint", ModelEndpoints.All);
         var promptTemplate = reader.String("prompt_template");
         ChatMessageReader.ReadList(reader, "chat_template");
@@ -55,7 +54,7 @@ internal static class ModelConfigParser
             FrequencyPenalty = frequencyPenalty ?? 0,
             Other = other is null ? new() : (JsonObject)other.DeepClone(),
             Seed = seed,
-            ResponseFormat = responseFormat is null ? null : (JsonObject)responseFormat.Object.DeepClone(),
+            ResponseFormat = responseFormat,
             Endpoint = endpoint ?? defaultEndpoint,
             PromptTemplate = promptTemplate,
             ChatTemplate = chatTemplate is null ? null : (JsonArray)chatTemplate.DeepClone(),

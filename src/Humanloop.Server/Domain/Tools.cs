@@ -44,6 +44,20 @@ internal sealed record ToolDefinition(string Name, string? Description, JsonObje
     }
 }
 
+/// <summary>
+/// A <c>response_format</c> (a config's, or a chat request's): <c>type</c> is required; the object is
+/// kept as sent, so newer forms (<c>json_schema</c>) reach the provider unchanged.
+/// </summary>
+internal static class ResponseFormat
+{
+    public static JsonObject? Read(FieldReader body, string name)
+    {
+        var format = body.Nested(name);
+        format?.String("type", required: true);
+        return (JsonObject?)format?.Object.DeepClone();
+    }
+}
+
 /// <summary>A request's <c>tool_choice</c>: <c>none</c>, <c>auto</c>, <c>required</c>, or one named function.</summary>
 internal sealed record ToolChoice(string Mode, string? FunctionName)
 {

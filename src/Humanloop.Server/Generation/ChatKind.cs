@@ -25,13 +25,12 @@ internal sealed class ChatKind() : GenerationKind("chat", ModelEndpoints.Chat, "
             body.Errors.Add(body.At("tool_call"), "value is not a string or a dict", "type_error");
         }
 
-        var responseFormat = body.Nested("response_format");
-        responseFormat?.String("type", required: true);
+        var responseFormat = ResponseFormat.Read(body, "response_format");
         return request with
         {
             Messages = messages ?? [],
             ToolChoice = toolChoice,
-            ResponseFormat = responseFormat is null ? null : (System.Text.Json.Nodes.JsonObject)responseFormat.Object.DeepClone(),
+            ResponseFormat = responseFormat,
         };
     }
 

@@ -17,7 +17,8 @@ internal static partial class MockToolRule
 {
     private const string RuleVersion = "mock-tools-v1";
 
-    [GeneratedRegex(@"(?<!\S)call:([A-Za-z0-9_.\-]+)", RegexOptions.CultureInvariant)]
+    // Function names as OpenAI allows them, so "call:get_weather." at the end of a sentence names get_weather.
+    [GeneratedRegex(@"(?<!\S)call:([A-Za-z0-9_\-]+)", RegexOptions.CultureInvariant)]
     private static partial Regex CallToken();
 
     [GeneratedRegex(@"(?<!\S)([A-Za-z_][A-Za-z0-9_.\-]*)=(?:""([^""]*)""|(\S*))", RegexOptions.CultureInvariant)]
