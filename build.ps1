@@ -314,10 +314,31 @@ function Invoke-PwshSuite {
     [pscustomobject]@{ Suite = $Name; Passed = $counts.Passed; Failed = $counts.Failed + [int]($exitCode -ne 0 -and $counts.Failed -eq 0) }
 }
 
+function Invoke-NodeSuite {
+    <# The official Node SDK against the local server, and the spec check of the request samples the Pester run wrote. #>
+    param([string] $SamplesFolder)
+    $env:HUMANLOOP_REQUEST_SAMPLES = $SamplesFolder
+    $env:HUMANLOOP_SERVER_DLL = Join-Path $root "src/Humanloop.Server/bin/$Configuration/net10.0/Humanloop.Server.dll"
+    try {
+        & node (Join-Path $root 'tests/node/run.mjs') 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable lines | Out-Host
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        Remove-Item Env:HUMANLOOP_REQUEST_SAMPLES, Env:HUMANLOOP_SERVER_DLL -ErrorAction Ignore
+    }
+    $summary = @($lines | Where-Object { $_ -match '^Node SDK: (\d+) passed, (\d+) failed$' })[-1]
+    $passed, $failed = if ($summary -match '^Node SDK: (\d+) passed, (\d+) failed$') { [int]$Matches[1], [int]$Matches[2] } else { 0, 0 }
+    [pscustomobject]@{ Suite = 'Node SDK'; Passed = $passed; Failed = $failed + [int]($exitCode -ne 0 -and $failed -eq 0) }
+}
+
 function Invoke-Test {
     Invoke-Build
     New-Item -ItemType Directory -Path $resultsRoot -Force | Out-Null
-    Get-ChildItem $resultsRoot -File | Remove-Item -Force
+    Get-ChildItem $resultsRoot -Recurse -File | Remove-Item -Force
+    # The Pester run writes the generation requests it sends here; the Node suite checks them against the spec.
+    $samples = Join-Path $resultsRoot 'request-samples'
+    New-Item -ItemType Directory -Path $samples -Force | Out-Null
+    $env:HUMANLOOP_REQUEST_SAMPLES = $samples
     $pester = Get-PesterModulePath
     $results = @(
         Invoke-XunitSuite 'tests/Humanloop.Core.Tests'
@@ -327,6 +348,7 @@ function Invoke-Test {
         # The shipped example as a user's CI runs it: Replay mode, without a key or a server.
         Invoke-PwshSuite -Name 'Regression example' -Script 'examples/regression/Invoke-Regression.ps1' -CountsFile (Join-Path $resultsRoot 'regression-example.counts.json') `
             -Arguments '-Mode', 'Replay', '-PesterPath', $pester, '-CountsPath', (Join-Path $resultsRoot 'regression-example.counts.json')
+        Invoke-NodeSuite -SamplesFolder $samples
     )
     Write-Host ''
     foreach ($result in $results) {

@@ -1,0 +1,89 @@
+# Every generation cmdlet, in every parameter set, streamed and not, against the real local server: the
+# request bodies they send are written as samples for the Node suite, which validates each against the
+# 2024-07-12 OpenAPI schema of its operation (tests/node/README.md). build.ps1 sets
+# HUMANLOOP_REQUEST_SAMPLES; run alone, the samples go to the test drive.
+
+BeforeDiscovery {
+    $script:calls = @(
+        @{ Name = 'completion, parts'; Invoke = { param($extra) New-HumanloopCompletion -Project samples -Provider mock -Model mock-1 -PromptTemplate 'About {{topic}}' -Temperature 0.2 -MaxTokens 50 -TopP 0.9 -Stop '###' -PresencePenalty 0.1 -FrequencyPenalty 0.1 -Endpoint complete -Other @{ k = 1 } -Inputs @{ topic = 'tides' } -Logprobs 1 -Suffix '!' -Metadata @{ run = 1 } -Source pester -User jordan -Seed 3 -Save:$true -ReturnInputs:$true -SessionReferenceId s1 -ParentReferenceId p1 -SourceDatapointId dp_1 -ProviderApiKeys @{ openai = 'sk-x' } @extra } }
+        @{ Name = 'completion, whole config'; Invoke = { param($extra) New-HumanloopCompletion -Project samples -ModelConfig @{ provider = 'mock'; model = 'mock-1'; prompt_template = 'About {{topic}}'; response_format = @{ type = 'json_object' } } -Inputs @{ topic = 'tides' } @extra } }
+        @{ Name = 'completion, deployed'; Invoke = { param($extra) New-HumanloopCompletion -ProjectId $project.Id -Environment production -Inputs @{ topic = 'tides' } -NumSamples 2 @extra } }
+        @{ Name = 'completion, stored config'; Invoke = { param($extra) New-HumanloopCompletion -ModelConfigId $completionConfig.ModelConfigId -ProjectId $project.Id -Inputs @{ topic = 'tides' } @extra } }
+        @{ Name = 'completion, experiment'; Invoke = { param($extra) New-HumanloopExperiment -ExperimentId $completionExperiment.Id -ProjectId $project.Id -Inputs @{ topic = 'tides' } -Logprobs 1 @extra } }
+        @{ Name = 'chat, parts with tools'; Invoke = { param($extra) New-HumanloopChat -Project samples -Provider mock -Model mock-1 -ChatTemplate @{ role = 'system'; content = 'About {{topic}}' } -Tools (Get-Command Get-SampleWeather), @{ name = 'lookup'; description = 'Looks up'; parameters = @{ type = 'object'; properties = @{ q = @{ type = 'string' } } } } -ToolChoice lookup -ResponseFormat json_object -Temperature 0.3 -MaxTokens 40 -Stop '###' -Inputs @{ topic = 'tides' } -Messages @{ role = 'system'; content = 'Be brief.' }, 'Hello', ([Humanloop.ChatMessage]::User('Bye')) -Metadata @{ run = 1 } -User jordan @extra } }
+        @{ Name = 'chat, whole config'; Invoke = { param($extra) New-HumanloopChat -Project samples -ModelConfig @{ provider = 'mock'; model = 'mock-1'; chat_template = @(@{ role = 'system'; content = 'Hi' }) } -ToolChoice auto -Messages 'Hello' @extra } }
+        @{ Name = 'chat, tool round'; Invoke = { param($extra) New-HumanloopChat -Project samples -Provider mock -Model mock-1 -Tools (Get-Command Get-SampleWeather) -InvokeTools -Messages 'Use Get-SampleWeather City=Paris' @extra } }
+        @{ Name = 'chat, deployed'; Invoke = { param($extra) New-HumanloopChat -ProjectId $chatProject.Id -Environment production -Inputs @{ topic = 'tides' } -Messages 'Hello' -NumSamples 2 @extra } }
+        @{ Name = 'chat, stored config'; Invoke = { param($extra) New-HumanloopChat -ModelConfigId $chatConfig.ModelConfigId -ProjectId $chatProject.Id -ResponseFormat @{ type = 'json_object' } -Messages 'Hello' @extra } }
+        @{ Name = 'chat, experiment'; Invoke = { param($extra) New-HumanloopExperiment -ExperimentId $chatExperiment.Id -ProjectId $chatProject.Id -Messages @{ role = 'user'; content = 'Hello' } @extra } }
+    )
+    $script:cases = foreach ($call in $calls) {
+        foreach ($stream in $false, $true) {
+            $call + @{ Stream = $stream; Mode = if ($stream) { 'streamed' } else { 'not streamed' } }
+        }
+    }
+}
+
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Import-HumanloopModule
+    $script:server = Start-HumanloopTestServer
+    Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+
+    $script:samplesFolder = if ($env:HUMANLOOP_REQUEST_SAMPLES) { $env:HUMANLOOP_REQUEST_SAMPLES } else { Join-Path $TestDrive 'samples' }
+    $null = New-Item -ItemType Directory -Path $samplesFolder -Force
+    $script:samplesFile = Join-Path $samplesFolder 'pester-generation-requests.jsonl'
+    Remove-Item -LiteralPath $samplesFile -ErrorAction Ignore
+
+    function script:Get-SampleWeather {
+        param([Parameter(Mandatory)] [string] $City, [ValidateSet('C', 'F')] [string] $Unit = 'C')
+        "Sunny in $City"
+    }
+
+    $script:project = New-HumanloopProject -Name 'samples-completion'
+    $script:completionConfig = Register-HumanloopModelConfig -ProjectId $project.Id -Name one -Provider mock -Model mock-1 -PromptTemplate 'About {{topic}}'
+    $null = $completionConfig | Publish-HumanloopModelConfig -Environment production
+    $script:completionExperiment = Add-HumanloopExperiment -ProjectId $project.Id -Name samples -ModelConfigId $completionConfig.ModelConfigId
+
+    $script:chatProject = New-HumanloopProject -Name 'samples-chat'
+    $script:chatConfig = Register-HumanloopModelConfig -ProjectId $chatProject.Id -Name chat -ModelConfig @{ provider = 'mock'; model = 'mock-1'; chat_template = @(@{ role = 'system'; content = 'About {{topic}}' }) }
+    $null = $chatConfig | Publish-HumanloopModelConfig -Environment production
+    $script:chatExperiment = Add-HumanloopExperiment -ProjectId $chatProject.Id -Name samples -ModelConfigId $chatConfig.ModelConfigId
+}
+
+AfterAll {
+    Disconnect-Humanloop
+    $server | Stop-ReadyProcess
+}
+
+Describe 'The requests the generation cmdlets send' {
+    It '<Name>, <Mode>: succeeds, and its requests are kept as samples' -ForEach $cases {
+        # The client's own diagnostics name each request ("POST <uri>", verbose) and its body (debug).
+        $VerbosePreference = 'Continue'
+        $DebugPreference = 'Continue'
+        $records = @(& $Invoke @{ Stream = $Stream } 2>&1 4>&1 5>&1)
+
+        @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        $path = $null
+        $samples = foreach ($record in $records) {
+            if ($record -is [System.Management.Automation.VerboseRecord] -and $record.Message -match '^POST (\S+)$') {
+                $path = ([uri]$Matches[1]).AbsolutePath
+            }
+            elseif ($record -is [System.Management.Automation.DebugRecord] -and $record.Message -like 'Request body: *') {
+                @{ path = $path; body = $record.Message.Substring('Request body: '.Length) | ConvertFrom-Json -AsHashtable } | ConvertTo-Json -Depth 32 -Compress
+            }
+        }
+
+        $samples | Should -Not -BeNullOrEmpty
+        foreach ($sample in $samples) {
+            ($sample | ConvertFrom-Json).path | Should -Match '^/v4/(completion|chat)'
+        }
+        Add-Content -LiteralPath $samplesFile -Value $samples
+    }
+
+    It 'covers all eight generation operations' {
+        $paths = Get-Content -LiteralPath $samplesFile | ForEach-Object { ($_ | ConvertFrom-Json).path } | Sort-Object -Unique
+
+        $paths | Should -Be @('/v4/chat', '/v4/chat-deployed', '/v4/chat-experiment', '/v4/chat-model-config', '/v4/completion', '/v4/completion-deployed', '/v4/completion-experiment', '/v4/completion-model-config')
+    }
+}
