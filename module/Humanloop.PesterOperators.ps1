@@ -30,7 +30,8 @@ function script:Get-HumanloopSample {
 }
 
 function script:Format-HumanloopOutput {
-    param([AllowNull()] [string] $Text)
+    # Untyped: a [string] parameter would turn $null (a chat answer that only calls tools) into ''.
+    param($Text)
     if ($null -eq $Text) { return '(no output)' }
     $line = ($Text -replace '\s+', ' ').Trim()
     if ($line.Length -gt $script:HumanloopShownOutputLength) {
