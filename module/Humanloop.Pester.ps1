@@ -5,10 +5,12 @@
 # are read only when they are registered. When Pester is already loaded (the module is imported inside
 # a test run), they are registered at once; otherwise Register-HumanloopShouldOperator does it.
 #
-# Every operator takes what the cmdlets write: Humanloop.CompletionResponse objects (each of their
-# samples is checked), Humanloop.CompletionData items, the Humanloop.CompletionChunk objects of a
-# stream (assembled per sample), or plain strings. A failure names the operator, the expectation,
-# each offending sample with its log id, and its output, trimmed.
+# Every operator takes what the cmdlets write: Humanloop.CompletionResponse and ChatResponse objects
+# (each of their samples is checked; for a chat, the assistant message's text), their CompletionData and
+# ChatData items, the CompletionChunk or ChatChunk objects of a stream (assembled per sample), or plain
+# strings. Reading those is C# (Humanloop.PowerShell.Checks); the operators only judge and word the result.
+# A failure names the operator, the expectation, each offending sample with its log id, and its output,
+# trimmed.
 
 $script:HumanloopShouldOperators = [ordered]@{
     MatchHumanloopOutput      = 'Test-HumanloopOutputMatch'

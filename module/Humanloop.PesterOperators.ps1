@@ -6,57 +6,46 @@
 # Output is shown on one line and cut here, so a failing CI log stays readable.
 $script:HumanloopShownOutputLength = 200
 
-function script:ConvertTo-HumanloopSample {
-    # Flattens whatever the tests pass into samples: Index, LogId, Output, FinishReason and Value (what a
-    # -HaveEveryHumanloopSample block sees as $_). Chunks of a stream are assembled per sample.
-    param($ActualValue, [string] $Operator)
-
-    $chunks = [System.Collections.Generic.List[object]]::new()
-    $stringIndex = 0
-    foreach ($item in @($ActualValue)) {
-        $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
-        switch ($value) {
-            { $_ -is [Humanloop.CompletionResponse] } {
-                foreach ($data in $_.Data) {
-                    [pscustomobject]@{ Index = $data.Index; LogId = $data.Id; Output = $data.Output; FinishReason = $data.FinishReason; Value = $data }
-                }
-                continue
-            }
-            { $_ -is [Humanloop.CompletionData] } {
-                [pscustomobject]@{ Index = $_.Index; LogId = $_.Id; Output = $_.Output; FinishReason = $_.FinishReason; Value = $_ }
-                continue
-            }
-            { $_ -is [Humanloop.CompletionChunk] } {
-                $chunks.Add($_)
-                continue
-            }
-            { $_ -is [string] } {
-                [pscustomobject]@{ Index = $stringIndex++; LogId = $null; Output = $_; FinishReason = $null; Value = $_ }
-                continue
-            }
-            default {
-                $type = if ($null -eq $_) { '$null (did the call fail?)' } else { $_.GetType().FullName }
-                throw "Should -$Operator checks Humanloop.CompletionResponse, CompletionData or CompletionChunk objects, or strings; it was given $type."
-            }
-        }
+function script:Read-HumanloopCheckedValue {
+    # Calls the C# that reads what the test passed (Humanloop.PowerShell.Checks), and turns a value it
+    # cannot read into the operator's message: "Should -<Operator> <Accepts>; it was given <type>."
+    param([scriptblock] $Read, [string] $Operator, [string] $Accepts)
+    try {
+        & $Read
     }
+    catch [Humanloop.PowerShell.Checks.UncheckableValueException] {
+        $value = $_.Exception.Value
+        $type = if ($null -eq $value) { '$null (did the call fail?)' } else { $value.GetType().FullName }
+        throw "Should -$Operator $Accepts; it was given $type."
+    }
+}
 
-    foreach ($group in ($chunks | Group-Object -Property { "$($_.Id)|$($_.Index)" })) {
-        $parts = @($group.Group)
-        $output = -join ($parts | ForEach-Object Output)
-        $sample = [pscustomobject]@{ Index = $parts[0].Index; Id = $parts[0].Id; Output = $output.Trim(); FinishReason = $parts[-1].FinishReason }
-        [pscustomobject]@{ Index = $sample.Index; LogId = $sample.Id; Output = $sample.Output; FinishReason = $sample.FinishReason; Value = $sample }
+function script:Get-HumanloopSample {
+    # The samples to check, as Humanloop.PowerShell.Checks.GenerationSample objects (Index, LogId, Output,
+    # FinishReason, Usage, ToolCalls, and Value: what a -HaveEveryHumanloopSample block sees as $_).
+    param($ActualValue, [string] $Operator)
+    Read-HumanloopCheckedValue -Operator $Operator -Accepts 'checks Humanloop completion or chat responses, their Data items or stream chunks, or strings' -Read {
+        [Humanloop.PowerShell.Checks.GenerationSamples]::From(@($ActualValue))
     }
 }
 
 function script:Format-HumanloopOutput {
-    param([AllowNull()] [string] $Text)
+    # Untyped: a [string] parameter would turn $null (a chat answer that only calls tools) into ''.
+    param($Text)
     if ($null -eq $Text) { return '(no output)' }
     $line = ($Text -replace '\s+', ' ').Trim()
     if ($line.Length -gt $script:HumanloopShownOutputLength) {
         $line = $line.Substring(0, $script:HumanloopShownOutputLength) + '…'
     }
     "'$line'"
+}
+
+function script:Format-HumanloopResponseOutput {
+    # A response's output: its one sample's text, or each sample's text apart ("sample 0: '…' | sample 1: '…'").
+    param($Response)
+    $samples = @($Response.Samples)
+    if ($samples.Count -eq 1) { return Format-HumanloopOutput $samples[0].Output }
+    ($samples | ForEach-Object { "sample $($_.Index): $(Format-HumanloopOutput $_.Output)" }) -join ' | '
 }
 
 function script:Format-HumanloopSample {
@@ -91,7 +80,7 @@ function script:Invoke-HumanloopSampleCheck {
     # Runs $Check on every sample; a sample offends when the check fails (or, with -Not, when it holds).
     # $Check returns nothing when the sample passes, or a string (possibly empty) saying why it does not.
     param($ActualValue, [string] $Operator, [string] $Expectation, [string] $Because, [bool] $Negate, [scriptblock] $Check)
-    $samples = @(ConvertTo-HumanloopSample -ActualValue $ActualValue -Operator $Operator)
+    $samples = @(Get-HumanloopSample -ActualValue $ActualValue -Operator $Operator)
     if ($samples.Count -eq 0) {
         return New-HumanloopNothingToCheck $Operator 'sample'
     }
@@ -163,7 +152,7 @@ function script:Test-HumanloopFinishReason {
     $accepted = ($ExpectedValue | ForEach-Object { "'$_'" }) -join ' or '
     Invoke-HumanloopSampleCheck $ActualValue 'HaveHumanloopFinishReason' "finish with $accepted" $Because $Negate {
         param($sample)
-        if ($sample.Value -is [string]) {
+        if ($sample.IsText) {
             throw 'Should -HaveHumanloopFinishReason needs Humanloop results; a string has no finish reason.'
         }
         if ($sample.FinishReason -notin $ExpectedValue) {
@@ -176,46 +165,23 @@ function script:Test-HumanloopTokenBudget {
     param($ActualValue, [int] $ExpectedValue, [switch] $Negate, [string] $Because, $CallerSessionState)
     $operator = 'HaveHumanloopTokensAtMost'
     # Token counts belong to a whole response, or to the final chunks of a stream.
-    $responses = [System.Collections.Generic.List[object]]::new()
-    $chunks = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in @($ActualValue)) {
-        $value = if ($item -is [psobject]) { $item.psobject.BaseObject } else { $item }
-        if ($value -is [Humanloop.CompletionResponse]) {
-            $responses.Add([pscustomobject]@{ Usage = $value.Usage; LogIds = @($value.Data.Id); Output = (@($value.Data.Output) -join ' | ') })
-        }
-        elseif ($value -is [Humanloop.CompletionChunk]) {
-            $chunks.Add($value)
-        }
-        else {
-            $type = if ($null -eq $value) { '$null (did the call fail?)' } else { $value.GetType().FullName }
-            throw "Should -$operator needs Humanloop.CompletionResponse objects (or the chunks of a stream), which carry token counts; it was given $type."
-        }
-    }
-    if ($chunks.Count -gt 0) {
-        $finals = @($chunks | Where-Object Usage)
-        $usage = if ($finals) {
-            [pscustomobject]@{
-                TotalTokens      = ($finals.Usage.TotalTokens | Measure-Object -Sum).Sum
-                PromptTokens     = ($finals.Usage.PromptTokens | Measure-Object -Sum).Sum
-                GenerationTokens = ($finals.Usage.GenerationTokens | Measure-Object -Sum).Sum
-            }
-        }
-        $responses.Add([pscustomobject]@{ Usage = $usage; LogIds = @($chunks.Id | Select-Object -Unique); Output = -join $chunks.Output })
-    }
+    $responses = @(Read-HumanloopCheckedValue -Operator $operator -Accepts 'needs Humanloop.CompletionResponse objects or ChatResponse objects (or the chunks of a stream), which carry token counts' -Read {
+            [Humanloop.PowerShell.Checks.ResponseTokens]::From(@($ActualValue))
+        })
     if ($responses.Count -eq 0) {
         return New-HumanloopNothingToCheck $operator 'response'
     }
 
     $offenders = foreach ($response in $responses) {
-        $logs = if ($response.LogIds) { 'log ' + ($response.LogIds -join ', ') } else { 'no log id' }
+        $logs = if ($response.LogIds.Count) { 'log ' + ($response.LogIds -join ', ') } else { 'no log id' }
         if ($null -eq $response.Usage) {
             # Without counts the budget cannot be judged either way, so this fails with or without -Not.
-            "response ($logs) reported no token counts: $(Format-HumanloopOutput $response.Output)"
+            "response ($logs) reported no token counts: $(Format-HumanloopResponseOutput $response)"
             continue
         }
         $within = $response.Usage.TotalTokens -le $ExpectedValue
         if ($within -eq [bool]$Negate) {
-            "response ($logs) used $($response.Usage.TotalTokens) ($($response.Usage.PromptTokens) prompt, $($response.Usage.GenerationTokens) generated): $(Format-HumanloopOutput $response.Output)"
+            "response ($logs) used $($response.Usage.TotalTokens) ($($response.Usage.PromptTokens) prompt, $($response.Usage.GenerationTokens) generated): $(Format-HumanloopResponseOutput $response)"
         }
     }
     New-HumanloopShouldResult -Operator $operator -Subject 'response' -Expectation "use at most $ExpectedValue tokens" -Because $Because -Negate $Negate -Offenders @($offenders) -Total $responses.Count

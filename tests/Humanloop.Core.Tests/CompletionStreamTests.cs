@@ -72,6 +72,27 @@ public class CompletionStreamTests
     }
 
     [Fact]
+    public async Task The_delivered_chunks_alone_assemble_into_the_samples_the_stream_built()
+    {
+        const string usage = ""","usage":{"prompt_tokens":2,"generation_tokens":2,"total_tokens":4}""";
+        var (chunks, stream) = await ReadAll(
+            ScriptedBody.Of(
+                Event(Chunk(1, " B1", id: "data_b")),
+                Event(Chunk(0, "A1 ", id: "data_a")),
+                Event(Chunk(1, "B2", "length", id: "data_b", extra: usage)),
+                Event(Chunk(0, "A2", "stop", id: "data_a", extra: usage))),
+            numSamples: 2);
+
+        var samples = StreamedSample.Assemble(chunks);
+
+        Assert.Equal(new[] { ("data_b", "B1B2", " B1B2", "length"), ("data_a", "A1 A2", "A1 A2", "stop") }, samples.Select(s => (s.Data.Id!, s.Data.Output!, s.Data.RawOutput!, s.Data.FinishReason!)));
+        Assert.All(samples, s => Assert.IsType<CompletionData>(s.Data));
+        Assert.Equal(new[] { 4, 4 }, samples.Select(s => s.Usage!.TotalTokens));
+        Assert.Equal(stream.Result.Usage!.TotalTokens, Usage.SumOf(samples.Select(s => s.Usage))!.TotalTokens);
+        Assert.Equal(new string?[] { null, null, "data_b", "data_a" }, chunks.Select(c => c.FinishedLogId));
+    }
+
+    [Fact]
     public async Task Events_split_at_every_byte_still_make_the_same_chunks()
     {
         var text = Event(Chunk(0, "héllo ")) + ": ping\r\n\r\n" + Event(Chunk(0, "wörld", "stop"));

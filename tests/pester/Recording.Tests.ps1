@@ -429,11 +429,11 @@ Describe 'Should operators' {
         @{ Operator = 'HaveHumanloopFinishReason'; Failing = { $two | Should -HaveHumanloopFinishReason 'stop' }
             Message = "Expected every Humanloop sample to finish with 'stop' (Should -HaveHumanloopFinishReason), but 1 of 2 did not: sample 1 (log data_b) finished with 'length': 'I am not sure, sorry.'" }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Failing = { $json, $two | Should -HaveHumanloopTokensAtMost 500 }
-            Message = "Expected every Humanloop response to use at most 500 tokens (Should -HaveHumanloopTokensAtMost), but 1 of 2 did not: response (log data_a, data_b) used 812 (12 prompt, 800 generated): 'Refunds take 5 days. | I am not sure, sorry.'" }
+            Message = "Expected every Humanloop response to use at most 500 tokens (Should -HaveHumanloopTokensAtMost), but 1 of 2 did not: response (log data_a, data_b) used 812 (12 prompt, 800 generated): sample 0: 'Refunds take 5 days.' | sample 1: 'I am not sure, sorry.'" }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Failing = { $chunks | Should -HaveHumanloopTokensAtMost 9 }
             Message = "Expected every Humanloop response to use at most 9 tokens (Should -HaveHumanloopTokensAtMost), but 1 did not: response (log data_stream) used 10 (6 prompt, 4 generated): 'Refunds take 5 days.'" }
         @{ Operator = 'HaveHumanloopTokensAtMost'; Failing = { $two | Should -Not -HaveHumanloopTokensAtMost 1000 }
-            Message = "Expected no Humanloop response to use at most 1000 tokens (Should -HaveHumanloopTokensAtMost), but 1 did: response (log data_a, data_b) used 812 (12 prompt, 800 generated): 'Refunds take 5 days. | I am not sure, sorry.'" }
+            Message = "Expected no Humanloop response to use at most 1000 tokens (Should -HaveHumanloopTokensAtMost), but 1 did: response (log data_a, data_b) used 812 (12 prompt, 800 generated): sample 0: 'Refunds take 5 days.' | sample 1: 'I am not sure, sorry.'" }
         @{ Operator = 'HaveEveryHumanloopSample'; Failing = { $two | Should -HaveEveryHumanloopSample { $_.FinishReason -eq 'stop' } }
             Message = "Expected every Humanloop sample to satisfy { `$_.FinishReason -eq 'stop' } (Should -HaveEveryHumanloopSample), but 1 of 2 did not: sample 1 (log data_b) returned false: 'I am not sure, sorry.'" }
         @{ Operator = 'HaveEveryHumanloopSample'; Failing = { $two | Should -HaveEveryHumanloopSample { throw 'no good' } }
@@ -454,7 +454,7 @@ Describe 'Should operators' {
     It 'explains input it cannot check' {
         { 42 | Should -MatchHumanloopOutput 'x' } | Should -Throw -ExpectedMessage '*it was given System.Int32*'
         { $null | Should -MatchHumanloopOutput 'x' } | Should -Throw -ExpectedMessage '*given $null (did the call fail?)*'
-        { 'text' | Should -HaveHumanloopTokensAtMost 5 } | Should -Throw -ExpectedMessage '*needs Humanloop.CompletionResponse objects*System.String*'
+        { 'text' | Should -HaveHumanloopTokensAtMost 5 } | Should -Throw -ExpectedMessage '*needs Humanloop.CompletionResponse objects or ChatResponse objects*System.String*'
         { $json | Should -BeHumanloopJson -Schema 'not a schema' } | Should -Throw -ExpectedMessage '*-Schema given to Should -BeHumanloopJson is not a usable JSON schema*'
     }
 

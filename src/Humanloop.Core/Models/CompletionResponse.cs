@@ -140,7 +140,8 @@ public sealed class Usage
     public int? ReasoningTokens { get; init; }
 
     /// <summary>The sum of <paramref name="parts"/> (nulls skipped); null when none is given.</summary>
-    internal static Usage? SumOf(IEnumerable<Usage?> parts)
+    /// <param name="parts">Token counts to add up, such as those of a stream's finished samples.</param>
+    public static Usage? SumOf(IEnumerable<Usage?> parts)
     {
         var given = parts.Where(usage => usage is not null).Select(usage => usage!).ToList();
         if (given.Count == 0)

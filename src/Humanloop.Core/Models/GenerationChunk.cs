@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Humanloop.Streaming;
 
 namespace Humanloop;
 
@@ -45,6 +46,12 @@ public abstract class GenerationChunk
     /// <summary>Token counts, when the server put them on this chunk (usually a sample's last).</summary>
     public Usage? Usage { get; init; }
 
+    /// <summary>
+    /// The sample's log id on the chunk that finishes the sample; null on the chunks before it. The server
+    /// writes a sample's log when the sample finishes, so only then is there a log to look up or rate.
+    /// </summary>
+    public string? FinishedLogId => string.IsNullOrEmpty(FinishReason) || string.IsNullOrEmpty(Id) ? null : Id;
+
     /// <summary>The delta text, so a chunk prints as the words it adds.</summary>
     public override string ToString() => Output;
 
@@ -52,11 +59,38 @@ public abstract class GenerationChunk
     internal virtual void TakeKindFields(GenerationData item)
     {
     }
+
+    /// <summary>A new assembly for the sample this chunk belongs to: the one a stream of this kind uses.</summary>
+    internal abstract SampleAssembly NewSample();
+
+    /// <summary>This chunk as the event item it was made from, as far as a chunk keeps it.</summary>
+    internal abstract GenerationData ToItem();
+
+    /// <summary>The finished sample of this kind from its assembly.</summary>
+    internal abstract GenerationData Build(SampleAssembly sample, int index);
+
+    /// <summary>The shared fields as an item of kind <typeparamref name="TData"/>.</summary>
+    private protected TData ItemOf<TData>()
+        where TData : GenerationData, new() => new()
+    {
+        Id = Id,
+        Index = Index,
+        Output = Output,
+        RawOutput = Output,
+        FinishReason = FinishReason,
+        ModelConfigId = ModelConfigId,
+        ToolResults = ToolResults,
+    };
 }
 
 /// <summary>One server-sent event of a streamed completion.</summary>
 public sealed class CompletionChunk : GenerationChunk
 {
+    internal override SampleAssembly NewSample() => GenerationKinds.NewCompletionSample();
+
+    internal override GenerationData ToItem() => ItemOf<CompletionData>();
+
+    internal override GenerationData Build(SampleAssembly sample, int index) => sample.Build<CompletionData>(index);
 }
 
 /// <summary>
@@ -69,6 +103,17 @@ public sealed class ChatChunk : GenerationChunk
     public IReadOnlyList<ToolCall>? ToolCalls { get; private set; }
 
     internal override void TakeKindFields(GenerationData item) => ToolCalls = ToolCallsOf((ChatData)item);
+
+    internal override SampleAssembly NewSample() => GenerationKinds.NewChatSample();
+
+    internal override GenerationData ToItem()
+    {
+        var item = ItemOf<ChatData>();
+        item.ToolCalls = ToolCalls;
+        return item;
+    }
+
+    internal override GenerationData Build(SampleAssembly sample, int index) => sample.Build<ChatData>(index);
 
     /// <summary>An item's tool calls: the message's, else the item's own list (older servers fill only one).</summary>
     internal static IReadOnlyList<ToolCall>? ToolCallsOf(ChatData item) => item.OutputMessage?.ToolCalls ?? item.ToolCalls;

@@ -245,8 +245,12 @@ public sealed class ChatStream : GenerationStream<ChatChunk, ChatResponse>
 internal static class GenerationKinds
 {
     public static IStreamAssembly<CompletionChunk, CompletionResponse> Completion(int samples) =>
-        new GenerationAssembly<CompletionData, CompletionChunk, CompletionResponse>(samples, HumanloopJsonContext.Default.CompletionResponse, static () => new SampleAssembly());
+        new GenerationAssembly<CompletionData, CompletionChunk, CompletionResponse>(samples, HumanloopJsonContext.Default.CompletionResponse, NewCompletionSample);
 
     public static IStreamAssembly<ChatChunk, ChatResponse> Chat(int samples) =>
-        new GenerationAssembly<ChatData, ChatChunk, ChatResponse>(samples, HumanloopJsonContext.Default.ChatResponse, static () => new ChatSampleAssembly());
+        new GenerationAssembly<ChatData, ChatChunk, ChatResponse>(samples, HumanloopJsonContext.Default.ChatResponse, NewChatSample);
+
+    public static SampleAssembly NewCompletionSample() => new();
+
+    public static SampleAssembly NewChatSample() => new ChatSampleAssembly();
 }

@@ -36,6 +36,9 @@ internal static class PowerShellValues
         }
     }
 
+    /// <summary>The object inside a PSObject wrapper (what the pipeline hands over), or the value itself.</summary>
+    public static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
     /// <summary>Converts any value to its plain form: dictionary, object array or scalar.</summary>
     public static object? ToPlain(object? value, string path) => Convert(value, path, 0);
 
