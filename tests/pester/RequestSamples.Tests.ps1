@@ -14,8 +14,8 @@ BeforeDiscovery {
         @{ Name = 'chat, whole config'; Invoke = { param($extra) New-HumanloopChat -Project samples -ModelConfig @{ provider = 'mock'; model = 'mock-1'; chat_template = @(@{ role = 'system'; content = 'Hi' }) } -ToolChoice auto -Messages 'Hello' @extra } }
         @{ Name = 'chat, tool round'; Invoke = { param($extra) New-HumanloopChat -Project samples -Provider mock -Model mock-1 -Tools (Get-Command Get-SampleWeather) -InvokeTools -Messages 'Use Get-SampleWeather City=Paris' @extra } }
         @{ Name = 'chat, deployed'; Invoke = { param($extra) New-HumanloopChat -ProjectId $chatProject.Id -Environment production -Inputs @{ topic = 'tides' } -Messages 'Hello' -NumSamples 2 @extra } }
-        @{ Name = 'chat, stored config'; Invoke = { param($extra) New-HumanloopChat -ModelConfigId $chatConfig.ModelConfigId -ProjectId $chatProject.Id -ResponseFormat @{ type = 'json_object' } -Messages 'Hello' @extra } }
-        @{ Name = 'chat, experiment'; Invoke = { param($extra) New-HumanloopExperiment -ExperimentId $chatExperiment.Id -ProjectId $chatProject.Id -Messages @{ role = 'user'; content = 'Hello' } @extra } }
+        @{ Name = 'chat, stored config'; Invoke = { param($extra) New-HumanloopChat -ModelConfigId $chatConfig.ModelConfigId -ProjectId $chatProject.Id -Inputs @{ topic = 'tides' } -ResponseFormat @{ type = 'json_object' } -Messages 'Hello' @extra } }
+        @{ Name = 'chat, experiment'; Invoke = { param($extra) New-HumanloopExperiment -ExperimentId $chatExperiment.Id -ProjectId $chatProject.Id -Inputs @{ topic = 'tides' } -Messages @{ role = 'user'; content = 'Hello' } @extra } }
     )
     $script:cases = foreach ($call in $calls) {
         foreach ($stream in $false, $true) {
