@@ -231,3 +231,52 @@ Describe 'New-HumanloopChat -InvokeTools' {
         { New-HumanloopChat -Project chat-ops -Provider mock -Model mock-1 -Messages 'hi' -InvokeTools } | Should -Throw '*-InvokeTools runs commands given in -Tools*'
     }
 }
+
+Describe 'Chats recorded against the local server, replayed offline' {
+    BeforeAll {
+        $script:fixture = Join-Path $TestDrive 'chat-round-trip.json'
+        $script:weatherCalls = [System.Collections.Generic.List[string]]::new()
+        $chat = @{ Project = 'chat-replay'; Provider = 'mock'; Model = 'mock-1'; Tools = (Get-Command Get-Weather) }
+        $recordingServer = Start-HumanloopTestServer
+        try {
+            Connect-Humanloop -ApiKey $TestApiKey -BaseUri $recordingServer.Uri
+            Start-HumanloopRecording -Path $fixture -Mode Record
+            $script:liveChunks = @(New-HumanloopChat @chat -Messages 'Use Get-Weather City=Rome' -Stream -ResponseVariable liveAnswer)
+            $script:liveAnswer = $liveAnswer
+            $script:liveTooled = New-HumanloopChat @chat -Messages 'Use Get-Weather City=Lima' -InvokeTools
+            $null = Stop-HumanloopRecording
+        }
+        finally {
+            $recordingServer | Stop-ReadyProcess
+            Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+        }
+    }
+
+    AfterEach {
+        Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+    }
+
+    It 'replays a streamed tool call chunk by chunk, without a key or a server' {
+        Disconnect-Humanloop
+        Start-HumanloopRecording -Path $fixture -Mode Replay
+
+        $chunks = @(New-HumanloopChat -Project chat-replay -Provider mock -Model mock-1 -Tools (Get-Command Get-Weather) -Messages 'Use Get-Weather City=Rome' -Stream -ResponseVariable replayed)
+
+        $chunks.Count | Should -Be $liveChunks.Count
+        ($chunks | ForEach-Object { $_.ToolCalls.Arguments }) -join '' | Should -Be '{"City":"Rome"}'
+        $replayed.Message.ToolCalls[0].Arguments | Should -Be $liveAnswer.Message.ToolCalls[0].Arguments
+        $replayed.Data[0].Id | Should -Be $liveAnswer.Data[0].Id
+    }
+
+    It 'replays a tool loop: the tool runs again here, the model''s turns come from the fixture' {
+        Disconnect-Humanloop
+        Start-HumanloopRecording -Path $fixture -Mode Replay
+
+        $answer = New-HumanloopChat -Project chat-replay -Provider mock -Model mock-1 -Tools (Get-Command Get-Weather) -Messages 'Use Get-Weather City=Lima' -InvokeTools
+
+        $answer.Output | Should -Be $liveTooled.Output
+        $answer.Output | Should -Be 'The tool Get-Weather returned: Sunny in Lima'
+        $weatherCalls | Should -Be 'Lima/C', 'Lima/C'
+    }
+}
