@@ -43,6 +43,13 @@ public sealed class HumanloopApiKey
     /// <summary>The clear text, for the request header only.</summary>
     internal string Reveal() => _value;
 
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of this key replaced by its masked form, for text that
+    /// is about to be shown (an error message, a server's echo); the text itself when the key is not in it.
+    /// </summary>
+    public string Scrub(string text) =>
+        text is null ? throw new ArgumentNullException(nameof(text)) : IsContainedIn(text) ? text.Replace(_value, Masked) : text;
+
     /// <summary>True when <paramref name="text"/> contains this key, for scrubbing text before it is shown.</summary>
     internal bool IsContainedIn(string? text) => text is not null && text.IndexOf(_value, StringComparison.Ordinal) >= 0;
 
