@@ -194,7 +194,7 @@ internal sealed class HttpPipeline
         return true;
     }
 
-    private HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)
+    internal HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)
     {
         var request = new HttpRequestMessage(method, uri);
         if (_apiKey is not null)
