@@ -390,20 +390,15 @@ public sealed class HumanloopSettings
 
     private static Setting<HumanloopApiKey?> ResolveApiKey(HumanloopSettingsLayer[] layers, Func<string, string?> environment)
     {
-        for (var index = 0; index < layers.Length; index++)
+        var given = PickOrDefault<SecureString?>(layers, layer => layer.ApiKey, null);
+        if (given.Value is { } secure)
         {
-            if (layers[index].ApiKey is { } secure)
-            {
-                return new Setting<HumanloopApiKey?>(ReadKey(() => HumanloopApiKey.FromSecureString(secure), SourceOf(index)), SourceOf(index));
-            }
+            return new Setting<HumanloopApiKey?>(ReadKey(() => HumanloopApiKey.FromSecureString(secure), given.Source), given.Source);
         }
 
-        if (environment(ApiKeyVariable) is { Length: > 0 } text)
-        {
-            return new Setting<HumanloopApiKey?>(ReadKey(() => new HumanloopApiKey(text), SettingSource.Environment), SettingSource.Environment);
-        }
-
-        return new Setting<HumanloopApiKey?>(null, SettingSource.Default);
+        return environment(ApiKeyVariable) is { Length: > 0 } text
+            ? new Setting<HumanloopApiKey?>(ReadKey(() => new HumanloopApiKey(text), SettingSource.Environment), SettingSource.Environment)
+            : new Setting<HumanloopApiKey?>(null, SettingSource.Default);
     }
 
     // The key's own rules decide whether it is usable; this only says where it came from. Its text is never repeated.
