@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Net;
 using System.Security;
+using Humanloop.Internal;
 
 namespace Humanloop;
 
@@ -393,26 +394,19 @@ public sealed class HumanloopSettings
         var given = PickOrDefault<SecureString?>(layers, layer => layer.ApiKey, null);
         if (given.Value is { } secure)
         {
-            return new Setting<HumanloopApiKey?>(ReadKey(() => HumanloopApiKey.FromSecureString(secure), given.Source), given.Source);
+            return ReadKey(SecretText.FromSecureString(secure), given.Source);
         }
 
         return environment(ApiKeyVariable) is { Length: > 0 } text
-            ? new Setting<HumanloopApiKey?>(ReadKey(() => new HumanloopApiKey(text), SettingSource.Environment), SettingSource.Environment)
+            ? ReadKey(text, SettingSource.Environment)
             : new Setting<HumanloopApiKey?>(null, SettingSource.Default);
     }
 
-    // The key's own rules decide whether it is usable; this only says where it came from. Its text is never repeated.
-    private static HumanloopApiKey ReadKey(Func<HumanloopApiKey> create, SettingSource source)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException exception)
-        {
-            throw new HumanloopSettingException(HumanloopSettingName.ApiKey, source, null, HumanloopSettingProblem.Unreadable, "is not a usable key: " + exception.Message, exception);
-        }
-    }
+    // The key's own rules decide whether it is usable; this adds where it came from. Its text is never repeated.
+    private static Setting<HumanloopApiKey?> ReadKey(string text, SettingSource source) =>
+        HumanloopApiKey.FindProblem(text) is { } problem
+            ? throw new HumanloopSettingException(HumanloopSettingName.ApiKey, source, null, HumanloopSettingProblem.Unreadable, problem)
+            : new Setting<HumanloopApiKey?>(new HumanloopApiKey(text), source);
 
     // Boxed values keep one loop for reference and value types alike; these are a handful per call.
     private static Setting<T> Pick<T>(HumanloopSettingsLayer[] layers, Func<HumanloopSettingsLayer, object?> read, Func<Setting<T>> otherwise)
