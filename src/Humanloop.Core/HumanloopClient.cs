@@ -18,7 +18,7 @@ public sealed partial class HumanloopClient
     private readonly HttpPipeline _pipeline;
 
     /// <summary>Creates a client; the options are read once and later changes to them have no effect.</summary>
-    /// <exception cref="ArgumentException">The options are incomplete or out of range.</exception>
+    /// <exception cref="HumanloopSettingException">An option is missing or cannot be used; the exception says which and why.</exception>
     public HumanloopClient(HumanloopClientOptions options)
         : this(new HttpPipeline(options ?? throw new ArgumentNullException(nameof(options))))
     {
