@@ -18,7 +18,7 @@ public sealed partial class HumanloopClient
     private readonly HttpPipeline _pipeline;
 
     /// <summary>Creates a client; the options are read once and later changes to them have no effect.</summary>
-    /// <exception cref="ArgumentException">The options are incomplete or out of range.</exception>
+    /// <exception cref="HumanloopSettingException">An option is missing or cannot be used; the exception says which and why.</exception>
     public HumanloopClient(HumanloopClientOptions options)
         : this(new HttpPipeline(options ?? throw new ArgumentNullException(nameof(options))))
     {
@@ -31,6 +31,14 @@ public sealed partial class HumanloopClient
 
     /// <summary>The API root requests go to.</summary>
     public Uri BaseUri => _pipeline.Root;
+
+    /// <summary>
+    /// The pooled network handler every client without its own transport shares, for <paramref name="proxy"/>
+    /// (null: the system's proxy settings); for a transport that passes requests on, such as a recording
+    /// (<see cref="RecordingTransport.Open"/>). It belongs to the process: do not dispose it.
+    /// </summary>
+    public static HttpMessageHandler SharedNetworkHandler(Uri? proxy = null, System.Net.NetworkCredential? proxyCredential = null) =>
+        HttpClientCache.SharedHandler(proxy, proxyCredential);
 
     /// <summary>Runs a completion and returns the whole result.</summary>
     /// <param name="request">One of the four completion requests; it is read, never changed.</param>
@@ -95,7 +103,7 @@ public sealed partial class HumanloopClient
     internal T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo)
         where T : class => Deserialize(response, typeInfo, _pipeline.ApiKey);
 
-    internal static T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo, HumanloopApiKey apiKey)
+    internal static T Deserialize<T>(BufferedResponse response, JsonTypeInfo<T> typeInfo, HumanloopApiKey? apiKey)
         where T : class
     {
         if (response.Body.Length == 0)
@@ -134,6 +142,6 @@ public sealed partial class HumanloopClient
         return result;
     }
 
-    private static string RawText(BufferedResponse response, HumanloopApiKey apiKey) =>
+    private static string RawText(BufferedResponse response, HumanloopApiKey? apiKey) =>
         Redactor.Preview(System.Text.Encoding.UTF8.GetString(response.Body), apiKey, 4000);
 }

@@ -8,12 +8,15 @@ namespace Humanloop;
 public sealed class HumanloopClientOptions
 {
     /// <summary>The hosted v4 API, used when nothing else is configured.</summary>
-    public static readonly Uri DefaultBaseUri = new("https://api.humanloop.com/v4");
+    public static readonly Uri DefaultBaseUri = HumanloopSettings.DefaultBaseUri;
 
     /// <summary>The API root, for example <c>http://127.0.0.1:5080/v4</c>. A URI without a path gets <c>/v4</c>.</summary>
     public Uri BaseUri { get; set; } = DefaultBaseUri;
 
-    /// <summary>The API key sent in the <c>X-API-KEY</c> header.</summary>
+    /// <summary>
+    /// The API key sent in the <c>X-API-KEY</c> header. Needed unless <see cref="Transport"/> is a
+    /// <see cref="RecordingTransport"/> that replays, which sends nothing; then no header is sent.
+    /// </summary>
     public HumanloopApiKey? ApiKey { get; set; }
 
     /// <summary>
@@ -23,13 +26,13 @@ public sealed class HumanloopClientOptions
     public HttpMessageHandler? Transport { get; set; }
 
     /// <summary>Retries after the first attempt for transient failures (0–10, default 2).</summary>
-    public int MaxRetries { get; set; } = 2;
+    public int MaxRetries { get; set; } = HumanloopSettings.DefaultMaxRetries;
 
     /// <summary>The time one attempt may take until its response is read (for streams: until headers).</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(300);
+    public TimeSpan Timeout { get; set; } = HumanloopSettings.DefaultTimeout;
 
     /// <summary>The longest a stream may go without an event before it fails.</summary>
-    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    public TimeSpan StreamIdleTimeout { get; set; } = HumanloopSettings.DefaultStreamIdleTimeout;
 
     /// <summary>The longest a whole stream may take, once open; unset means no limit.</summary>
     public TimeSpan? StreamTimeout { get; set; }
@@ -55,54 +58,33 @@ public sealed class HumanloopClientOptions
     /// <summary>Appended to the User-Agent header, for example the calling module's name and version.</summary>
     public string? ApplicationId { get; set; }
 
-    internal void Validate()
-    {
-        if (ApiKey is null)
-        {
-            throw new InvalidOperationException("No API key is set.");
-        }
-
-        if (MaxRetries is < 0 or > 10)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be between 0 and 10.");
-        }
-
-        // The upper bound is the longest wait a timer can take (about 24 days).
-        var longest = TimeSpan.FromMilliseconds(int.MaxValue);
-        if (Timeout <= TimeSpan.Zero || StreamIdleTimeout <= TimeSpan.Zero || StreamTimeout <= TimeSpan.Zero
-            || Timeout > longest || StreamIdleTimeout > longest || StreamTimeout > longest)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Timeout), "Timeouts must be positive and at most 24 days.");
-        }
-
-        if (ProxyCredential is not null && Proxy is null)
-        {
-            throw new ArgumentException("ProxyCredential needs Proxy: the system proxy takes its credentials from the system.", nameof(ProxyCredential));
-        }
-
-        if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new ArgumentException($"The base URI '{BaseUri}' is not an absolute http or https URI.", nameof(BaseUri));
-        }
-
-        CheckTransportSecurity(BaseUri, AllowUnencryptedAuthentication);
-    }
-
     /// <summary>
-    /// Rejects <c>http://</c> to anything but a loopback address unless explicitly allowed, because the
-    /// API key would travel in clear text.
+    /// Checks the options by the rules <see cref="HumanloopSettings"/> resolves with (each written once,
+    /// there), the values counting as given directly, and returns the normalized API root.
     /// </summary>
-    /// <exception cref="ArgumentException">The URI is plain http to another host and that was not allowed.</exception>
-    public static void CheckTransportSecurity(Uri baseUri, bool allowUnencryptedAuthentication)
+    internal Uri Validate()
     {
-        if (baseUri.Scheme == Uri.UriSchemeHttp && !baseUri.IsLoopback && !allowUnencryptedAuthentication)
+        if (ApiKey is null && HumanloopSettings.NeedsApiKey((Transport as RecordingTransport)?.Mode))
         {
-            throw new ArgumentException(
-                $"The base URI {baseUri} uses http:// on a host that is not this machine, so the API key would cross the network unencrypted. " +
-                "Use https://, or pass -AllowUnencryptedAuthentication if the network is trusted.",
-                nameof(baseUri));
+            throw HumanloopSettings.MissingApiKey(SettingSource.Parameter);
         }
+
+        HumanloopSettings.CheckRetries(MaxRetries, SettingSource.Parameter);
+        HumanloopSettings.CheckTimeout(HumanloopSettingName.Timeout, Timeout, SettingSource.Parameter);
+        HumanloopSettings.CheckTimeout(HumanloopSettingName.StreamIdleTimeout, StreamIdleTimeout, SettingSource.Parameter);
+        if (StreamTimeout is { } total)
+        {
+            HumanloopSettings.CheckTimeout(HumanloopSettingName.StreamTimeout, total, SettingSource.Parameter);
+        }
+
+        return HumanloopSettings.CheckConnection(
+            Given(BaseUri ?? throw new ArgumentNullException(nameof(BaseUri))),
+            Given(Proxy),
+            Given(ProxyCredential),
+            Given(AllowUnencryptedAuthentication)).Value;
     }
+
+    private static Setting<T> Given<T>(T value) => new(value, SettingSource.Parameter);
 }
 
 /// <summary>How much a diagnostic message matters.</summary>

@@ -1,5 +1,4 @@
 using System;
-using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop;
 
@@ -9,20 +8,20 @@ namespace Humanloop;
 /// </summary>
 public sealed class HumanloopContext
 {
-    internal HumanloopContext(ClientSettings settings)
+    internal HumanloopContext(HumanloopSettings settings, bool isConnected)
     {
-        BaseUri = settings.BaseUri;
-        BaseUriSource = settings.BaseUriSource;
-        ApiKey = settings.ApiKey?.Masked;
-        ApiKeySource = settings.ApiKeySource;
-        MaxRetries = settings.MaxRetries;
-        MaxRetriesSource = settings.MaxRetriesSource;
-        TimeoutSec = (int)settings.Timeout.TotalSeconds;
-        StreamIdleTimeoutSec = (int)settings.StreamIdleTimeout.TotalSeconds;
-        Proxy = settings.Connection?.Proxy;
-        AllowUnencryptedAuthentication = settings.AllowUnencryptedAuthentication;
-        IsConnected = settings.Connection is not null;
-        Recording = settings.Recording is { } recording ? $"{recording.Mode} {recording.FixturePath}" : null;
+        BaseUri = settings.BaseUri.Value;
+        BaseUriSource = settings.BaseUri.Source.ToString();
+        ApiKey = settings.ApiKey.Value?.Masked;
+        ApiKeySource = settings.ApiKey.Value is null ? null : settings.ApiKey.Source.ToString();
+        MaxRetries = settings.MaxRetries.Value;
+        MaxRetriesSource = settings.MaxRetries.Source.ToString();
+        TimeoutSec = (int)settings.Timeout.Value.TotalSeconds;
+        StreamIdleTimeoutSec = (int)settings.StreamIdleTimeout.Value.TotalSeconds;
+        Proxy = settings.Proxy.Value;
+        AllowUnencryptedAuthentication = settings.AllowUnencryptedAuthentication.Value;
+        IsConnected = isConnected;
+        Recording = settings.Recording.Value is { } recording ? $"{recording.Mode} {recording.FixturePath}" : null;
     }
 
     /// <summary>The API root calls go to.</summary>
@@ -63,13 +62,4 @@ public sealed class HumanloopContext
 
     /// <inheritdoc />
     public override string ToString() => $"{BaseUri} (key {ApiKey ?? "none"})";
-}
-
-/// <summary>The names of the places a setting can come from.</summary>
-internal static class SettingSource
-{
-    public const string Parameter = "Parameter";
-    public const string Connection = "Connection";
-    public const string Environment = "Environment";
-    public const string Default = "Default";
 }

@@ -36,7 +36,7 @@ public class PipelineTests
     [InlineData("https://api.humanloop.com/v4?x=1", "https://api.humanloop.com/v4/")]
     public void Base_uris_are_normalized_to_the_api_root(string given, string root)
     {
-        Assert.Equal(root, HttpPipeline.NormalizeRoot(new Uri(given)).ToString());
+        Assert.Equal(root, HumanloopSettings.NormalizeRoot(new Uri(given)).ToString());
     }
 
     [Theory]
@@ -282,9 +282,10 @@ public class PipelineTests
         var options = Options(new ScriptedHandler());
         options.ProxyCredential = new NetworkCredential("user", "pass");
 
-        var error = Assert.Throws<ArgumentException>(() => new HumanloopClient(options));
+        var error = Assert.Throws<HumanloopSettingException>(() => new HumanloopClient(options));
 
         Assert.Equal("ProxyCredential", error.ParamName);
+        Assert.Equal(HumanloopSettingProblem.NeedsProxy, error.Problem);
     }
 
     [Fact]
@@ -303,9 +304,10 @@ public class PipelineTests
         var options = Options(new ScriptedHandler());
         options.MaxRetries = 11;
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new HumanloopClient(options));
+        var error = Assert.Throws<HumanloopSettingException>(() => new HumanloopClient(options));
 
         Assert.Equal("MaxRetries", error.ParamName);
+        Assert.Equal(HumanloopSettingProblem.OutOfRange, error.Problem);
     }
 }
 

@@ -50,7 +50,7 @@ internal sealed class HttpPipeline
     private static readonly string UserAgentBase = BuildUserAgent();
 
     private readonly TimeSpan _timeout;
-    private readonly HumanloopApiKey _apiKey;
+    private readonly HumanloopApiKey? _apiKey;
     private readonly HttpClient _http;
     private readonly RetryPolicy _policy;
     private readonly RetryBudget _budget;
@@ -59,14 +59,13 @@ internal sealed class HttpPipeline
 
     public HttpPipeline(HumanloopClientOptions options, IRetryClock? clock = null, Func<double>? random = null)
     {
-        options.Validate();
+        Root = options.Validate();
         // Copied, not kept: options changed after the client was made must not change it (unvalidated).
         _timeout = options.Timeout;
         Logger = options.Logger;
         StreamIdleTimeout = options.StreamIdleTimeout;
         StreamTimeout = options.StreamTimeout;
-        _apiKey = options.ApiKey!;
-        Root = NormalizeRoot(options.BaseUri);
+        _apiKey = options.ApiKey;
         _http = HttpClientCache.For(options);
         _policy = new RetryPolicy(options.MaxRetries, random);
         _budget = RetryBudget.For(Root);
@@ -79,23 +78,12 @@ internal sealed class HttpPipeline
 
     public IHumanloopLogger? Logger { get; }
 
-    public HumanloopApiKey ApiKey => _apiKey;
+    /// <summary>The key sent with every request; null when a replaying transport needs none.</summary>
+    public HumanloopApiKey? ApiKey => _apiKey;
 
     public TimeSpan StreamIdleTimeout { get; }
 
     public TimeSpan? StreamTimeout { get; }
-
-    /// <summary>A URI without a path is taken to mean the API root of that host: <c>/v4</c> is added.</summary>
-    public static Uri NormalizeRoot(Uri baseUri)
-    {
-        var text = baseUri.GetLeftPart(UriPartial.Path);
-        if (baseUri.AbsolutePath == "/")
-        {
-            text = text.TrimEnd('/') + "/v4";
-        }
-
-        return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
-    }
 
     public Task<BufferedResponse> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken) =>
         ExecuteAsync(method, path, body, streaming: false, ReadBufferedAsync, cancellationToken);
@@ -145,8 +133,8 @@ internal sealed class HttpPipeline
                 {
                     isTimeout = true;
                     failure = new HumanloopTimeoutException(
-                        $"{method} {uri.AbsolutePath} did not complete within {Seconds(_timeout)} (attempt {attempt}). Raise -TimeoutSec if the model needs longer.",
-                        exception);
+                        $"{method} {uri.AbsolutePath} did not complete within {Seconds(_timeout)} (attempt {attempt}).",
+                        exception) { Setting = HumanloopSettingName.Timeout, Limit = _timeout };
                 }
                 catch (HumanloopException exception)
                 {
@@ -206,10 +194,14 @@ internal sealed class HttpPipeline
         return true;
     }
 
-    private HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)
+    internal HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)
     {
         var request = new HttpRequestMessage(method, uri);
-        request.Headers.TryAddWithoutValidation("X-API-KEY", _apiKey.Reveal());
+        if (_apiKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-API-KEY", _apiKey.Reveal());
+        }
+
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (streaming)
@@ -243,7 +235,7 @@ internal sealed class HttpPipeline
 
     // The body is scrubbed before it is parsed: a server that echoes the key back must not put it into
     // an exception message, where it would reach logs and transcripts.
-    private static async Task<HumanloopApiException> ReadErrorAsync(HttpResponseMessage response, HumanloopApiKey apiKey, CancellationToken cancellationToken)
+    private static async Task<HumanloopApiException> ReadErrorAsync(HttpResponseMessage response, HumanloopApiKey? apiKey, CancellationToken cancellationToken)
     {
         var body = await ReadLimitedAsync(response, MaxErrorBodyBytes, throwWhenLarger: false, cancellationToken).ConfigureAwait(false);
         return ErrorResponseParser.Parse(response.StatusCode, response.ReasonPhrase, response.Headers, response.Content.Headers.ContentType?.MediaType, Redactor.Scrub(body, apiKey));
@@ -288,7 +280,7 @@ internal sealed class HttpPipeline
         Log(HumanloopLogLevel.Verbose, $"{method} {uri}");
         if (body is not null && Logger?.IsEnabled(HumanloopLogLevel.Debug) == true)
         {
-            Log(HumanloopLogLevel.Debug, "Request headers: X-API-KEY: " + _apiKey.Masked + ", User-Agent: " + _userAgent);
+            Log(HumanloopLogLevel.Debug, "Request headers: X-API-KEY: " + (_apiKey?.Masked ?? "(none)") + ", User-Agent: " + _userAgent);
             Log(HumanloopLogLevel.Debug, "Request body: " + Redactor.RedactJson(body));
         }
     }

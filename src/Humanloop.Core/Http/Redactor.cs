@@ -31,24 +31,23 @@ internal static class Redactor
     }
 
     /// <summary>Replaces the API key, should it appear, with its masked form.</summary>
-    public static string Scrub(string text, HumanloopApiKey apiKey) =>
-        apiKey.IsContainedIn(text) ? text.Replace(apiKey.Reveal(), apiKey.Masked) : text;
+    public static string Scrub(string text, HumanloopApiKey? apiKey) => apiKey is null ? text : apiKey.Scrub(text);
 
     /// <summary>
     /// At most <paramref name="maxChars"/> characters of <paramref name="text"/> for a message, scrubbed
     /// before it is cut, so a key that straddles the cut cannot leave its first characters behind.
     /// </summary>
-    public static string Preview(string text, HumanloopApiKey apiKey, int maxChars)
+    public static string Preview(string text, HumanloopApiKey? apiKey, int maxChars)
     {
         var scrubbed = Scrub(text, apiKey);
         return scrubbed.Length > maxChars ? scrubbed.Substring(0, maxChars - 1) + "…" : scrubbed;
     }
 
     /// <summary>The same for a UTF-8 body; returns the input itself when the key is not in it.</summary>
-    public static byte[] Scrub(byte[] body, HumanloopApiKey apiKey)
+    public static byte[] Scrub(byte[] body, HumanloopApiKey? apiKey)
     {
         var text = Encoding.UTF8.GetString(body);
-        return apiKey.IsContainedIn(text) ? Encoding.UTF8.GetBytes(Scrub(text, apiKey)) : body;
+        return apiKey is not null && apiKey.IsContainedIn(text) ? Encoding.UTF8.GetBytes(apiKey.Scrub(text)) : body;
     }
 
     private static void WriteRedacted(Utf8JsonWriter writer, JsonElement element, bool maskValues)

@@ -143,6 +143,12 @@ public sealed class HumanloopTimeoutException : HumanloopException
         : base(message, innerException)
     {
     }
+
+    /// <summary>The setting whose limit ran out, when known, so a host can name its own way to raise it.</summary>
+    public HumanloopSettingName? Setting { get; init; }
+
+    /// <summary>The limit that ran out, when known.</summary>
+    public TimeSpan? Limit { get; init; }
 }
 
 /// <summary>The request could not reach the server (DNS, refused or reset connection, TLS).</summary>

@@ -23,15 +23,12 @@ namespace Humanloop;
 /// streams; errors replay as the same status and body. Secrets are masked before anything is written.
 /// </summary>
 /// <remarks>
-/// Replay never touches the network and needs no real API key (the client still needs some key; any
-/// will do). Call <see cref="Save"/> when done: Record and Auto write the fixture then. The transport
+/// Replay never touches the network and needs no API key: a client whose transport replays may leave
+/// <see cref="HumanloopClientOptions.ApiKey"/> unset, and then sends no key header. Call <see cref="Save"/> when done: Record and Auto write the fixture then. The transport
 /// never disposes the network handler it passes requests to.
 /// </remarks>
 public sealed class RecordingTransport : HttpMessageHandler
 {
-    /// <summary>Stands in for the API key when replaying without one: replay sends nothing anywhere.</summary>
-    internal static readonly HumanloopApiKey ReplayApiKey = new("replay-needs-no-api-key");
-
     private static readonly string[] KeptResponseHeaders = ["content-type", "retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
 
     private readonly HttpMessageInvoker? _network;
@@ -265,7 +262,7 @@ public sealed class RecordingTransport : HttpMessageHandler
             message.Append("  …and ").Append(ranked.Differences.Count - MaxDifferencesShown).AppendLine(" more");
         }
 
-        message.Append("Record it in Auto or Record mode, or ignore fields that change from run to run (-IgnoreField).");
+        message.Append("Record it in Auto or Record mode, or ignore fields that change from run to run (RecordingOptions.IgnoreFields).");
         return new HumanloopRecordingException(message.ToString(), FixturePath, sent.Describe(), ranked.Index + 1, ranked.Differences);
     }
 

@@ -95,11 +95,6 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
         HumanloopContext context;
         try
         {
-            if (ProxyCredential is not null && Proxy is null)
-            {
-                throw new ArgumentException("-ProxyCredential needs -Proxy: the system proxy takes its credentials from the system.");
-            }
-
             var bound = MyInvocation.BoundParameters;
             if (bound.ContainsKey(nameof(RecordingMode)) && RecordingPath is null)
             {
@@ -107,30 +102,24 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             }
 
             var recordingMode = RecordingPath is null ? (RecordingMode?)null : RecordingSessions.ResolveMode(bound.ContainsKey(nameof(RecordingMode)) ? RecordingMode : null);
-            var connection = new HumanloopConnection
+            var connection = new CallSettings
             {
-                ApiKey = ApiKey is null ? null : HumanloopApiKey.FromSecureString(ApiKey),
-                BaseUri = BaseUri is null ? null : ClientSettings.CheckBaseUri(BaseUri, "-BaseUri"),
+                // A copy: the caller may dispose its SecureString, and the connection outlives this call.
+                ApiKey = ReadOnlyCopy(ApiKey),
+                BaseUri = BaseUri,
                 MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : null,
                 TimeoutSec = bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null,
                 StreamIdleTimeoutSec = bound.ContainsKey(nameof(StreamIdleTimeoutSec)) ? StreamIdleTimeoutSec : null,
-                Proxy = Proxy is null ? null : ClientSettings.CheckHttpUri(Proxy, "-Proxy"),
-                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
-            };
-            // Checked without being stored, so a connection that could not work is refused now, not at
-            // the first call, and the one it would replace stays in place.
-            var settings = ClientSettings.Resolve(new CallSettings(), connection);
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent ? true : null,
+            }.ToLayer();
 
-            // Replay sends nothing, so CI can replay fixtures without any key.
-            if (settings.ApiKey is null && !settings.ReplaysOffline && recordingMode != Humanloop.RecordingMode.Replay)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"Connect-Humanloop needs a key: pass -ApiKey, or set the {ClientSettings.ApiKeyVariable} environment variable."),
-                    "Humanloop.Connection.NoApiKey",
-                    ErrorCategory.AuthenticationError,
-                    null));
-            }
+            // Resolved without being stored, so a connection that could not work is refused now, not at
+            // the first call, and the one it would replace stays in place. The key is needed unless the
+            // recording this starts (or the one running) replays.
+            var settings = ConnectionStore.ResolveSettings(new HumanloopSettingsLayer(), connection);
+            settings.RequireApiKey(recordingMode ?? settings.Recording.Value?.Mode);
 
             if (recordingMode is { } mode)
             {
@@ -138,7 +127,12 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             }
 
             ConnectionStore.Set(connection);
-            context = ClientSettings.Resolve(new CallSettings()).ToContext();
+            context = ConnectionStore.Context();
+        }
+        catch (HumanloopSettingException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.FromSetting(exception, BaseUri, SettingContext.Connect));
+            return;
         }
         catch (ArgumentException exception)
         {
@@ -156,6 +150,13 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
         {
             WriteObject(context);
         }
+    }
+
+    private static SecureString? ReadOnlyCopy(SecureString? value)
+    {
+        var copy = value?.Copy();
+        copy?.MakeReadOnly();
+        return copy;
     }
 }
 
@@ -198,11 +199,11 @@ public sealed class GetHumanloopContextCommand : PSCmdlet
     {
         try
         {
-            WriteObject(ClientSettings.Resolve(new CallSettings()).ToContext());
+            WriteObject(ConnectionStore.Context());
         }
-        catch (ArgumentException exception)
+        catch (HumanloopSettingException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorRecords.FromSetting(exception, null, SettingContext.Call));
         }
     }
 }

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using Humanloop.Internal;
 using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
@@ -260,8 +259,8 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
             result[provider] = (entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value) switch
             {
                 string text => text,
-                SecureString secure => SecretText.FromSecureString(secure),
-                PSCredential credential => SecretText.FromSecureString(credential.Password),
+                SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
+                PSCredential credential => credential.GetNetworkCredential().Password,
                 _ => throw new ArgumentException($"-ProviderApiKeys.{provider} must be a string or a SecureString."),
             };
         }

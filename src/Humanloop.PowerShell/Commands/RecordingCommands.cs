@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using Humanloop.Http;
 using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
@@ -228,10 +227,10 @@ internal static class RecordingSessions
     /// is stopped (and saved) first, with a warning, so a test file that failed before its cleanup
     /// cannot leave the next one recording into the wrong fixture.
     /// </summary>
-    public static RecordingTransport Start(PSCmdlet cmdlet, string fullPath, RecordingOptions options, HumanloopConnection? connection)
+    public static RecordingTransport Start(PSCmdlet cmdlet, string fullPath, RecordingOptions options, HumanloopSettingsLayer? connection)
     {
         // Record and Auto reach the endpoint through the same pooled handler (and proxy) as ordinary calls.
-        var network = options.Mode == RecordingMode.Replay ? null : HttpClientCache.SharedHandler(connection?.Proxy, connection?.ProxyCredential);
+        var network = options.Mode == RecordingMode.Replay ? null : HumanloopClient.SharedNetworkHandler(connection?.Proxy, connection?.ProxyCredential);
 
         // Stopped (and saved) before the new one opens its fixture, which may be the same file.
         if (ConnectionStore.Recording is { } running)

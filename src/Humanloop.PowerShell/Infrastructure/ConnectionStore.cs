@@ -1,29 +1,8 @@
 using System;
 using System.Management.Automation.Runspaces;
-using System.Net;
 using System.Runtime.CompilerServices;
 
 namespace Humanloop.PowerShell.Infrastructure;
-
-/// <summary>What <c>Connect-Humanloop</c> remembered for one runspace; unset values fall through to the environment.</summary>
-internal sealed class HumanloopConnection
-{
-    public HumanloopApiKey? ApiKey { get; init; }
-
-    public Uri? BaseUri { get; init; }
-
-    public int? MaxRetries { get; init; }
-
-    public int? TimeoutSec { get; init; }
-
-    public int? StreamIdleTimeoutSec { get; init; }
-
-    public Uri? Proxy { get; init; }
-
-    public NetworkCredential? ProxyCredential { get; init; }
-
-    public bool AllowUnencryptedAuthentication { get; init; }
-}
 
 /// <summary>
 /// Connections and recordings keyed by runspace, so that runbook jobs and <c>ForEach-Object -Parallel</c>
@@ -31,12 +10,30 @@ internal sealed class HumanloopConnection
 /// </summary>
 internal static class ConnectionStore
 {
-    private static readonly RunspaceSlot<HumanloopConnection> Connections = new();
+    private static readonly RunspaceSlot<HumanloopSettingsLayer> Connections = new();
     private static readonly RunspaceSlot<RecordingTransport> Recordings = new();
 
-    public static HumanloopConnection? Current => Connections.Get();
+    /// <summary>What <c>Connect-Humanloop</c> gave in this runspace; null when it was not run.</summary>
+    public static HumanloopSettingsLayer? Current => Connections.Get();
 
-    public static void Set(HumanloopConnection connection) => Connections.Set(connection, "There is no runspace to connect.");
+    public static void Set(HumanloopSettingsLayer connection) => Connections.Set(connection, "There is no runspace to connect.");
+
+    /// <summary>
+    /// The settings a call with <paramref name="call"/> uses in this runspace: its connection (or
+    /// <paramref name="connection"/> in its place, leaving the runspace's alone), its recording, the
+    /// process environment and the defaults.
+    /// </summary>
+    /// <exception cref="HumanloopSettingException">A setting cannot be used.</exception>
+    public static HumanloopSettings ResolveSettings(HumanloopSettingsLayer call, HumanloopSettingsLayer? connection)
+    {
+        var recording = Recording;
+        var withRecording = recording is null ? connection : (connection ?? new HumanloopSettingsLayer()) with { Recording = recording };
+        return HumanloopSettings.Resolve(call, withRecording, Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>What Get-HumanloopContext shows: the settings a call without parameters would use here.</summary>
+    /// <exception cref="HumanloopSettingException">A setting cannot be used.</exception>
+    public static HumanloopContext Context() => new(ResolveSettings(new HumanloopSettingsLayer(), Current), Current is not null);
 
     public static bool Remove() => Connections.Remove() is not null;
 

@@ -27,6 +27,18 @@ internal static class ErrorRecords
         return record;
     }
 
+    /// <summary>
+    /// A setting that cannot be used, worded with the names a PowerShell user types (-BaseUri,
+    /// $env:HUMANLOOP_BASE_URL, Connect-Humanloop); the core's exception, with its data, is the inner one.
+    /// </summary>
+    public static ErrorRecord FromSetting(HumanloopSettingException exception, object? target, SettingContext context)
+    {
+        var worded = new ArgumentException(WordSetting(exception, context), exception);
+        return exception.Problem == HumanloopSettingProblem.Missing && exception.Setting == HumanloopSettingName.ApiKey
+            ? new ErrorRecord(worded, "Humanloop.Connection.NoApiKey", ErrorCategory.AuthenticationError, target)
+            : new ErrorRecord(worded, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, target);
+    }
+
     public static ErrorRecord InvalidArgument(string errorId, string message, object? target) =>
         new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 
@@ -55,11 +67,51 @@ internal static class ErrorRecords
         _ => ("Humanloop.Unexpected", ErrorCategory.NotSpecified, null),
     };
 
+    private static string WordSetting(HumanloopSettingException exception, SettingContext context)
+    {
+        var parameter = "-" + ParameterOf(exception.Setting);
+        if (exception.Problem == HumanloopSettingProblem.Missing && exception.Setting == HumanloopSettingName.ApiKey)
+        {
+            return context == SettingContext.Connect
+                ? $"Connect-Humanloop needs a key: pass -ApiKey, or set the {HumanloopSettings.ApiKeyVariable} environment variable."
+                : $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {HumanloopSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command.";
+        }
+
+        // Connect-Humanloop's own parameters are the connection's values.
+        var origin = exception.ValueSource switch
+        {
+            SettingSource.Parameter => parameter,
+            SettingSource.Connection when context == SettingContext.Connect => parameter,
+            SettingSource.Connection => $"The connection's {parameter} (Connect-Humanloop)",
+            SettingSource.Environment => $"The {exception.EnvironmentVariable} environment variable",
+            _ => $"The default {parameter}",
+        };
+        var message = exception.Value is null ? $"{origin} {exception.Reason}" : $"{origin} holds '{exception.Value}'; it {exception.Reason}";
+        return exception.Problem switch
+        {
+            HumanloopSettingProblem.Unencrypted => message + " Use https://, or pass -AllowUnencryptedAuthentication if the network is trusted.",
+            HumanloopSettingProblem.NeedsProxy => message + " Pass -Proxy with it.",
+            _ => message,
+        };
+    }
+
+    private static string ParameterOf(HumanloopSettingName setting) => setting switch
+    {
+        HumanloopSettingName.Timeout => "TimeoutSec",
+        HumanloopSettingName.StreamIdleTimeout => "StreamIdleTimeoutSec",
+        HumanloopSettingName.StreamTimeout => "StreamTimeoutSec",
+        HumanloopSettingName.Recording => "RecordingPath",
+        _ => setting.ToString(),
+    };
+
     private static string DetailsMessage(Exception exception)
     {
         var message = new StringBuilder(exception.Message);
         switch (exception)
         {
+            case HumanloopTimeoutException { Setting: HumanloopSettingName.Timeout }:
+                message.Append(" Raise -TimeoutSec if the model needs longer.");
+                break;
             case HumanloopApiException { Detail.ValidationErrors.Count: > 1 } api:
                 message.Clear().Append($"The server answered {(int)api.StatusCode} {api.ReasonPhrase}:");
                 foreach (var error in api.Detail.ValidationErrors)
@@ -88,6 +140,15 @@ internal static class ErrorRecords
         ? wait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"
         : wait.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min";
 
-    private static string Scrub(string text, HumanloopApiKey? apiKey) =>
-        apiKey is null ? text : Http.Redactor.Scrub(text, apiKey);
+    private static string Scrub(string text, HumanloopApiKey? apiKey) => apiKey is null ? text : apiKey.Scrub(text);
+}
+
+/// <summary>Where a setting error arose, which decides how its origin is named.</summary>
+internal enum SettingContext
+{
+    /// <summary>A call: its parameters, the runspace's connection, the environment.</summary>
+    Call,
+
+    /// <summary>Connect-Humanloop, whose parameters become the connection.</summary>
+    Connect,
 }

@@ -12,7 +12,7 @@ namespace Humanloop.PowerShell.Infrastructure;
 public abstract class HumanloopCmdlet : AsyncCmdlet
 {
     private HumanloopClient? _client;
-    private ClientSettings? _settings;
+    private HumanloopSettings? _settings;
 
     /// <summary>The API key for this call; overrides the connection and $env:HUMANLOOP_API_KEY.</summary>
     [Parameter]
@@ -41,7 +41,7 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     protected HumanloopClient Client => _client ??= CreateClient();
 
     /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
-    protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey;
+    protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey.Value;
 
     /// <summary>The settings this call's own parameters ask for; derived cmdlets add theirs.</summary>
     internal virtual CallSettings DescribeCall() => new()
@@ -50,7 +50,7 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
         BaseUri = BaseUri,
         MaxRetries = Bound(nameof(MaxRetries)) ? MaxRetries : null,
         TimeoutSec = Bound(nameof(TimeoutSec)) ? TimeoutSec : null,
-        AllowUnencryptedAuthentication = AllowUnencryptedAuthentication.IsPresent,
+        AllowUnencryptedAuthentication = Bound(nameof(AllowUnencryptedAuthentication)) ? AllowUnencryptedAuthentication.IsPresent : null,
     };
 
     /// <summary>True when the user gave <paramref name="parameterName"/> on this call.</summary>
@@ -60,27 +60,18 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     {
         try
         {
-            _settings = ClientSettings.Resolve(DescribeCall());
-            if (_settings.ApiKey is null && !_settings.ReplaysOffline)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException(
-                        $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {ClientSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command."),
-                    "Humanloop.Connection.NoApiKey",
-                    ErrorCategory.AuthenticationError,
-                    null));
-            }
-
+            _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionStore.Current);
+            _settings.RequireApiKey();
             var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
-            var client = new HumanloopClient(_settings.ToOptions(logger));
-            var key = _settings.ApiKey is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKeySource})" : "no key";
-            var recording = _settings.Recording is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
-            WriteVerbose($"Using {_settings.BaseUri} ({_settings.BaseUriSource}) with {key}, {_settings.MaxRetries} retries ({_settings.MaxRetriesSource}){recording}.");
+            var client = new HumanloopClient(_settings.ToOptions(logger, "Humanloop.PowerShell"));
+            var key = _settings.ApiKey.Value is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKey.Source})" : "no key";
+            var recording = _settings.Recording.Value is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
+            WriteVerbose($"Using {_settings.BaseUri.Value} ({_settings.BaseUri.Source}) with {key}, {_settings.MaxRetries.Value} retries ({_settings.MaxRetries.Source}){recording}.");
             return client;
         }
-        catch (ArgumentException exception)
+        catch (HumanloopSettingException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
+            ThrowTerminatingError(ErrorRecords.FromSetting(exception, BaseUri, SettingContext.Call));
             throw;
         }
     }
