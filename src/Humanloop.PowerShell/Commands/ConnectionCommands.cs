@@ -136,12 +136,12 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
         }
         catch (ArgumentException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
+            ThrowTerminatingError(ErrorRecords.Of(exception, "Humanloop.Connection.InvalidSetting", ErrorCategory.InvalidArgument, BaseUri));
             return;
         }
         catch (HumanloopRecordingException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, RecordingPath));
+            ThrowTerminatingError(ErrorRecords.Of(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, RecordingPath));
             return;
         }
 

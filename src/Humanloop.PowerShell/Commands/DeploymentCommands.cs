@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -124,7 +125,7 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
             deployment => names.Matches(deployment.EnvironmentName) | names.Matches(deployment.EnvironmentId));
         foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
-            WriteError(NotFound("Humanloop.Environment.NotFound", $"Project {projectId} has no environment '{missing}'.", missing));
+            WriteError(ErrorRecords.NotFound("Humanloop.Environment.NotFound", $"Project {projectId} has no environment '{missing}'.", missing));
         }
     }
 }

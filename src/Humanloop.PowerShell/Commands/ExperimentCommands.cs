@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
 
@@ -138,7 +139,7 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
         var listed = InvokeEach(projectId, (client, cancellationToken) => client.ListExperimentsAsync(projectId, cancellationToken), experiment => names.Matches(experiment.Name));
         foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
-            WriteError(NotFound("Humanloop.Experiment.NotFound", $"Project {projectId} has no experiment named '{missing}'.", missing));
+            WriteError(ErrorRecords.NotFound("Humanloop.Experiment.NotFound", $"Project {projectId} has no experiment named '{missing}'.", missing));
         }
     }
 }
@@ -279,16 +280,16 @@ internal static class PositiveLabels
         var labels = new List<PositiveLabel>();
         foreach (DictionaryEntry entry in table)
         {
-            var type = Unwrap(entry.Key) as string;
+            var type = PowerShellValues.Unwrap(entry.Key) as string;
             if (string.IsNullOrEmpty(type))
             {
                 Fail(cmdlet, $"-PositiveLabel has the key '{entry.Key}'; keys must be feedback types such as 'rating'.");
             }
 
-            var values = Unwrap(entry.Value) is IEnumerable sequence and not string ? sequence.Cast<object?>().ToList() : [entry.Value];
+            var values = PowerShellValues.Unwrap(entry.Value) is IEnumerable sequence and not string ? sequence.Cast<object?>().ToList() : [entry.Value];
             foreach (var value in values)
             {
-                labels.Add(new PositiveLabel { Type = type, Value = ToText(Unwrap(value)) ?? Fail(cmdlet, $"-PositiveLabel.{type} must be a string or number (or several), not '{value}'.") });
+                labels.Add(new PositiveLabel { Type = type, Value = ToText(PowerShellValues.Unwrap(value)) ?? Fail(cmdlet, $"-PositiveLabel.{type} must be a string or number (or several), not '{value}'.") });
             }
         }
 
@@ -302,11 +303,10 @@ internal static class PositiveLabels
         _ => null,
     };
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
     private static string Fail(Cmdlet cmdlet, string message)
     {
-        cmdlet.ThrowTerminatingError(ResourceCmdlet.InvalidParameters(message));
+        cmdlet.ThrowTerminatingError(ErrorRecords.InvalidParameters(message));
         return message;
     }
 }

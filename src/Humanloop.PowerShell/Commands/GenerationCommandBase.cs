@@ -152,20 +152,8 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
             return;
         }
 
-        var client = Client;
-        var target = Inputs;
         object? completed = null;
-        RunAsync(async cancellationToken =>
-        {
-            try
-            {
-                completed = await GenerateAsync(client, request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HumanloopException exception)
-            {
-                EmitFailure(exception, target);
-            }
-        });
+        RunForInput(Inputs, async (client, cancellationToken) => completed = await GenerateAsync(client, request, cancellationToken).ConfigureAwait(false));
         if (completed is not null && ResponseVariable is not null)
         {
             // One response is the response itself; from the second on the variable holds the list,
@@ -254,9 +242,9 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in keys)
         {
-            var provider = (entry.Key is PSObject wrappedKey ? wrappedKey.BaseObject : entry.Key) as string
+            var provider = PowerShellValues.Unwrap(entry.Key) as string
                 ?? throw new ArgumentException($"-ProviderApiKeys has the key '{entry.Key}'; keys must be provider names such as 'openai'.");
-            result[provider] = (entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value) switch
+            result[provider] = PowerShellValues.Unwrap(entry.Value) switch
             {
                 string text => text,
                 SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
@@ -276,18 +264,6 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         {
             throw new ArgumentException(
                 "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");
-        }
-    }
-
-    /// <summary>Stops the command when both <paramref name="first"/> and <paramref name="second"/> were given.</summary>
-    protected void RejectBoth(string first, string second)
-    {
-        if (MyInvocation.BoundParameters.ContainsKey(first) && MyInvocation.BoundParameters.ContainsKey(second))
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(
-                "Humanloop.Input.ConflictingParameters",
-                $"Use -{first} or -{second}, not both.",
-                null));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
 
@@ -115,7 +116,7 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
         // After a failed listing every name would look missing; the failure was reported instead.
         foreach (var missing in listed ? names.UnmatchedLiterals() : [])
         {
-            WriteError(NotFound("Humanloop.Project.NotFound", $"There is no project named '{missing}'.", missing));
+            WriteError(ErrorRecords.NotFound("Humanloop.Project.NotFound", $"There is no project named '{missing}'.", missing));
         }
     }
 }

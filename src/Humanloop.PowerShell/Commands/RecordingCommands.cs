@@ -104,12 +104,12 @@ public sealed class StartHumanloopRecordingCommand : PSCmdlet
         }
         catch (ArgumentException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Recording.InvalidSetting", ErrorCategory.InvalidArgument, Path));
+            ThrowTerminatingError(ErrorRecords.Of(exception, "Humanloop.Recording.InvalidSetting", ErrorCategory.InvalidArgument, Path));
             return;
         }
         catch (HumanloopRecordingException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, Path));
+            ThrowTerminatingError(ErrorRecords.Of(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, Path));
             return;
         }
 
@@ -144,8 +144,7 @@ public sealed class StopHumanloopRecordingCommand : PSCmdlet
         var active = ConnectionStore.Recording;
         if (active is null)
         {
-            WriteError(new ErrorRecord(
-                new InvalidOperationException("No recording is running in this runspace; Start-HumanloopRecording starts one."),
+            WriteError(ErrorRecords.Of(new InvalidOperationException("No recording is running in this runspace; Start-HumanloopRecording starts one."),
                 "Humanloop.Recording.NotStarted",
                 ErrorCategory.InvalidOperation,
                 null));
@@ -159,7 +158,7 @@ public sealed class StopHumanloopRecordingCommand : PSCmdlet
         }
         catch (HumanloopRecordingException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.WriteError, active.FixturePath));
+            ThrowTerminatingError(ErrorRecords.Of(exception, "Humanloop.Recording.FixtureUnavailable", ErrorCategory.WriteError, active.FixturePath));
             return;
         }
 

@@ -9,7 +9,9 @@ namespace Humanloop.PowerShell.Infrastructure;
 /// <summary>
 /// Runs a cmdlet's work as a task while the pipeline thread writes whatever the task emits, the moment
 /// it emits it. PowerShell only accepts writes from the pipeline thread, so the task queues them here.
-/// Ctrl+C (<see cref="StopProcessing"/>) cancels the token the task was given and returns at once.
+/// The queue is bounded: a task that produces faster than the pipeline consumes (a fast stream into a
+/// slow script block) waits for room instead of growing memory without limit. Ctrl+C
+/// (<see cref="StopProcessing"/>) cancels the token the task was given and returns at once.
 /// </summary>
 public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 {
@@ -17,18 +19,23 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     // PowerShell creates the cmdlet on the thread that runs its pipeline.
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
+    /// <summary>How many writes may wait for the pipeline thread before the task waits too.</summary>
+    internal const int QueuedWritesLimit = 256;
+
     private BlockingCollection<Action>? _writes;
+    private CancellationToken _writesAbandoned;
 
     /// <summary>Runs <paramref name="work"/> to completion, writing its output as it arrives.</summary>
     protected void RunAsync(Func<CancellationToken, Task> work)
     {
-        var writes = new BlockingCollection<Action>();
-        _writes = writes;
+        var writes = new BlockingCollection<Action>(QueuedWritesLimit);
 
         // Cancelled when the writing ends early (Ctrl+C, Select-Object -First, an -ErrorAction Stop), so
-        // work nobody reads any more stops instead of running on. Cancelled, never disposed: the
-        // abandoned task may still hold its token.
+        // work nobody reads any more stops instead of running on, or waiting for room in the queue.
+        // Cancelled, never disposed: the abandoned task may still hold its token.
         var run = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        _writes = writes;
+        _writesAbandoned = run.Token;
         var task = Task.Run(() => work(run.Token));
         task.ContinueWith(_ => writes.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
@@ -64,7 +71,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
                 throw failure;
             }
 
-            ThrowTerminatingError(new ErrorRecord(failure, "Humanloop.Unexpected", ErrorCategory.NotSpecified, null));
+            ThrowTerminatingError(ErrorRecords.Unexpected(failure));
         }
         else if (task.IsCanceled)
         {
@@ -119,17 +126,26 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private void Enqueue(Action write)
     {
+        // The pipeline thread writes at once: it is the one emptying the queue, so it must never wait on it.
+        if (Environment.CurrentManagedThreadId == _pipelineThread)
+        {
+            write();
+            return;
+        }
+
+        // A task whose writing already ended may still speak: nobody reads it, so it is dropped, and a
+        // task waiting for room is released by the same cancellation.
         var writes = _writes;
         if (writes is not null)
         {
-            writes.Add(write);
+            try
+            {
+                writes.Add(write, _writesAbandoned);
+            }
+            catch (InvalidOperationException) when (writes.IsAddingCompleted)
+            {
+            }
         }
-        else if (Environment.CurrentManagedThreadId == _pipelineThread)
-        {
-            write();
-        }
-
-        // Otherwise a task whose writing already ended still speaks: nobody reads it, so it is dropped.
     }
 
     /// <inheritdoc />

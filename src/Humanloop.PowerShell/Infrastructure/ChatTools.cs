@@ -35,7 +35,7 @@ internal sealed class ChatTools
         foreach (var value in values)
         {
             var path = $"-Tools[{position++}]";
-            var definition = (value is PSObject wrapped ? wrapped.BaseObject : value) switch
+            var definition = PowerShellValues.Unwrap(value) switch
             {
                 null => throw new ArgumentException($"{path} is null; a tool is a command (Get-Command), a hashtable with name, description and parameters, or a Humanloop.ToolDefinition."),
                 ToolDefinition typed => typed,
@@ -192,7 +192,7 @@ internal sealed class ChatTools
 
     private static string? Text(object? value)
     {
-        var text = (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString()?.Trim();
+        var text = PowerShellValues.Unwrap(value)?.ToString()?.Trim();
         return string.IsNullOrEmpty(text) ? null : text;
     }
 

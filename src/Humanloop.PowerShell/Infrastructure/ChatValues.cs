@@ -27,7 +27,7 @@ internal static class ChatValues
 
     private static ChatMessage ToMessage(object? value, string path)
     {
-        switch (value is PSObject wrapped ? wrapped.BaseObject : value)
+        switch (PowerShellValues.Unwrap(value))
         {
             case null:
                 throw new ArgumentException($"{path} is null; a message is a string, a hashtable with role and content, or a Humanloop.ChatMessage.");

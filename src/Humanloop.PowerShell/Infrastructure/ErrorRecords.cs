@@ -42,6 +42,20 @@ internal static class ErrorRecords
     public static ErrorRecord InvalidArgument(string errorId, string message, object? target) =>
         new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 
+    /// <summary>The terminating error of an invalid invocation; <paramref name="message"/> names the parameters.</summary>
+    public static ErrorRecord InvalidParameters(string message) => InvalidArgument("Humanloop.Input.InvalidParameters", message, null);
+
+    /// <summary>A lookup by name or label that found nothing: ObjectNotFound, about <paramref name="target"/>.</summary>
+    public static ErrorRecord NotFound(string errorId, string message, object? target) =>
+        new(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target);
+
+    /// <summary>A failure outside the client (a fixture file, a setting of the module itself), with its own ErrorId.</summary>
+    public static ErrorRecord Of(Exception exception, string errorId, ErrorCategory category, object? target) =>
+        new(exception, errorId, category, target);
+
+    /// <summary>A defect: something no input explains. Ends the command.</summary>
+    public static ErrorRecord Unexpected(Exception exception) => new(exception, "Humanloop.Unexpected", ErrorCategory.NotSpecified, null);
+
     private static (string ErrorId, ErrorCategory Category, string? RecommendedAction) Classify(Exception exception) => exception switch
     {
         HumanloopApiException api => ((int)api.StatusCode) switch

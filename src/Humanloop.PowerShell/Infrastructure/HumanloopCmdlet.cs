@@ -1,13 +1,16 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Humanloop.PowerShell.Infrastructure;
 
 /// <summary>
-/// The base of every cmdlet that calls the API: the per-call connection parameters, the resolution of
-/// key and base URI, one client per invocation, diagnostics routed to the verbose, debug and warning
-/// streams, and failures turned into error records.
+/// The base of every cmdlet that calls the API, and its one execution template: the per-call connection
+/// parameters, the resolution of key and base URI, one client per invocation, one call per input whose
+/// failure is reported about that input (<see cref="RunForInput"/>), the ShouldProcess rule, the checks of
+/// conflicting parameters, and diagnostics routed to the verbose, debug and warning streams.
 /// </summary>
 public abstract class HumanloopCmdlet : AsyncCmdlet
 {
@@ -76,9 +79,63 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
         }
     }
 
-    /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
-    protected void EmitFailure(Exception exception, object? target) =>
-        EmitError(ErrorRecords.From(exception, target, ApiKeyInUse));
+    /// <summary>
+    /// Runs the work for one input on this invocation's client, writing what it emits as it arrives. What
+    /// goes wrong for that input (an API or stream failure, input the client cannot send, a name the
+    /// server does not know) is written as a non-terminating error about <paramref name="target"/>, and the
+    /// next input still runs; anything else is a defect and ends the command. True when the work completed.
+    /// </summary>
+    protected bool RunForInput(object? target, Func<HumanloopClient, CancellationToken, Task> work)
+    {
+        var client = Client;
+        var completed = false;
+        RunAsync(async cancellationToken =>
+        {
+            try
+            {
+                await work(client, cancellationToken).ConfigureAwait(false);
+                completed = true;
+            }
+            catch (Exception exception) when (exception is HumanloopException or ArgumentException or NameNotFoundException)
+            {
+                EmitError(exception is NameNotFoundException notFound
+                    ? ErrorRecords.NotFound(notFound.ErrorId, notFound.Message, target)
+                    : ErrorRecords.From(exception, target, ApiKeyInUse));
+            }
+        });
+        return completed;
+    }
+
+    /// <summary>
+    /// ShouldProcess with the -Force rule of the Remove cmdlets: -Force skips the confirmation prompt, but
+    /// -WhatIf still only describes, and an explicit -Confirm still asks.
+    /// </summary>
+    protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+    {
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIfValue)
+            ? ((SwitchParameter)whatIfValue).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        var confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirmValue) && ((SwitchParameter)confirmValue).IsPresent;
+        if (force && !whatIf && !confirmAsked)
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not confirmed).");
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    /// <summary>Stops the command when both <paramref name="first"/> and <paramref name="second"/> were given.</summary>
+    protected void RejectBoth(string first, string second)
+    {
+        if (Bound(first) && Bound(second))
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument("Humanloop.Input.ConflictingParameters", $"Use -{first} or -{second}, not both.", null));
+        }
+    }
+
+    /// <summary>Stops the command: the parameters given cannot work together (or one that is needed is missing).</summary>
+    protected void ThrowInvalidParameters(string message) => ThrowTerminatingError(ErrorRecords.InvalidParameters(message));
 
     private bool IsEnabled(string switchName, string preferenceVariable)
     {
@@ -88,7 +145,7 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
         }
 
         var preference = GetVariableValue(preferenceVariable);
-        var value = preference is PSObject wrapped ? wrapped.BaseObject : preference;
+        var value = PowerShellValues.Unwrap(preference);
         return value is ActionPreference action
             ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
             : value is not null && !string.Equals(value.ToString(), nameof(ActionPreference.SilentlyContinue), StringComparison.OrdinalIgnoreCase);
@@ -120,4 +177,10 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
             }
         }
     }
+}
+
+/// <summary>A name (of an environment, say) that the server does not know; reported like a 404, as ObjectNotFound.</summary>
+internal sealed class NameNotFoundException(string errorId, string message) : Exception(message)
+{
+    public string ErrorId { get; } = errorId;
 }

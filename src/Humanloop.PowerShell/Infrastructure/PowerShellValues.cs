@@ -93,7 +93,7 @@ internal static class PowerShellValues
         var result = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in dictionary)
         {
-            var key = entry.Key is PSObject wrappedKey ? wrappedKey.BaseObject : entry.Key;
+            var key = Unwrap(entry.Key)!;
             if (key is not string name)
             {
                 throw new ArgumentException($"{path} has the key '{key}' of type {key.GetType().FullName}; keys must be strings.");

@@ -14,7 +14,7 @@ public sealed class ApiKeyTransformationAttribute : ArgumentTransformationAttrib
     /// <inheritdoc />
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
-        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        var value = PowerShellValues.Unwrap(inputData);
         switch (value)
         {
             case null:
@@ -58,7 +58,7 @@ public sealed class ModelConfigTransformationAttribute(Type configType) : Argume
     /// <inheritdoc />
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
-        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        var value = PowerShellValues.Unwrap(inputData);
         if (value is null || configType.IsInstanceOfType(value))
         {
             return value;
