@@ -89,7 +89,7 @@ public class PropertyTests
         }
 
         var pending = decoder.Finish();
-        return (events.Select(e => new DecodedEvent(e.EventType, e.Data, e.Id)).ToList(), pending);
+        return (events.Select(e => new DecodedEvent(e.Data)).ToList(), pending);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -537,7 +537,7 @@ public class PropertyTests
         return text.ToString();
     }
 
-    private sealed record DecodedEvent(string EventType, string Data, string? Id);
+    private sealed record DecodedEvent(string Data);
 
     private sealed record GeneratedSseStream(byte[] Bytes, List<DecodedEvent> Expected, List<(int Start, int End)> EventRanges);
 
@@ -620,7 +620,7 @@ public class PropertyTests
                 ranges.Add((start, bytes.Count));
                 if (dataLines.Count > 0)
                 {
-                    expected.Add(new DecodedEvent(string.IsNullOrEmpty(eventType) ? "message" : eventType, string.Join("\n", dataLines), lastId));
+                    expected.Add(new DecodedEvent(string.Join("\n", dataLines)));
                 }
             }
 

@@ -4,21 +4,15 @@ using System.Text;
 
 namespace Humanloop.Streaming;
 
-/// <summary>One dispatched server-sent event.</summary>
-internal readonly struct SseEvent(string eventType, string data, string? id)
+/// <summary>One dispatched server-sent event: its <c>data:</c> lines joined with line feeds.</summary>
+internal readonly struct SseEvent(string data)
 {
-    /// <summary>The <c>event:</c> field; <c>message</c> when the server sent none.</summary>
-    public string EventType { get; } = eventType;
-
-    /// <summary>The <c>data:</c> lines joined with line feeds.</summary>
     public string Data { get; } = data;
-
-    /// <summary>The last <c>id:</c> seen, if any.</summary>
-    public string? Id { get; } = id;
 }
 
 /// <summary>
-/// An incremental decoder for the server-sent events format (WHATWG HTML §9.2): bytes go in as they
+/// The recorder's decoder: it is fed the bytes a caller reads as they pass, so it must decode push-style,
+/// which System.Net.ServerSentEvents' pull parser (used to read streams) cannot. An incremental decoder for the server-sent events format (WHATWG HTML §9.2): bytes go in as they
 /// arrive, split anywhere, and complete events come out. Lines may end in LF, CRLF or CR; comment lines
 /// are skipped; several <c>data:</c> lines join with LF; a blank line dispatches. Lines are decoded only
 /// when complete, so a UTF-8 character split across reads stays intact.
@@ -33,8 +27,6 @@ internal sealed class SseDecoder
     private bool _lastByteWasCarriageReturn;
     private bool _atStreamStart = true;
     private bool _hasData;
-    private string? _eventType;
-    private string? _lastEventId;
 
     /// <summary>The raw field lines of the event being read, kept to report a stream that ends inside it.</summary>
     private readonly StringBuilder _pendingRaw = new();
@@ -130,21 +122,13 @@ internal sealed class SseDecoder
             value = value.Substring(1);
         }
 
-        switch (field)
+        if (field == "data")
         {
-            case "data":
-                _data.Append(value).Append('\n');
-                _hasData = true;
-                break;
-            case "event":
-                _eventType = value;
-                break;
-            case "id" when value.IndexOf('\0') < 0:
-                _lastEventId = value;
-                break;
+            _data.Append(value).Append('\n');
+            _hasData = true;
         }
 
-        // "retry" and unknown fields carry nothing this client uses.
+        // "event", "id", "retry" and unknown fields carry nothing the recorder keeps.
     }
 
     private string DecodeLine()
@@ -167,7 +151,7 @@ internal sealed class SseDecoder
         if (_hasData)
         {
             var data = _data.ToString(0, _data.Length - 1);
-            events.Add(new SseEvent(string.IsNullOrEmpty(_eventType) ? "message" : _eventType!, data, _lastEventId));
+            events.Add(new SseEvent(data));
         }
 
         ResetEvent();
@@ -178,6 +162,5 @@ internal sealed class SseDecoder
         _data.Clear();
         _pendingRaw.Clear();
         _hasData = false;
-        _eventType = null;
     }
 }
