@@ -280,3 +280,61 @@ Describe 'Chats recorded against the local server, replayed offline' {
         $weatherCalls | Should -Be 'Lima/C', 'Lima/C'
     }
 }
+
+Describe 'Chats under failure' {
+    BeforeAll {
+        $script:faultServer = Start-HumanloopTestServer -Arguments '--enable-faults', '--in-memory'
+        $script:modulePath = (Get-Module Humanloop).Path
+    }
+
+    AfterAll {
+        $faultServer | Stop-ReadyProcess
+    }
+
+    BeforeEach {
+        Clear-ServerFault $faultServer
+    }
+
+    It 'retries a throttled chat and answers' {
+        Add-ServerFault $faultServer @{ path = '/v4/chat'; fault = 'status'; status = 429; retry_after_ms = 100; count = 1 }
+
+        $answer = New-HumanloopChat -Project chat-faults -Provider mock -Model mock-1 -Messages 'Hello' -ApiKey $TestApiKey -BaseUri $faultServer.Uri
+
+        $answer.Attempts | Should -Be 2
+        Get-ServerRequestCount $faultServer -Path '/v4/chat' | Should -Be 2
+    }
+
+    It 'reports a chat stream cut before it finished as an error about the input, keeping the chunks written' {
+        Add-ServerFault $faultServer @{ path = '/v4/chat'; fault = 'cut_mid_stream'; after_events = 2 }
+
+        $chunks = @(New-HumanloopChat -Project chat-faults -Provider mock -Model mock-1 -Messages 'Hello' -Stream -ApiKey $TestApiKey -BaseUri $faultServer.Uri -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $chunks.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Stream.Incomplete,*'
+    }
+
+    It 'stops a stalled chat stream at Ctrl+C, keeping the chunks already written' {
+        Add-ServerFault $faultServer @{ path = '/v4/chat'; fault = 'stall_mid_stream'; after_events = 1 }
+        $shell = [powershell]::Create()
+        try {
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $null = $shell.AddScript("Import-Module '$modulePath'; New-HumanloopChat -Project chat-faults -Provider mock -Model mock-1 -Messages 'Hello' -Stream -ApiKey '$TestApiKey' -BaseUri '$($faultServer.Uri)'")
+            $async = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
+                Start-Sleep -Milliseconds 20
+            }
+            $output.Count | Should -Be 1 -Because 'the stream should be stalled after its first chunk'
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $watch.Stop()
+
+            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $output[0] | Should -BeOfType Humanloop.ChatChunk
+            $watch.Elapsed | Should -BeLessThan ([timespan]::FromSeconds(2))
+        }
+        finally {
+            $shell.Dispose()
+        }
+    }
+}
