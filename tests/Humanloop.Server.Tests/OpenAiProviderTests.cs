@@ -147,6 +147,27 @@ public sealed class OpenAiProviderTests(OpenAiProviderFixture fixture) : IClassF
         Assert.Equal(4, (int)last["usage"]!["prompt_tokens"]!);
     }
 
+    [Fact]
+    public async Task Streaming_reads_through_comments_other_fields_and_line_ends_and_stops_at_done()
+    {
+        var (httpResponse, body) = await _api.PostRawAsync("completion", Request("sse-variants", stream: true));
+        Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
+        var items = SseParser.Events(body).Select(e => e["data"]![0]!).ToList();
+        Assert.Equal(OpenAiStub.Answer(0), string.Concat(items.Select(i => (string)i["output"]!)));
+        Assert.Equal("stop", (string)items[^1]["finish_reason"]!);
+        Assert.Equal(4, (int)SseParser.Events(body)[^1]["usage"]!["generation_tokens"]!);
+    }
+
+    [Fact]
+    public async Task An_upstream_error_event_mid_stream_leaves_the_sample_unfinished()
+    {
+        var (httpResponse, body) = await _api.PostRawAsync("completion", Request("error-mid-stream", stream: true));
+        Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
+        var items = SseParser.Events(body).Select(e => e["data"]![0]!).ToList();
+        Assert.Equal("Hello", string.Concat(items.Select(i => (string)i["output"]!)));
+        Assert.All(items, i => Assert.Null((string?)i["finish_reason"]));
+    }
+
     [Theory]
     [InlineData("fail-429", HttpStatusCode.TooManyRequests, 429, "requests")]
     [InlineData("fail-500", HttpStatusCode.BadGateway, 500, "server_error")]
