@@ -1,29 +1,21 @@
+using System.Net.ServerSentEvents;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Humanloop.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A deliberately strict reader of the server's SSE framing: every event must be exactly
-/// <c>data: </c> + one line of JSON + a blank line, with nothing else in the body.
+/// Reads the server's SSE bodies with the framework's <see cref="SseParser"/>, then holds the
+/// server to its own strict framing: every event exactly <c>data: </c> + one line of JSON + a blank
+/// line, with nothing else in the body (no comments, ids, event names, CRs or multi-line data).
+/// Writing the parsed events back in that framing must give the body again.
 /// </summary>
-internal static class SseParser
+internal static class SseBody
 {
     public static IReadOnlyList<string> EventPayloads(string body)
     {
-        var payloads = new List<string>();
-        var rest = body;
-        while (rest.Length > 0)
-        {
-            Assert.StartsWith("data: ", rest);
-            var end = rest.IndexOf("\n\n", StringComparison.Ordinal);
-            Assert.True(end > 0, $"Event without a terminating blank line: {rest}");
-            var payload = rest["data: ".Length..end];
-            Assert.DoesNotContain('\n', payload);
-            Assert.DoesNotContain('\r', payload);
-            payloads.Add(payload);
-            rest = rest[(end + 2)..];
-        }
-
+        var payloads = SseParser.Create(new MemoryStream(Encoding.UTF8.GetBytes(body))).Enumerate().Select(e => e.Data).ToList();
+        Assert.Equal(body, string.Concat(payloads.Select(p => "data: " + p + "\n\n")));
         return payloads;
     }
 
