@@ -43,7 +43,7 @@ public sealed class ChatTests(InMemoryServerFixture fixture) : IClassFixture<InM
         var (response, text) = await _api.PostRawAsync(path, body);
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        var events = SseParser.Events(text);
+        var events = SseBody.Events(text);
         Assert.All(events, e => Assert.Single(e["data"]!.AsArray()));
         return events;
     }

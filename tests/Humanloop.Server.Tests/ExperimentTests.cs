@@ -183,7 +183,7 @@ public sealed class ExperimentTests(InMemoryServerFixture fixture) : IClassFixtu
             ["stream"] = true,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var items = SseParser.Events(body).Select(e => e["data"]![0]!).ToList();
+        var items = SseBody.Events(body).Select(e => e["data"]![0]!).ToList();
         Assert.Equal([0, 1, 2, 3, 4, 5], items.Select(i => (int)i["index"]!).Distinct().Order());
         foreach (var sample in items.GroupBy(i => (int)i["index"]!))
         {

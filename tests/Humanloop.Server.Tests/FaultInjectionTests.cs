@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -188,20 +189,16 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
     {
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/completion", ["fault"] = "stall_mid_stream", ["after_events"] = 2, ["delay_ms"] = 500 });
         using var response = await PostStreamingAsync(StreamingCompletion());
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var arrivals = new List<(long Ms, string Line)>();
+        var arrivals = new List<(long Ms, string Data)>();
         var stopwatch = Stopwatch.StartNew();
-        while (await reader.ReadLineAsync() is { } line)
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
         {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                arrivals.Add((stopwatch.ElapsedMilliseconds, line));
-            }
+            arrivals.Add((stopwatch.ElapsedMilliseconds, item.Data));
         }
 
         Assert.True(arrivals.Count > 3);
         Assert.True(arrivals[2].Ms - arrivals[1].Ms >= 450, $"gap was {arrivals[2].Ms - arrivals[1].Ms} ms");
-        Assert.Equal("stop", (string)JsonNode.Parse(arrivals[^1].Line["data: ".Length..])!["data"]![0]!["finish_reason"]!);
+        Assert.Equal("stop", (string)JsonNode.Parse(arrivals[^1].Data)!["data"]![0]!["finish_reason"]!);
     }
 
     [Fact]
@@ -210,7 +207,7 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/completion", ["fault"] = "cut_mid_stream", ["after_events"] = 3 });
         using var response = await PostStreamingAsync(StreamingCompletion(samples: 2));
         var body = await response.Content.ReadAsStringAsync();
-        var events = SseParser.Events(body);
+        var events = SseBody.Events(body);
         Assert.Equal(3, events.Count);
         Assert.All(events, e => Assert.Null(e["data"]![0]!["finish_reason"]));
     }
@@ -229,7 +226,7 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
     {
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/completion", ["fault"] = "malformed_chunk", ["after_events"] = 2 });
         using var response = await PostStreamingAsync(StreamingCompletion());
-        var payloads = SseParser.EventPayloads(await response.Content.ReadAsStringAsync());
+        var payloads = SseBody.EventPayloads(await response.Content.ReadAsStringAsync());
         Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(payloads[2]));
         var valid = payloads.Where((_, i) => i != 2).Select(p => JsonNode.Parse(p)!).ToList();
         Assert.Equal("stop", (string)valid[^1]["data"]![0]!["finish_reason"]!);

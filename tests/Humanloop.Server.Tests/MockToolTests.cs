@@ -212,7 +212,7 @@ public sealed class MockToolTests(InMemoryServerFixture fixture) : IClassFixture
         request["stream"] = true;
         var (response, text) = await _api.PostRawAsync("chat", request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var events = SseParser.Events(text);
+        var events = SseBody.Events(text);
         var items = events.Select(e => e["data"]![0]!.AsObject()).ToList();
 
         Assert.All(items, i =>

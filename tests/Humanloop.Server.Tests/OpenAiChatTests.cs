@@ -122,7 +122,7 @@ public sealed class OpenAiChatTests(OpenAiProviderFixture fixture) : IClassFixtu
     {
         var (httpResponse, body) = await _api.PostRawAsync("chat", Request("tool-calls", new JsonArray(LookupTool()), stream: true));
         Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
-        var items = SseParser.Events(body).Select(e => e["data"]![0]!.AsObject()).ToList();
+        var items = SseBody.Events(body).Select(e => e["data"]![0]!.AsObject()).ToList();
 
         var deltas = items.Where(i => i.ContainsKey("tool_calls")).SelectMany(i => i["tool_calls"]!.AsArray()).Select(d => d!.AsObject()).ToList();
         Assert.All(deltas, d =>
@@ -151,7 +151,7 @@ public sealed class OpenAiChatTests(OpenAiProviderFixture fixture) : IClassFixtu
     public async Task Streamed_text_chats_relay_content_deltas()
     {
         var (_, body) = await _api.PostRawAsync("chat", Request("gpt-4o-mini", stream: true));
-        var items = SseParser.Events(body).Select(e => e["data"]![0]!.AsObject()).ToList();
+        var items = SseBody.Events(body).Select(e => e["data"]![0]!.AsObject()).ToList();
         Assert.Equal(OpenAiStub.Answer(0), string.Concat(items.Select(i => (string)i["output_message"]!["content"]!)));
         Assert.All(items, i => Assert.False(i.ContainsKey("tool_calls")));
         Assert.Equal("stop", (string)items[^1]["finish_reason"]!);

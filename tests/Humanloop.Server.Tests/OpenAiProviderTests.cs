@@ -121,7 +121,7 @@ public sealed class OpenAiProviderTests(OpenAiProviderFixture fixture) : IClassF
         Assert.Equal(2, (int)sent.Body["n"]!);
         Assert.True((bool)sent.Body["stream_options"]!["include_usage"]!);
 
-        var events = SseParser.Events(body);
+        var events = SseBody.Events(body);
         foreach (var group in events.GroupBy(e => (int)e["data"]![0]!["index"]!))
         {
             var chunks = group.ToList();
@@ -141,10 +141,31 @@ public sealed class OpenAiProviderTests(OpenAiProviderFixture fixture) : IClassF
     public async Task Streaming_without_upstream_usage_counts_chunks()
     {
         var (_, body) = await _api.PostRawAsync("completion", Request("no-usage", stream: true));
-        var last = SseParser.Events(body)[^1];
+        var last = SseBody.Events(body)[^1];
         Assert.Equal("stop", (string)last["data"]![0]!["finish_reason"]!);
         Assert.Equal(4, (int)last["usage"]!["generation_tokens"]!);
         Assert.Equal(4, (int)last["usage"]!["prompt_tokens"]!);
+    }
+
+    [Fact]
+    public async Task Streaming_reads_through_comments_other_fields_and_line_ends_and_stops_at_done()
+    {
+        var (httpResponse, body) = await _api.PostRawAsync("completion", Request("sse-variants", stream: true));
+        Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
+        var items = SseBody.Events(body).Select(e => e["data"]![0]!).ToList();
+        Assert.Equal(OpenAiStub.Answer(0), string.Concat(items.Select(i => (string)i["output"]!)));
+        Assert.Equal("stop", (string)items[^1]["finish_reason"]!);
+        Assert.Equal(4, (int)SseBody.Events(body)[^1]["usage"]!["generation_tokens"]!);
+    }
+
+    [Fact]
+    public async Task An_upstream_error_event_mid_stream_leaves_the_sample_unfinished()
+    {
+        var (httpResponse, body) = await _api.PostRawAsync("completion", Request("error-mid-stream", stream: true));
+        Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
+        var items = SseBody.Events(body).Select(e => e["data"]![0]!).ToList();
+        Assert.Equal("Hello", string.Concat(items.Select(i => (string)i["output"]!)));
+        Assert.All(items, i => Assert.Null((string?)i["finish_reason"]));
     }
 
     [Theory]

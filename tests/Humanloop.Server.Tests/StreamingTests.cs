@@ -26,7 +26,7 @@ public sealed class StreamingTests(InMemoryServerFixture fixture) : IClassFixtur
         Assert.True(response.Headers.CacheControl!.NoCache);
         Assert.DoesNotContain("[DONE]", body);
 
-        var events = SseParser.Events(body);
+        var events = SseBody.Events(body);
         Assert.All(events, e => Assert.Single(e["data"]!.AsArray()));
         var items = events.Select(e => e["data"]![0]!.AsObject()).ToList();
 
@@ -60,7 +60,7 @@ public sealed class StreamingTests(InMemoryServerFixture fixture) : IClassFixtur
     {
         var project = Names.Unique("same");
         var (_, body) = await _api.PostRawAsync("completion", StreamRequest(project, samples: 1));
-        var streamed = string.Concat(SseParser.Events(body).Select(e => (string)e["data"]![0]!["output"]!));
+        var streamed = string.Concat(SseBody.Events(body).Select(e => (string)e["data"]![0]!["output"]!));
 
         var plain = StreamRequest(project, samples: 1);
         plain["stream"] = false;
@@ -74,7 +74,7 @@ public sealed class StreamingTests(InMemoryServerFixture fixture) : IClassFixtur
         var request = StreamRequest(Names.Unique("short"), samples: 1);
         request["model_config"]!["max_tokens"] = 3;
         var (_, body) = await _api.PostRawAsync("completion", request);
-        var events = SseParser.Events(body);
+        var events = SseBody.Events(body);
         Assert.Equal(3, events.Count);
         Assert.Equal("length", (string)events[^1]["data"]![0]!["finish_reason"]!);
         Assert.Equal(3, (int)events[^1]["usage"]!["generation_tokens"]!);
@@ -99,7 +99,7 @@ public sealed class StreamingTests(InMemoryServerFixture fixture) : IClassFixtur
         request["model_config"]!["other"] = new JsonObject { ["mock_token_delay_ms"] = 40 };
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var (_, body) = await _api.PostRawAsync("completion", request);
-        Assert.Equal(5, SseParser.Events(body).Count);
+        Assert.Equal(5, SseBody.Events(body).Count);
         Assert.True(stopwatch.ElapsedMilliseconds >= 180, $"took {stopwatch.ElapsedMilliseconds} ms");
     }
 }

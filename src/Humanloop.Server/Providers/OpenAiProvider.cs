@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -47,12 +48,9 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             }
 
             var message = choice["message"] as JsonObject;
-            var content = message?["content"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "";
+            var content = TextOrEmpty(message?["content"]);
             var toolCalls = (message?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Select(ReadToolCall).ToList();
-            // With one sample the upstream count is exact; with several it is only a total, so each sample's share is estimated.
-            var tokens = call.SampleIndices.Count == 1 && usage?["completion_tokens"] is not null
-                ? (int)usage["completion_tokens"]!
-                : MockGenerator.CountTokens(content) + toolCalls.Sum(t => MockGenerator.CountTokens(t.Function.Arguments));
+            var tokens = GenerationTokens(call, usage, MockGenerator.CountTokens(content) + toolCalls.Sum(t => MockGenerator.CountTokens(t.Function.Arguments)));
             samples.Add(new GeneratedSample(call.SampleIndices[localIndex], content, toolCalls, MapFinishReason((string?)choice["finish_reason"]), tokens));
         }
 
@@ -76,6 +74,17 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
 
     /// <summary>Without usage from upstream, prompt tokens are the words of the messages.</summary>
     private static int EstimatePromptTokens(ProviderCall call) => call.Conversation.Messages.Sum(m => MockGenerator.CountTokens(m.Text));
+
+    /// <summary>
+    /// A sample's generated tokens. With one sample upstream's <c>completion_tokens</c> is exact; with
+    /// several it is only their total, so each sample gets <paramref name="estimate"/> instead.
+    /// </summary>
+    private static int GenerationTokens(ProviderCall call, JsonObject? usage, int estimate) =>
+        call.SampleIndices.Count == 1 && usage?["completion_tokens"] is { } exact ? (int)exact : estimate;
+
+    /// <summary>A message's or delta's <c>content</c>: null when it holds tool calls, so read as empty.</summary>
+    private static string TextOrEmpty(JsonNode? content) =>
+        content is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : "";
 
     private static ToolCall ReadToolCall(JsonObject call)
     {
@@ -335,20 +344,15 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         public async IAsyncEnumerable<StreamDelta> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var done = false;
-            while (!done && await reader.ReadLineAsync(cancellationToken) is { } line)
+            // Comments (keep-alives) and id, event and retry fields are the parser's business. Each
+            // event's data is a JSON chunk but for OpenAI's closing [DONE]; data that is not a JSON
+            // object is skipped, and an error object has no choices, so its sample stays unfinished.
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
             {
-                if (!line.StartsWith("data:", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var payload = line["data:".Length..].Trim();
+                var payload = item.Data.Trim();
                 if (payload == "[DONE]")
                 {
-                    done = true;
-                    continue;
+                    break;
                 }
 
                 JsonObject? chunk;
@@ -382,7 +386,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                     }
 
                     var delta = choice["delta"] as JsonObject;
-                    var text = delta?["content"] is JsonValue content && content.GetValueKind() == JsonValueKind.String ? content.GetValue<string>() : "";
+                    var text = TextOrEmpty(delta?["content"]);
                     var toolCalls = (delta?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Select(d => ToolCallDelta(localIndex, d)).ToList();
                     if (text.Length > 0 || toolCalls.Count > 0)
                     {
@@ -400,10 +404,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             // Samples the upstream never finished stay unfinished: the client sees a truncated stream.
             foreach (var (localIndex, finishReason) in _finishReasons.OrderBy(p => p.Key))
             {
-                var tokens = call.SampleIndices.Count == 1 && _usage?["completion_tokens"] is not null
-                    ? (int)_usage["completion_tokens"]!
-                    : _chunkCounts.GetValueOrDefault(localIndex);
-                yield return new StreamDelta(call.SampleIndices[localIndex], "", [], finishReason, tokens);
+                yield return new StreamDelta(call.SampleIndices[localIndex], "", [], finishReason, GenerationTokens(call, _usage, _chunkCounts.GetValueOrDefault(localIndex)));
             }
         }
 

@@ -15,8 +15,10 @@ public sealed record StubRequest(string Path, string Query, string? Authorizatio
 /// the behaviour: <c>fail-429</c>, <c>fail-500</c>, <c>fail-401</c> fail; <c>tools</c> finishes
 /// with <c>tool_calls</c>; <c>tool-calls</c> answers with the two <see cref="StubToolCalls"/> of
 /// the request's first tool (streamed as OpenAI does: keyed by index, id and name only on the first
-/// delta of each call, arguments in pieces); <c>no-usage</c> streams without a usage chunk; anything
-/// else answers "Hello from choice {i}" for each of the <c>n</c> choices.
+/// delta of each call, arguments in pieces); <c>no-usage</c> streams without a usage chunk;
+/// <c>sse-variants</c> streams "Hello from choice 0" in the less tidy framing real servers use;
+/// <c>error-mid-stream</c> streams "Hello" then an error event and ends; anything else answers
+/// "Hello from choice {i}" for each of the <c>n</c> choices.
 /// </summary>
 public sealed class OpenAiStub : IAsyncDisposable
 {
@@ -93,6 +95,12 @@ public sealed class OpenAiStub : IAsyncDisposable
                 return;
         }
 
+        if (stream && model is "sse-variants" or "error-mid-stream")
+        {
+            await WriteRawStreamAsync(context, model);
+            return;
+        }
+
         var toolName = (string?)body["tools"]?[0]?["function"]?["name"] ?? "lookup";
         if (model == "tool-calls")
         {
@@ -153,6 +161,45 @@ public sealed class OpenAiStub : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>
+    /// <c>sse-variants</c>: what a reader must get through besides tidy <c>data: </c> lines: CRLF
+    /// and CR line ends, comments (keep-alives), id, event and retry fields, data without the space
+    /// after the colon, data that is not JSON, and an event after <c>[DONE]</c> that must not be read.
+    /// No usage chunk, so the server counts chunks. <c>error-mid-stream</c>: one piece, then the
+    /// error event OpenAI sends when it fails after the headers, then the end of the body.
+    /// </summary>
+    private static async Task WriteRawStreamAsync(HttpContext context, string model)
+    {
+        string Chunk(string? content, string? finish) => new JsonObject
+        {
+            ["id"] = "chatcmpl-stub",
+            ["object"] = "chat.completion.chunk",
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["delta"] = content is null ? new JsonObject() : new JsonObject { ["content"] = content },
+                ["finish_reason"] = finish,
+            }),
+        }.ToJsonString();
+
+        context.Response.ContentType = "text/event-stream";
+        var body = model == "sse-variants"
+            ? ": OPENROUTER PROCESSING\r\n\r\n"
+                + "data: " + Chunk("Hello", null) + "\r\n\r\n"
+                + ": keep-alive\n\n"
+                + "id: 1\nevent: message\nretry: 1000\ndata:" + Chunk(" from", null) + "\n\n"
+                + "data: not json\n\n"
+                + "data: " + Chunk(" choice", null) + "\r\r"
+                + "data: " + Chunk(" 0", null) + "\n\n"
+                + "data: " + Chunk(null, "stop") + "\n\n"
+                + "data: [DONE]\n\n"
+                + "data: " + Chunk(" after done", null) + "\n\n"
+            : "data: " + Chunk("Hello", null) + "\n\n"
+                + "event: error\ndata: {\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_error\"}}\n\n";
+        await context.Response.WriteAsync(body, Encoding.UTF8);
     }
 
     /// <summary>A non-streamed <c>chat.completion</c> with <paramref name="n"/> choices.</summary>
