@@ -9,7 +9,8 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Takes the same config parameters as New-HumanloopCompletion (-Model and -PromptTemplate, or a
 /// whole -ModelConfig, adjusted by -Provider, -Temperature and the rest), plus the project (-Project by
 /// name, created when missing, or -ProjectId), an optional -Name and -Description, and optionally the
-/// name of an existing experiment of the project to add the config to (-Experiment).</para>
+/// name of an existing experiment of the project to add the config to (-Experiment). A -ModelConfig with
+/// chat_template or tools (or endpoint = 'chat') is registered as a chat config, for New-HumanloopChat.</para>
 /// <para>Registering the same config again returns the existing registration rather than a copy. The
 /// first config of a project becomes the one its default environment serves. The result is a
 /// Humanloop.ProjectModelConfig; its ModelConfigId is the config's id.</para>
@@ -21,6 +22,11 @@ namespace Humanloop.PowerShell.Commands;
 /// <example>
 /// <code>Get-HumanloopProject -Name 'support-bot' | Register-HumanloopModelConfig -ModelConfig @{ model = 'gpt-4o'; prompt_template = '{{question}}'; max_tokens = 300 }</code>
 /// <para>Registers a config given as a hashtable to a project piped in.</para>
+/// </example>
+/// <example>
+/// <code>Register-HumanloopModelConfig -Project support -Name chat -ModelConfig @{ model = 'gpt-4o'; chat_template = @(@{ role = 'system'; content = 'You support {{product}}.' }); tools = @(@{ name = 'lookup_order'; parameters = @{ type = 'object' } }) } |
+///     Publish-HumanloopModelConfig -Environment production</code>
+/// <para>Registers a chat config with a template and a tool, and deploys it for New-HumanloopChat -Project support.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Register, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = InlineModelConfig.ModelSet)]
