@@ -109,7 +109,7 @@ public class PipelineTests
 
         // random 1.0 is the top of the ±20 % band: 0.8 s × 2^n × 1.2, capped at 10 s.
         Assert.Equal(new[] { 0.96, 1.92, 3.84, 7.68, 10, 10, 10 }, clock.Delays.Select(d => Math.Round(d.TotalSeconds, 2)));
-        var low = new RetryPolicy(2, () => 0.0);
+        var low = new RetryPolicy(2, new RetryBudget("test"), random: () => 0.0);
         Assert.Equal(0.64, Math.Round(low.DelayFor(0, null).TotalSeconds, 2));
     }
 
@@ -246,7 +246,7 @@ public class PipelineTests
     [Fact]
     public void The_retry_budget_runs_dry_under_a_storm_and_refills_on_success()
     {
-        var budget = new RetryBudget();
+        var budget = new RetryBudget("test");
         var granted = 0;
         while (budget.TryAcquire(isTimeout: false))
         {
