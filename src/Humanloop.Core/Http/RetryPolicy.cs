@@ -57,7 +57,7 @@ internal sealed class RetryPolicy
 
     public RetryBudget Budget { get; }
 
-    public static bool IsRetryableStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504 or 529;
+    private static bool IsRetryableStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504 or 529;
 
     /// <summary>
     /// Sorts a failure. Only failures the pipeline raised before handing anything to the caller are
@@ -102,7 +102,7 @@ internal sealed class RetryPolicy
     }
 
     /// <summary>The wait before retry number <paramref name="retry"/> (0 for the first retry).</summary>
-    public TimeSpan DelayFor(int retry, TimeSpan? serverHint)
+    private TimeSpan DelayFor(int retry, TimeSpan? serverHint)
     {
         var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, retry);
         var jittered = exponential * (0.8 + (0.4 * _random()));
