@@ -9,8 +9,6 @@ namespace Humanloop.Tests;
 
 public class PipelineTests
 {
-    private const string Success = """{"data":[{"id":"data_1","index":0,"output":"ok","raw_output":"ok","inputs":{},"model_config_id":"c"}],"provider_responses":[]}""";
-
     [Fact]
     public async Task Requests_carry_the_key_header_json_and_the_resolved_path()
     {

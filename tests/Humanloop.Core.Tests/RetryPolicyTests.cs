@@ -9,8 +9,6 @@ namespace Humanloop.Tests;
 /// <summary>The retry policy on its own: which failures it retries, how long it waits, and what its budget allows.</summary>
 public class RetryPolicyTests
 {
-    private const string Success = """{"data":[{"id":"data_1","index":0,"output":"ok","raw_output":"ok","inputs":{},"model_config_id":"c"}],"provider_responses":[]}""";
-
     private readonly List<(HumanloopLogLevel Level, string Message)> _log = [];
 
     private RetryPolicy Policy(int maxRetries = 2, double random = 0.5, RetryBudget? budget = null, RecordingClock? clock = null) =>
