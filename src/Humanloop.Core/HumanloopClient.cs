@@ -10,8 +10,9 @@ using Humanloop.Json;
 namespace Humanloop;
 
 /// <summary>
-/// The Humanloop v4 API client. Cheap to create: every instance shares the process-wide connection pool
-/// unless <see cref="HumanloopClientOptions.Transport"/> says otherwise. Thread-safe.
+/// The Humanloop v4 API client. Cheap to create: every instance shares the process-wide connection pool,
+/// and the retry budget of each API host on it, unless <see cref="HumanloopClientOptions.Transport"/> says
+/// otherwise. Thread-safe.
 /// </summary>
 public sealed partial class HumanloopClient
 {

@@ -23,6 +23,12 @@ public sealed class HumanloopClientOptions
     /// The HTTP transport. Leave unset to use the process-wide pooled handler; set it to record, replay or
     /// fake HTTP exchanges. The client never disposes it.
     /// </summary>
+    /// <remarks>
+    /// The retry budget (which stops retrying when too many recent attempts failed) belongs to the route a
+    /// client sends through, one per API host: every client on the pooled handler for the same proxy
+    /// shares it for the life of the process, while a transport set here brings its own, which lives as
+    /// long as the transport and is shared only by the clients given that same transport.
+    /// </remarks>
     public HttpMessageHandler? Transport { get; set; }
 
     /// <summary>Retries after the first attempt for transient failures (0–10, default 2).</summary>

@@ -9,8 +9,6 @@ namespace Humanloop.Tests;
 
 public class PipelineTests
 {
-    private const string Success = """{"data":[{"id":"data_1","index":0,"output":"ok","raw_output":"ok","inputs":{},"model_config_id":"c"}],"provider_responses":[]}""";
-
     [Fact]
     public async Task Requests_carry_the_key_header_json_and_the_resolved_path()
     {
@@ -109,8 +107,6 @@ public class PipelineTests
 
         // random 1.0 is the top of the ±20 % band: 0.8 s × 2^n × 1.2, capped at 10 s.
         Assert.Equal(new[] { 0.96, 1.92, 3.84, 7.68, 10, 10, 10 }, clock.Delays.Select(d => Math.Round(d.TotalSeconds, 2)));
-        var low = new RetryPolicy(2, () => 0.0);
-        Assert.Equal(0.64, Math.Round(low.DelayFor(0, null).TotalSeconds, 2));
     }
 
     [Fact]
@@ -241,26 +237,6 @@ public class PipelineTests
         var error = await Assert.ThrowsAsync<HumanloopResponseException>(() => Create(handler).CompleteAsync(new CompletionDeployedRequest()));
 
         Assert.Contains("64 MiB", error.Message);
-    }
-
-    [Fact]
-    public void The_retry_budget_runs_dry_under_a_storm_and_refills_on_success()
-    {
-        var budget = new RetryBudget();
-        var granted = 0;
-        while (budget.TryAcquire(isTimeout: false))
-        {
-            granted++;
-        }
-
-        Assert.Equal(RetryBudget.Capacity / RetryBudget.RetryCost, granted);
-        Assert.False(budget.TryAcquire(isTimeout: true));
-        for (var i = 0; i < RetryBudget.RetryCost; i++)
-        {
-            budget.RecordSuccess();
-        }
-
-        Assert.True(budget.TryAcquire(isTimeout: false));
     }
 
     [Fact]

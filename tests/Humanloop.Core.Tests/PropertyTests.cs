@@ -21,10 +21,6 @@ public class PropertyTests
     // Each read gets a per-case deadline far above what a case needs, so a hang fails instead of stalling the suite.
     private static readonly TimeSpan CaseDeadline = TimeSpan.FromSeconds(10);
 
-    // A port of its own (nothing listens there: the transport is scripted), so that these requests share
-    // no retry budget with the other tests. Loopback, because plain http elsewhere is refused.
-    private static readonly Uri PropertyBaseUri = new("http://127.0.0.1:59123/v4");
-
     // ------------------------------------------------------------------------------------------------
     // SseDecoder
     // ------------------------------------------------------------------------------------------------
@@ -219,8 +215,6 @@ public class PropertyTests
 
         var client = TestClients.Create(new ScriptedHandler().ThenStream(body), maxRetries: 0, configure: options =>
         {
-            options.BaseUri = PropertyBaseUri;
-
             // Short enough that a stalled case costs little; reads of the scripted body finish at once otherwise.
             options.StreamIdleTimeout = faults?.Kind == TransportFaultKind.Stall ? TimeSpan.FromMilliseconds(60) : TimeSpan.FromSeconds(5);
         });
@@ -349,7 +343,7 @@ public class PropertyTests
             content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             return Task.FromResult(new HttpResponseMessage(status) { Content = content });
         });
-        var client = TestClients.Create(handler, maxRetries: 0, configure: options => options.BaseUri = PropertyBaseUri);
+        var client = TestClients.Create(handler, maxRetries: 0);
         try
         {
             return (await client.CompleteAsync(new CompletionDeployedRequest { ProjectId = "pr_1" }).WaitAsync(CaseDeadline), null);

@@ -10,23 +10,24 @@ using System.Threading;
 namespace Humanloop.Http;
 
 /// <summary>
-/// One HttpClient per process for each way out (the system proxy settings, or one explicit proxy with
-/// its credentials), so connections are pooled across every cmdlet call and sockets stay bounded in
-/// long-running runbooks. A caller-supplied transport gets its own client, kept as long as the transport.
+/// One <see cref="HttpRoute"/> per process for each way out (the system proxy settings, or one explicit
+/// proxy with its credentials), so connections are pooled across every cmdlet call and sockets stay
+/// bounded in long-running runbooks. A caller-supplied transport gets its own route, kept as long as the
+/// transport.
 /// </summary>
 internal static class HttpClientCache
 {
-    private static readonly ConcurrentDictionary<string, Lazy<SharedWayOut>> Shared = new(StringComparer.Ordinal);
-    private static readonly ConditionalWeakTable<HttpMessageHandler, HttpClient> Custom = new();
+    private static readonly ConcurrentDictionary<string, Lazy<HttpRoute>> Shared = new(StringComparer.Ordinal);
+    private static readonly ConditionalWeakTable<HttpMessageHandler, HttpRoute> Custom = new();
 
-    public static HttpClient For(HumanloopClientOptions options)
+    public static HttpRoute For(HumanloopClientOptions options)
     {
         if (options.Transport is { } transport)
         {
-            return Custom.GetValue(transport, handler => Create(handler, disposeHandler: false));
+            return Custom.GetValue(transport, handler => new HttpRoute(handler, Create(handler, disposeHandler: false)));
         }
 
-        return SharedFor(options.Proxy, options.ProxyCredential).Client;
+        return SharedFor(options.Proxy, options.ProxyCredential);
     }
 
     /// <summary>
@@ -35,14 +36,14 @@ internal static class HttpClientCache
     /// </summary>
     public static HttpMessageHandler SharedHandler(Uri? proxy, NetworkCredential? credential) => SharedFor(proxy, credential).Handler;
 
-    private static SharedWayOut SharedFor(Uri? proxy, NetworkCredential? credential)
+    private static HttpRoute SharedFor(Uri? proxy, NetworkCredential? credential)
     {
         var key = proxy is null ? "system" : ProxyKey(proxy, credential);
-        return Shared.GetOrAdd(key, _ => new Lazy<SharedWayOut>(
+        return Shared.GetOrAdd(key, _ => new Lazy<HttpRoute>(
             () =>
             {
                 var handler = CreateHandler(proxy, credential);
-                return new SharedWayOut(handler, Create(handler, disposeHandler: true));
+                return new HttpRoute(handler, Create(handler, disposeHandler: true));
             },
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
@@ -82,11 +83,24 @@ internal static class HttpClientCache
 
         return handler;
     }
+}
 
-    private sealed class SharedWayOut(HttpMessageHandler handler, HttpClient client)
-    {
-        public HttpMessageHandler Handler { get; } = handler;
+/// <summary>
+/// One way out to the network: a handler, the client over it, and the retry budgets of the API hosts
+/// reached through it. The budgets are created with the route and live exactly as long: for the process
+/// on a shared route (so parallel runspaces and every client of a runbook draw on one budget per host,
+/// which is what stops a retry storm), and as long as its transport on a caller's own route (so a test's
+/// or a recording's transport starts with a full budget and spends nobody else's). Two routes never share
+/// a budget, even to the same host.
+/// </summary>
+internal sealed class HttpRoute(HttpMessageHandler handler, HttpClient client)
+{
+    private readonly ConcurrentDictionary<string, RetryBudget> _budgets = new(StringComparer.OrdinalIgnoreCase);
 
-        public HttpClient Client { get; } = client;
-    }
+    public HttpMessageHandler Handler { get; } = handler;
+
+    public HttpClient Client { get; } = client;
+
+    /// <summary>The budget for the host (and port) of <paramref name="root"/> on this route.</summary>
+    public RetryBudget BudgetFor(Uri root) => _budgets.GetOrAdd(root.Authority, host => new RetryBudget(host));
 }

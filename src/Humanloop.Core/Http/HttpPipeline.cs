@@ -39,8 +39,9 @@ internal sealed class StreamingResponse(HttpResponseMessage message, Stream body
 
 /// <summary>
 /// Sends requests: builds them (base URI, key header, user agent), enforces the per-attempt timeout,
-/// retries what is safe to retry, and turns failures into <see cref="HumanloopException"/>s. The one
-/// place where HTTP happens, so streaming and non-streaming calls cannot drift apart.
+/// turns failures into <see cref="HumanloopException"/>s and asks its <see cref="RetryPolicy"/> after each
+/// failed attempt whether to try again. The one place where HTTP happens, so streaming and non-streaming
+/// calls cannot drift apart.
 /// </summary>
 internal sealed class HttpPipeline
 {
@@ -52,9 +53,7 @@ internal sealed class HttpPipeline
     private readonly TimeSpan _timeout;
     private readonly HumanloopApiKey? _apiKey;
     private readonly HttpClient _http;
-    private readonly RetryPolicy _policy;
-    private readonly RetryBudget _budget;
-    private readonly IRetryClock _clock;
+    private readonly RetryPolicy _retry;
     private readonly string _userAgent;
 
     public HttpPipeline(HumanloopClientOptions options, IRetryClock? clock = null, Func<double>? random = null)
@@ -66,10 +65,9 @@ internal sealed class HttpPipeline
         StreamIdleTimeout = options.StreamIdleTimeout;
         StreamTimeout = options.StreamTimeout;
         _apiKey = options.ApiKey;
-        _http = HttpClientCache.For(options);
-        _policy = new RetryPolicy(options.MaxRetries, random);
-        _budget = RetryBudget.For(Root);
-        _clock = clock ?? SystemRetryClock.Instance;
+        var route = HttpClientCache.For(options);
+        _http = route.Client;
+        _retry = new RetryPolicy(options.MaxRetries, route.BudgetFor(Root), clock, random, Log);
         _userAgent = string.IsNullOrEmpty(options.ApplicationId) ? UserAgentBase : UserAgentBase + " " + options.ApplicationId;
     }
 
@@ -104,7 +102,6 @@ internal sealed class HttpPipeline
         for (var attempt = 1; ; attempt++)
         {
             HumanloopException failure;
-            var isTimeout = false;
             var stopwatch = Stopwatch.StartNew();
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -122,7 +119,7 @@ internal sealed class HttpPipeline
 
                     var result = await onSuccess(response, attempt, attemptTimeout.Token).ConfigureAwait(false);
                     response = null;
-                    _budget.RecordSuccess();
+                    _retry.RecordSuccess();
                     return result;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -131,7 +128,6 @@ internal sealed class HttpPipeline
                 }
                 catch (OperationCanceledException exception)
                 {
-                    isTimeout = true;
                     failure = new HumanloopTimeoutException(
                         $"{method} {uri.AbsolutePath} did not complete within {Seconds(_timeout)} (attempt {attempt}).",
                         exception) { Setting = HumanloopSettingName.Timeout, Limit = _timeout };
@@ -153,45 +149,14 @@ internal sealed class HttpPipeline
             }
 
             failure.Attempts = attempt;
-            if (!ShouldRetry(failure, attempt, isTimeout, out var delay))
+            if (!_retry.ShouldRetry(failure, attempt, out var delay))
             {
                 throw failure;
             }
 
-            Log(HumanloopLogLevel.Warning, $"{method} {uri.AbsolutePath}: {Summarize(failure)}; retrying in {Seconds(delay)} (retry {attempt} of {_policy.MaxRetries}).");
-            await _clock.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+            Log(HumanloopLogLevel.Warning, $"{method} {uri.AbsolutePath}: {Summarize(failure)}; retrying in {Seconds(delay)} (retry {attempt} of {_retry.MaxRetries}).");
+            await _retry.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private bool ShouldRetry(HumanloopException failure, int attempt, bool isTimeout, out TimeSpan delay)
-    {
-        delay = TimeSpan.Zero;
-        var hint = (failure as HumanloopApiException)?.RetryAfter;
-        var retryable = failure switch
-        {
-            HumanloopApiException api => RetryPolicy.IsRetryableStatus(api.StatusCode),
-            HumanloopConnectionException or HumanloopTimeoutException => true,
-            _ => false,
-        };
-        if (!retryable || attempt > _policy.MaxRetries)
-        {
-            return false;
-        }
-
-        if (hint > RetryPolicy.MaxServerDelay)
-        {
-            Log(HumanloopLogLevel.Verbose, $"The server asked to wait {Seconds(hint.Value)}, longer than {Seconds(RetryPolicy.MaxServerDelay)}; not retrying.");
-            return false;
-        }
-
-        if (!_budget.TryAcquire(isTimeout))
-        {
-            Log(HumanloopLogLevel.Warning, $"Not retrying: the retry budget for {Root.Host} is spent (too many recent failures).");
-            return false;
-        }
-
-        delay = _policy.DelayFor(attempt - 1, hint);
-        return true;
     }
 
     internal HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, byte[]? body, bool streaming)

@@ -203,6 +203,9 @@ internal static class TestClients
 {
     public const string Key = "hl_test_key_0123456789abcdef";
 
+    /// <summary>A one-sample completion whose output is "ok".</summary>
+    public const string Success = """{"data":[{"id":"data_1","index":0,"output":"ok","raw_output":"ok","inputs":{},"model_config_id":"c"}],"provider_responses":[]}""";
+
     public static HumanloopClientOptions Options(ScriptedHandler handler, int maxRetries = 2) => new()
     {
         BaseUri = new Uri("http://127.0.0.1:5080/v4"),
