@@ -50,8 +50,11 @@ public sealed partial class HumanloopClient
     /// <summary>Starts a streamed completion; read it with <see cref="GenerationStream{TChunk, TResponse}.ReadNextAsync"/>.</summary>
     /// <param name="request">One of the four completion requests; it is read, never changed.</param>
     /// <param name="cancellationToken">Stops the request while it is being opened.</param>
-    public async Task<CompletionStream> CompleteStreamingAsync(CompletionRequestBase request, CancellationToken cancellationToken = default) =>
-        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1);
+    public async Task<CompletionStream> CompleteStreamingAsync(CompletionRequestBase request, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1, clock);
+    }
 
     /// <summary>Runs a chat and returns the whole result.</summary>
     /// <param name="request">One of the four chat requests; it is read, never changed.</param>
@@ -62,16 +65,21 @@ public sealed partial class HumanloopClient
     /// <summary>Starts a streamed chat; read it with <see cref="GenerationStream{TChunk, TResponse}.ReadNextAsync"/>.</summary>
     /// <param name="request">One of the four chat requests; it is read, never changed.</param>
     /// <param name="cancellationToken">Stops the request while it is being opened.</param>
-    public async Task<ChatStream> ChatStreamingAsync(ChatRequestBase request, CancellationToken cancellationToken = default) =>
-        new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1, request.Messages);
+    public async Task<ChatStream> ChatStreamingAsync(ChatRequestBase request, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return new(await OpenStreamAsync(request, cancellationToken).ConfigureAwait(false), _pipeline, request.NumSamples ?? 1, clock, request.Messages);
+    }
 
     // The one send path of every generation endpoint.
     private async Task<TResponse> GenerateAsync<TResponse>(GenerationRequest request, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : class, IGenerationResult
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var response = await _pipeline.SendAsync(HttpMethod.Post, Checked(request).Path, Serialize(request, stream: false), cancellationToken).ConfigureAwait(false);
         var result = Deserialize(response, responseType);
         ((IAttemptCounted)result).Attempts = response.Attempts;
+        ((IAttemptCounted)result).Duration = clock.Elapsed;
         return result;
     }
 

@@ -66,7 +66,16 @@ public abstract class GenerationResponse<TData> : IGenerationResult, IWireRespon
     [JsonIgnore]
     IReadOnlyList<GenerationData> IGenerationResult.Samples => _data;
 
+    /// <summary>
+    /// How long the call took: from the first byte of the request sent to the last byte of the response
+    /// read (for a stream, to its last event), retries and their waits included.
+    /// </summary>
+    [JsonIgnore]
+    public System.TimeSpan Duration { get; internal set; }
+
     int IAttemptCounted.Attempts { set => Attempts = value; }
+
+    System.TimeSpan IAttemptCounted.Duration { set => Duration = value; }
 
     /// <inheritdoc />
     public override string ToString() => Output ?? string.Join("\n", DataOutputs());

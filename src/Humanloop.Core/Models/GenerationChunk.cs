@@ -11,6 +11,9 @@ public interface IGenerationResult
 
     /// <summary>Token counts, when the server reported them.</summary>
     Usage? Usage { get; }
+
+    /// <summary>How long the call took, from the request's first byte sent to the response's last byte read.</summary>
+    System.TimeSpan Duration { get; }
 }
 
 /// <summary>

@@ -12,10 +12,12 @@ internal interface IWireResponse
     string? FindProblem();
 }
 
-/// <summary>A result that reports how many HTTP attempts it took; the client sets the count once it is known.</summary>
+/// <summary>A result that reports how many HTTP attempts and how long it took; the client sets both once known.</summary>
 internal interface IAttemptCounted
 {
     int Attempts { set; }
+
+    System.TimeSpan Duration { set; }
 }
 
 /// <summary>The checks wire models share.</summary>

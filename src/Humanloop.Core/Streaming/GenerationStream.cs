@@ -32,12 +32,14 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
     private readonly IAsyncEnumerator<SseItem<string>> _events;
     private readonly Queue<TChunk> _chunks = new();
     private readonly string _noun;
+    private readonly System.Diagnostics.Stopwatch _clock;
     private TResponse? _result;
     private bool _endOfInput;
     private bool _disposed;
 
-    private protected GenerationStream(StreamingResponse response, HttpPipeline pipeline, IStreamAssembly<TChunk, TResponse> assembly, string noun)
+    private protected GenerationStream(StreamingResponse response, HttpPipeline pipeline, IStreamAssembly<TChunk, TResponse> assembly, string noun, System.Diagnostics.Stopwatch clock)
     {
+        _clock = clock;
         _response = response;
         _pipeline = pipeline;
         _assembly = assembly;
@@ -197,6 +199,7 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
 
         var response = Completed(_assembly.Build());
         ((IAttemptCounted)response).Attempts = Attempts;
+        ((IAttemptCounted)response).Duration = _clock.Elapsed;
         _result = response;
         return null;
     }
@@ -221,8 +224,8 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
 /// <summary>A streamed completion being read (see <see cref="GenerationStream{TChunk, TResponse}"/>).</summary>
 public sealed class CompletionStream : GenerationStream<CompletionChunk, CompletionResponse>
 {
-    internal CompletionStream(StreamingResponse response, HttpPipeline pipeline, int samples)
-        : base(response, pipeline, GenerationKinds.Completion(samples), "completion")
+    internal CompletionStream(StreamingResponse response, HttpPipeline pipeline, int samples, System.Diagnostics.Stopwatch clock)
+        : base(response, pipeline, GenerationKinds.Completion(samples), "completion", clock)
     {
     }
 }
@@ -232,8 +235,8 @@ public sealed class ChatStream : GenerationStream<ChatChunk, ChatResponse>
 {
     private readonly IList<ChatMessage>? _sent;
 
-    internal ChatStream(StreamingResponse response, HttpPipeline pipeline, int samples, IList<ChatMessage>? sent)
-        : base(response, pipeline, GenerationKinds.Chat(samples), "chat")
+    internal ChatStream(StreamingResponse response, HttpPipeline pipeline, int samples, System.Diagnostics.Stopwatch clock, IList<ChatMessage>? sent)
+        : base(response, pipeline, GenerationKinds.Chat(samples), "chat", clock)
     {
         _sent = sent;
     }
