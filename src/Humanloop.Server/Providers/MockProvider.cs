@@ -7,7 +7,7 @@ namespace Humanloop.Server.Providers;
 /// <summary>
 /// The default provider: no network, deterministic answers. A completion's text comes from
 /// <see cref="MockGenerator"/> over the prompt; a chat's from the same generator over the transcript,
-/// unless <see cref="MockToolRule"/> calls a tool or quotes tool results. Streams send one chunk per
+/// unless <see cref="MockToolRule"/> calls a tool or quotes tool results, or <see cref="MockGrader"/> grades. Streams send one chunk per
 /// token (or per tool-argument fragment), samples interleaved round-robin, with an optional delay
 /// per chunk (<c>model_config.other.mock_token_delay_ms</c>, else the server's <c>--mock-token-delay-ms</c>).
 /// </summary>
@@ -48,6 +48,11 @@ internal sealed class MockProvider(int defaultTokenDelayMs) : IModelProvider
             if (MockToolRule.ToolResultQuote(call.Conversation.Messages) is { } quote)
             {
                 return MockGenerator.Say(call.Config, quote);
+            }
+
+            if (MockGrader.Verdict(call.Conversation.Messages) is { } verdict)
+            {
+                return MockGenerator.Say(call.Config, verdict);
             }
         }
 
