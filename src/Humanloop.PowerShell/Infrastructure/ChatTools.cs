@@ -233,7 +233,7 @@ internal sealed class ChatTools
                     return null;
                 }
 
-                bound[parameter.Name] = Plain(property.Value);
+                bound[parameter.Name] = PowerShellValues.FromJson(property.Value);
             }
 
             var missing = OwnParameters(command).Where(parameter => IsMandatory(parameter) && !bound.ContainsKey(parameter.Name)).Select(parameter => parameter.Name).ToList();
@@ -246,19 +246,4 @@ internal sealed class ChatTools
             return bound;
         }
     }
-
-    private static object? Plain(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var whole) ? whole : element.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Array => element.EnumerateArray().Select(Plain).ToArray(),
-        JsonValueKind.Object => element.EnumerateObject().Aggregate(new Hashtable(StringComparer.OrdinalIgnoreCase), (table, property) =>
-        {
-            table[property.Name] = Plain(property.Value);
-            return table;
-        }),
-        _ => null,
-    };
 }

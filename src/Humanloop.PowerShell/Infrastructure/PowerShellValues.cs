@@ -39,6 +39,29 @@ internal static class PowerShellValues
     /// <summary>The object inside a PSObject wrapper (what the pipeline hands over), or the value itself.</summary>
     public static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
+    /// <summary>A JSON value as plain .NET values: strings, longs or doubles, booleans, null, object arrays and case-insensitive ordered dictionaries.</summary>
+    public static object? FromJson(System.Text.Json.JsonElement element) => element.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.String => element.GetString(),
+        System.Text.Json.JsonValueKind.Number => element.TryGetInt64(out var whole) ? whole : element.GetDouble(),
+        System.Text.Json.JsonValueKind.True => true,
+        System.Text.Json.JsonValueKind.False => false,
+        System.Text.Json.JsonValueKind.Array => System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(element.EnumerateArray(), FromJson)),
+        System.Text.Json.JsonValueKind.Object => ObjectFromJson(element),
+        _ => null,
+    };
+
+    private static OrderedDictionary ObjectFromJson(System.Text.Json.JsonElement element)
+    {
+        var result = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject())
+        {
+            result[property.Name] = FromJson(property.Value);
+        }
+
+        return result;
+    }
+
     /// <summary>Converts any value to its plain form: dictionary, object array or scalar.</summary>
     public static object? ToPlain(object? value, string path) => Convert(value, path, 0);
 

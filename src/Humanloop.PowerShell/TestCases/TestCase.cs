@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using System.Collections.Specialized;
+
+namespace Humanloop;
+
+/// <summary>
+/// One test case read by Import-HumanloopTestCase: the template inputs, the chat messages (for a chat
+/// prompt) and the expectations to check its answer against, with where it came from.
+/// </summary>
+public sealed class TestCase
+{
+    /// <summary>The case's name: its <c>name</c> column, else its file and line.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>The template inputs: every column that is not name, messages or expectations.</summary>
+    public OrderedDictionary Inputs { get; init; } = new();
+
+    /// <summary>The chat messages, from a <c>messages</c> (JSON) or <c>message</c> (one user message) column; empty for completions.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
+
+    /// <summary>The expectations, from the <c>expect</c> column.</summary>
+    public IReadOnlyList<Expectation> Expectations { get; init; } = [];
+
+    /// <summary>The file and line (CSV: the row's first line; JSONL: the line) the case was read from.</summary>
+    public string Source { get; init; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
