@@ -139,6 +139,25 @@ public class ChatStreamTests
     }
 
     [Fact]
+    public async Task A_provider_error_the_server_sends_mid_stream_is_reported_with_its_words()
+    {
+        var detail = """data: {"detail":{"type":"server_error","message":"The model crashed","code":502,"origin":"OpenAI"}}""" + "\n\n";
+        var client = Create(new ScriptedHandler().ThenStream(ScriptedBody.Of(Event(ChatChunk(0, "Hel")), detail)));
+        using var stream = await client.ChatStreamingAsync(new ChatDeployedRequest { ProjectId = "pr_1" });
+
+        var error = await Assert.ThrowsAsync<HumanloopStreamException>(async () =>
+        {
+            while (await stream.ReadNextAsync() is not null)
+            {
+            }
+        });
+
+        Assert.Equal(1, error.ChunksDelivered);
+        Assert.Contains("The model crashed", error.Message);
+        Assert.Equal("OpenAI", error.ServerError!.ProviderError!.Origin);
+    }
+
+    [Fact]
     public async Task A_malformed_chat_chunk_names_the_kind_and_carries_the_text()
     {
         var client = Create(new ScriptedHandler().ThenStream(ScriptedBody.Of(Event(ChatChunk(0, "a")), "data: {\"data\": 5}\n\n")));

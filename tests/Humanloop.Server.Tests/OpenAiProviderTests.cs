@@ -159,13 +159,18 @@ public sealed class OpenAiProviderTests(OpenAiProviderFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task An_upstream_error_event_mid_stream_leaves_the_sample_unfinished()
+    public async Task An_upstream_error_event_mid_stream_ends_the_stream_with_an_error_event()
     {
         var (httpResponse, body) = await _api.PostRawAsync("completion", Request("error-mid-stream", stream: true));
         Assert.Equal(HttpStatusCode.OK, httpResponse.StatusCode);
-        var items = SseBody.Events(body).Select(e => e["data"]![0]!).ToList();
+        var events = SseBody.Events(body);
+        var items = events.Where(e => e["data"] is not null).Select(e => e["data"]![0]!).ToList();
         Assert.Equal("Hello", string.Concat(items.Select(i => (string)i["output"]!)));
         Assert.All(items, i => Assert.Null((string?)i["finish_reason"]));
+        var detail = events[^1]["detail"]!;
+        Assert.Equal("OpenAI", (string)detail["origin"]!);
+        Assert.Equal(502, (int)detail["code"]!);
+        Assert.False(string.IsNullOrEmpty((string?)detail["message"]));
     }
 
     [Theory]

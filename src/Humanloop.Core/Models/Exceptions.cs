@@ -119,6 +119,9 @@ public sealed class HumanloopStreamException : HumanloopException
 
     /// <summary>How many chunks were handed to the caller before the failure.</summary>
     public int ChunksDelivered { get; }
+
+    /// <summary>The error the server reported in the stream (a provider failing mid-stream); null for a cut or malformed stream.</summary>
+    public HumanloopErrorDetail? ServerError { get; init; }
 }
 
 /// <summary>The server sent a success status with a body the client cannot read.</summary>

@@ -178,7 +178,7 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
             throw new HumanloopStreamException(
                 $"The server reported an error after {ChunksDelivered} chunk(s): {detail.Message}",
                 Scrub(data),
-                ChunksDelivered) { Attempts = Attempts };
+                ChunksDelivered) { Attempts = Attempts, ServerError = detail };
         }
     }
 

@@ -69,6 +69,7 @@ internal static class ErrorRecords
             >= 500 => ($"Humanloop.Http.{(int)api.StatusCode}", ErrorCategory.ConnectionError, "The service failed; retry later."),
             _ => ($"Humanloop.Http.{(int)api.StatusCode}", ErrorCategory.InvalidOperation, null),
         },
+        HumanloopStreamException { ServerError: not null } => ("Humanloop.Stream.ServerError", ErrorCategory.ConnectionError, "The server or its model provider failed mid-stream; retry later. The chunks already written are partial."),
         HumanloopStreamException stream => stream.RawText is null
             ? ("Humanloop.Stream.Incomplete", ErrorCategory.InvalidResult, "Run the request again; the chunks already written are partial.")
             : ("Humanloop.Stream.Malformed", ErrorCategory.InvalidData, "The server sent something that is not a completion chunk; see the raw text in the message."),

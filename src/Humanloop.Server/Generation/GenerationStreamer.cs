@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using Humanloop.Server.Api;
 using Humanloop.Server.Domain;
 using Humanloop.Server.Http;
@@ -30,11 +31,22 @@ internal sealed class GenerationStreamer(GenerationLogWriter logWriter)
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
 
-        await RelayAsync(plan, first, context);
-        foreach (var call in plan.Calls.Skip(1))
+        try
         {
-            await using var stream = await call.Provider.OpenStreamAsync(call.Call, cancellationToken);
-            await RelayAsync(plan, stream, context);
+            await RelayAsync(plan, first, context);
+            foreach (var call in plan.Calls.Skip(1))
+            {
+                await using var stream = await call.Provider.OpenStreamAsync(call.Call, cancellationToken);
+                await RelayAsync(plan, stream, context);
+            }
+        }
+        catch (ApiException failure)
+        {
+            // The status line is gone: a failure after it is the stream's last event, {"detail": …} as
+            // an error response would carry, so a client reports it instead of a bare truncation.
+            var bytes = Encoding.UTF8.GetBytes("data: " + new JsonObject { ["detail"] = failure.Detail?.DeepClone() }.ToJsonString() + "\n\n");
+            await response.Body.WriteAsync(bytes, cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
         }
     }
 

@@ -61,7 +61,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     {
         var body = BuildBody(call, stream: true);
         var response = await SendAsync(call, body, cancellationToken);
-        return new OpenAiStream(call, body, response);
+        return new OpenAiStream(call, body, response, Origin);
     }
 
     /// <summary>OpenAI reports tool calls as <c>tool_calls</c>; Humanloop used the singular.</summary>
@@ -289,7 +289,10 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     }
 
     private ApiException ProviderError(HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
-        new((int)status, new JsonObject { ["type"] = type, ["message"] = message, ["code"] = code, ["origin"] = Origin }, headers);
+        ProviderError(Origin, status, type, message, code, headers);
+
+    private static ApiException ProviderError(string origin, HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
+        new((int)status, new JsonObject { ["type"] = type, ["message"] = message, ["code"] = code, ["origin"] = origin }, headers);
 
     private ApiException MalformedUpstream(string text) =>
         ProviderError(HttpStatusCode.BadGateway, "provider_response_error", $"{Origin} returned a body that is not JSON: {Truncate(text)}", 502, null);
@@ -315,7 +318,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     /// tool-call deltas are keyed by their index and carry id and name only on the first; ours
     /// repeat both on every delta.
     /// </summary>
-    private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response) : IProviderStream
+    private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response, string origin) : IProviderStream
     {
         private readonly Dictionary<int, int> _chunkCounts = new();
         private readonly Dictionary<(int Choice, int Call), (string Id, string Name)> _toolCalls = new();
@@ -346,7 +349,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             // Comments (keep-alives) and id, event and retry fields are the parser's business. Each
             // event's data is a JSON chunk but for OpenAI's closing [DONE]; data that is not a JSON
-            // object is skipped, and an error object has no choices, so its sample stays unfinished.
+            // object is skipped, and an error object ends the stream as a provider error.
             await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
             {
                 var payload = item.Data.Trim();
@@ -368,6 +371,14 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                 if (chunk is null)
                 {
                     continue;
+                }
+
+                // An error after the first event cannot be an HTTP status any more; the streamer
+                // hands it on as an error event.
+                if (chunk["error"] is JsonObject error)
+                {
+                    throw ProviderError(origin, HttpStatusCode.BadGateway, (string?)error["type"] ?? "provider_error",
+                        (string?)error["message"] ?? $"{origin} reported an error mid-stream.", 502, null);
                 }
 
                 _id ??= (string?)chunk["id"];
