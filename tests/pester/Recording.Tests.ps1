@@ -776,10 +776,9 @@ Import-Module '$pester'
 }
 
 Describe 'The regression example' {
-    It 'passes in Replay mode in a fresh process with no key and no server' {
+    It 'passes in Replay mode in a fresh process with no key, no server, and no -PesterPath' {
         $counts = Join-Path $TestDrive 'regression.counts.json'
-        $pester = Join-Path (Get-Module Pester).ModuleBase 'Pester.psd1'
-        $result = Invoke-FreshPwsh -Script "& ./examples/regression/Invoke-Regression.ps1 -PesterPath '$pester' -CountsPath '$counts'; exit `$LASTEXITCODE"
+        $result = Invoke-FreshPwsh -Script "& ./examples/regression/Invoke-Regression.ps1 -CountsPath '$counts'; exit `$LASTEXITCODE"
 
         $result.ExitCode | Should -Be 0 -Because $result.Output
         $result.Output | Should -Match 'Regression example: 6 passed, 0 failed'
