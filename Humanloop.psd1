@@ -44,6 +44,7 @@
         'Add-HumanloopFeedback'
         'Start-HumanloopRecording'
         'Stop-HumanloopRecording'
+        'Use-HumanloopRecording'
         'Import-HumanloopTestCase'
     )
     FunctionsToExport    = @('Register-HumanloopShouldOperator')

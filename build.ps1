@@ -12,6 +12,8 @@
     Demo    builds, starts the local server, runs examples/quickstart.ps1 against it, stops it.
     Bench   runs the benchmarks in bench/ and prints ratios against their baselines.
     Package zips the assembled module into output/.
+    PesterPath restores the pinned Pester from NuGet and writes the path of its Pester.psd1, so a shell
+            can import it: Import-Module (./build.ps1 -Task PesterPath).
     Clean   removes build output.
 
 .EXAMPLE
@@ -19,10 +21,13 @@
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Serve -Urls http://127.0.0.1:5099 -InMemory
+
+.EXAMPLE
+    Import-Module (./build.ps1 -Task PesterPath)
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Serve', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Serve', 'Demo', 'Bench', 'Package', 'Clean', 'PesterPath')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -276,7 +281,8 @@ function Export-CmdletHelp {
 }
 
 function Get-PesterModulePath {
-    Invoke-Dotnet restore (Join-Path $root 'tests/pester/PesterPackages.csproj') --verbosity quiet -nologo
+    # Out-Host: whatever restore prints must not become part of the path this returns.
+    Invoke-Dotnet restore (Join-Path $root 'tests/pester/PesterPackages.csproj') --verbosity quiet -nologo | Out-Host
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $pester)) {
@@ -357,6 +363,10 @@ function Invoke-Test {
     if (($results | Measure-Object -Property Failed -Sum).Sum -gt 0) {
         throw 'Some tests failed.'
     }
+}
+
+function Invoke-PesterPath {
+    Get-PesterModulePath
 }
 
 function Invoke-Serve {

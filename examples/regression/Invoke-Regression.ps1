@@ -21,8 +21,9 @@ param(
     [ValidateSet('Replay', 'Record', 'Auto')]
     [string] $Mode = 'Replay',
 
-    # Pester 5 or later: a module name or the path of Pester.psd1.
-    [string] $PesterPath = 'Pester',
+    # Pester 5 or later: a module name or the path of Pester.psd1. By default the Pester version the
+    # repository pins, restored from NuGet by build.ps1 -Task PesterPath (as build.ps1 -Task Test uses it).
+    [string] $PesterPath,
 
     # Where to write the counts as JSON, for build scripts.
     [string] $CountsPath
@@ -47,6 +48,9 @@ try {
     }
     $env:HUMANLOOP_RECORDING_MODE = $Mode
 
+    if (-not $PesterPath) {
+        $PesterPath = & (Join-Path $PSScriptRoot '../../build.ps1') -Task PesterPath
+    }
     Import-Module $PesterPath -MinimumVersion 5.0
     $configuration = New-PesterConfiguration
     $configuration.Run.Path = $PSScriptRoot

@@ -20,8 +20,8 @@ param(
     # The built server, Humanloop.Server.dll.
     [string] $ServerPath = (Join-Path $PSScriptRoot '../../src/Humanloop.Server/bin/Release/net10.0/Humanloop.Server.dll'),
 
-    # Pester 5 or later: a module name or the path of Pester.psd1.
-    [string] $PesterPath = 'Pester',
+    # Pester 5 or later: a module name or the path of Pester.psd1; by default the one the repository pins.
+    [string] $PesterPath,
 
     [int] $ReadyTimeoutSec = 60
 )

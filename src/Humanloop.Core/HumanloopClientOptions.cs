@@ -70,7 +70,7 @@ public sealed class HumanloopClientOptions
     /// </summary>
     internal Uri Validate()
     {
-        if (ApiKey is null && HumanloopSettings.NeedsApiKey((Transport as RecordingTransport)?.Mode))
+        if (ApiKey is null && HumanloopSettings.NeedsApiKey((Transport as RecordingTransport)?.EffectiveMode))
         {
             throw HumanloopSettings.MissingApiKey(SettingSource.Parameter);
         }

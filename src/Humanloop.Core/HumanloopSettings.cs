@@ -228,7 +228,7 @@ public sealed class HumanloopSettings
     public Setting<RecordingTransport?> Recording { get; }
 
     /// <summary>True when calls are answered from a fixture and nothing is sent, so no key is needed.</summary>
-    public bool ReplaysOffline => !NeedsApiKey(Recording.Value?.Mode);
+    public bool ReplaysOffline => !NeedsApiKey(Recording.Value?.EffectiveMode);
 
     /// <summary>Resolves every setting from the first place that gives it, and validates the result.</summary>
     /// <param name="call">What the call itself gives.</param>
@@ -273,7 +273,7 @@ public sealed class HumanloopSettings
 
     /// <summary>Throws unless a key was found or the calls need none (a recording that replays sends nothing).</summary>
     /// <exception cref="HumanloopSettingException">No key, and calls would be sent (<see cref="HumanloopSettingProblem.Missing"/>).</exception>
-    public void RequireApiKey() => RequireApiKey(Recording.Value?.Mode);
+    public void RequireApiKey() => RequireApiKey(Recording.Value?.EffectiveMode);
 
     /// <summary>
     /// Throws unless a key was found or calls made through a recording in <paramref name="recordingMode"/>

@@ -132,10 +132,9 @@ public sealed class RecordingTransportTests : IDisposable
         Assert.Equal(1, notRetried.Attempts);
     }
 
-    [Fact]
-    public async Task The_same_request_gets_its_recorded_answers_in_order_then_the_last_one_again()
+    private static async Task<string> RecordTheSameRequestTwice(RecordingScratch scratch)
     {
-        var path = _scratch.PathOf("twice.json");
+        var path = scratch.PathOf("twice.json");
         var network = new ScriptedHandler()
             .ThenRespond(HttpStatusCode.OK, RecordingScratch.Success.Replace("A limerick about AI.", "first"))
             .ThenRespond(HttpStatusCode.OK, RecordingScratch.Success.Replace("A limerick about AI.", "second"));
@@ -144,8 +143,32 @@ public sealed class RecordingTransportTests : IDisposable
             await client.CompleteAsync(RecordingScratch.Deployed());
             await client.CompleteAsync(RecordingScratch.Deployed());
         });
+        return path;
+    }
 
+    [Fact]
+    public async Task The_same_request_gets_its_recorded_answers_in_order_then_fails_on_a_repeat()
+    {
+        var path = await RecordTheSameRequestTwice(_scratch);
         var transport = RecordingScratch.Open(path, RecordingMode.Replay);
+        var client = RecordingScratch.Client(transport);
+
+        var first = (await client.CompleteAsync(RecordingScratch.Deployed())).Output;
+        var second = (await client.CompleteAsync(RecordingScratch.Deployed())).Output;
+        var repeat = await Assert.ThrowsAsync<HumanloopRecordingException>(() => client.CompleteAsync(RecordingScratch.Deployed()));
+
+        Assert.Equal(("first", "second"), (first, second));
+        Assert.StartsWith($"POST /v4/completion-deployed was sent again, but the 2 recording(s) of it in {path} have all answered already, and repeats are off.", repeat.Message);
+        Assert.Contains("AllowRepeats", repeat.Message);
+        Assert.Equal((2, 0), (repeat.ClosestExchange, repeat.Differences.Count));
+        Assert.Equal((2, 0), (transport.GetSummary().Replayed, transport.GetSummary().Unused));
+    }
+
+    [Fact]
+    public async Task With_repeats_allowed_the_last_recorded_answer_repeats()
+    {
+        var path = await RecordTheSameRequestTwice(_scratch);
+        var transport = RecordingScratch.Open(path, RecordingMode.Replay, configure: options => options.AllowRepeats = true);
         var client = RecordingScratch.Client(transport);
         var outputs = new List<string?>();
         for (var i = 0; i < 3; i++)
@@ -236,8 +259,8 @@ public sealed class RecordingTransportTests : IDisposable
         var summary = await RecordingScratch.RecordAsync(path, network, async client =>
             await Assert.ThrowsAsync<HumanloopConnectionException>(() => client.CompleteAsync(RecordingScratch.Deployed())));
 
-        Assert.Equal(0, summary.Recorded);
-        Assert.Contains("\"exchanges\": []", File.ReadAllText(path));
+        Assert.Equal((0, false), (summary.Recorded, summary.Saved));
+        Assert.False(File.Exists(path), "an empty fixture would make Once mode replay nothing from then on");
     }
 
     [Fact]

@@ -140,7 +140,7 @@ Describe 'Recorded against the local server, replayed with the server stopped' {
     It 'rejects a HUMANLOOP_RECORDING_MODE that is not a mode, naming it' {
         $env:HUMANLOOP_RECORDING_MODE = 'Playback'
         try {
-            { Start-HumanloopRecording -Path $fixture } | Should -Throw -ExpectedMessage "*HUMANLOOP_RECORDING_MODE*'Playback'*Replay, Record or Auto*"
+            { Start-HumanloopRecording -Path $fixture } | Should -Throw -ExpectedMessage "*HUMANLOOP_RECORDING_MODE*'Playback'*Replay, Record, Auto or Once*"
         }
         finally {
             $env:HUMANLOOP_RECORDING_MODE = $null
@@ -340,28 +340,28 @@ Describe 'Ready-made error fixtures shipped with the module' {
         Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
     }
 
-    It '<File> answers any call with <Status> as <Category>' -ForEach @(
-        @{ File = 'rate-limited.json'; Status = 429; Category = 'LimitsExceeded'; Detail = '*Rate limit exceeded*' }
-        @{ File = 'quota-exhausted.json'; Status = 429; Category = 'LimitsExceeded'; Detail = '*quota exhausted*' }
-        @{ File = 'unauthorized.json'; Status = 401; Category = 'PermissionDenied'; Detail = '*Invalid API key*' }
-        @{ File = 'server-error.json'; Status = 503; Category = 'ConnectionError'; Detail = '*temporarily unavailable*' }
-        @{ File = 'validation-error.json'; Status = 422; Category = 'InvalidArgument'; Detail = '*body.inputs.topic: field required*' }
+    It '-Fixture <Name> answers any call, as often as asked, with <Status> as <Category>' -ForEach @(
+        @{ Name = 'RateLimited'; Status = 429; Category = 'LimitsExceeded'; Detail = '*Rate limit exceeded*' }
+        @{ Name = 'QuotaExhausted'; Status = 429; Category = 'LimitsExceeded'; Detail = '*quota exhausted*' }
+        @{ Name = 'Unauthorized'; Status = 401; Category = 'PermissionDenied'; Detail = '*Invalid API key*' }
+        @{ Name = 'ServiceUnavailable'; Status = 503; Category = 'ConnectionError'; Detail = '*temporarily unavailable*' }
+        @{ Name = 'ValidationError'; Status = 422; Category = 'InvalidArgument'; Detail = '*body.inputs.topic: field required*' }
     ) {
-        Start-HumanloopRecording -Path (Join-Path $shipped $File)
+        Start-HumanloopRecording -Fixture $Name
 
         New-HumanloopCompletion -ProjectId pr_any -Inputs @{ anything = 1 } -MaxRetries 0 -ErrorVariable failure -ErrorAction SilentlyContinue
+        New-HumanloopCompletion -ProjectId pr_other -MaxRetries 0 -ErrorVariable again -ErrorAction SilentlyContinue
 
         $failure.Count | Should -Be 1
+        $again.Count | Should -Be 1
         $failure[0].FullyQualifiedErrorId | Should -BeLike "Humanloop.Http.$Status,*"
         $failure[0].CategoryInfo.Category | Should -Be $Category
         $failure[0].ErrorDetails.Message | Should -BeLike $Detail
     }
 
     It 'carries the Retry-After hint of a rate limit, and fails at once on an hour-long one' {
-        Start-HumanloopRecording -Path (Join-Path $shipped 'rate-limited.json')
-        New-HumanloopCompletion -ProjectId pr_any -MaxRetries 0 -ErrorVariable throttled -ErrorAction SilentlyContinue
-        Stop-HumanloopRecording | Out-Null
-        Start-HumanloopRecording -Path (Join-Path $shipped 'quota-exhausted.json')
+        Use-HumanloopRecording -Fixture RateLimited { New-HumanloopCompletion -ProjectId pr_any -MaxRetries 0 -ErrorVariable throttled -ErrorAction SilentlyContinue }
+        Start-HumanloopRecording -Fixture QuotaExhausted
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
 
         New-HumanloopCompletion -ProjectId pr_any -MaxRetries 3 -ErrorVariable exhausted -ErrorAction SilentlyContinue
@@ -373,12 +373,31 @@ Describe 'Ready-made error fixtures shipped with the module' {
     }
 
     It 're-matches each retry against the fixture, so a 5xx is retried and counted' {
-        Start-HumanloopRecording -Path (Join-Path $shipped 'server-error.json')
+        Start-HumanloopRecording -Fixture ServiceUnavailable
 
         New-HumanloopCompletion -ProjectId pr_any -MaxRetries 1 -ErrorVariable failure -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
 
         $failure[0].Exception.Attempts | Should -Be 2
         (Stop-HumanloopRecording).Replayed | Should -Be 2
+    }
+
+    It 'always replays: $env:HUMANLOOP_RECORDING_MODE is ignored with a warning, and -Mode Record is refused' {
+        $before = Get-FileHash (Join-Path $shipped 'unauthorized.json')
+        $env:HUMANLOOP_RECORDING_MODE = 'Record'
+        try {
+            Start-HumanloopRecording -Fixture Unauthorized -WarningVariable warnings -WarningAction SilentlyContinue
+        }
+        finally {
+            $env:HUMANLOOP_RECORDING_MODE = $null
+        }
+        New-HumanloopCompletion -ProjectId pr_any -MaxRetries 0 -ErrorVariable failure -ErrorAction SilentlyContinue
+        $summary = Stop-HumanloopRecording
+
+        $warnings[0].Message | Should -Be 'The ready-made fixture Unauthorized always replays; $env:HUMANLOOP_RECORDING_MODE=Record does not apply to it.'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Http.401,*'
+        ($summary.Mode, $summary.Saved) | Should -Be @('Replay', $false)
+        (Get-FileHash (Join-Path $shipped 'unauthorized.json')).Hash | Should -Be $before.Hash
+        { Start-HumanloopRecording -Fixture Unauthorized -Mode Record } | Should -Throw -ExpectedMessage '*Unauthorized always replays; it cannot be used in Record mode*'
     }
 }
 
@@ -483,11 +502,283 @@ try { 'plain text' | Should -MatchHumanloopOutput 'plain'; 'matched' } catch { "
     }
 }
 
-Describe 'The regression example' {
-    It 'passes in Replay mode in a fresh process with no key and no server' {
-        $counts = Join-Path $TestDrive 'regression.counts.json'
+Describe 'Recordings that never lose a fixture' {
+    BeforeAll {
+        $script:server = Start-HumanloopTestServer
+        $script:things = 'a bell', 'a book', 'a candle'
+
+        function New-GoodFixture {
+            <# Three good exchanges recorded against the local server; returns the file's hash. #>
+            param([Parameter(Mandatory)] [string] $Path)
+            Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+            Start-HumanloopRecording -Path $Path -Mode Record
+            foreach ($thing in $things) { $null = New-HumanloopCompletion @inline -Inputs @{ thing = $thing } }
+            $null = Stop-HumanloopRecording
+            (Get-FileHash $Path).Hash
+        }
+    }
+
+    AfterAll {
+        Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
+        Disconnect-Humanloop
+        $server | Stop-ReadyProcess
+    }
+
+    AfterEach {
+        Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
+        Disconnect-Humanloop
+    }
+
+    It 'keeps a good three-exchange fixture when a Record run gets 401s from a wrong key, and says why' {
+        $fixture = Join-Path $TestDrive 'wrong-key.json'
+        $before = New-GoodFixture -Path $fixture
+
+        Connect-Humanloop -ApiKey 'hl_wrong_key_0000000000000000' -BaseUri $server.Uri
+        Start-HumanloopRecording -Path $fixture -Mode Record
+        foreach ($thing in $things) { New-HumanloopCompletion @inline -Inputs @{ thing = $thing } -ErrorAction SilentlyContinue }
+        $summary = Stop-HumanloopRecording -WarningVariable warnings -WarningAction SilentlyContinue
+
+        (Get-FileHash $fixture).Hash | Should -Be $before
+        $summary.Saved | Should -BeFalse
+        ($summary.Recorded, $summary.Exchanges) | Should -Be @(3, 3)
+        $summary.NotSavedReason | Should -BeLike '3 of the 3 recorded answer(s) were 401 (the first for POST /v4/completion)*the 3 exchange(s) the fixture holds were kept*'
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -Be "The fixture $fixture was not written: $($summary.NotSavedReason)"
+    }
+
+    It 'keeps the fixture when a Record run has no key at all (no exchanges), instead of emptying it' {
+        $fixture = Join-Path $TestDrive 'no-key.json'
+        $before = New-GoodFixture -Path $fixture
+        Use-NoKey
+
+        Start-HumanloopRecording -Path $fixture -Mode Record
+        { New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' } } | Should -Throw -ErrorId 'Humanloop.Connection.NoApiKey,*'
+        $summary = Stop-HumanloopRecording -WarningAction SilentlyContinue
+
+        (Get-FileHash $fixture).Hash | Should -Be $before
+        ($summary.Saved, $summary.Recorded, $summary.Exchanges) | Should -Be @($false, 0, 3)
+        $summary.NotSavedReason | Should -BeLike 'nothing was recorded*'
+    }
+
+    It 'refuses to record into the module''s folder, as the documented error-fixture example did with HUMANLOOP_RECORDING_MODE=Record' {
+        # The newcomer's run: a key, an endpoint that answers the example's pr_1 with 404, and the variable set.
+        # A copy of the built module, so that the code before this fix could only damage the copy.
+        $modules = Join-Path $TestDrive 'modules'
+        Copy-Item (Join-Path $RepoRoot 'output/Humanloop') -Destination (Join-Path $modules 'Humanloop') -Recurse
+        $copy = Get-ChildItem (Join-Path $modules 'Humanloop') -Directory | Select-Object -First 1
+        $shippedCopy = Join-Path $copy.FullName 'fixtures/rate-limited.json'
+        $before = (Get-FileHash $shippedCopy).Hash
+        $script = @'
+Import-Module '__MODULE__'
+$env:HUMANLOOP_RECORDING_MODE = 'Record'
+$env:HUMANLOOP_API_KEY = '__KEY__'
+$env:HUMANLOOP_BASE_URL = '__URL__'
+try {
+    $fixtures = Join-Path (Get-Module Humanloop).ModuleBase 'fixtures'
+    Start-HumanloopRecording -Path "$fixtures/rate-limited.json"
+    New-HumanloopCompletion -ProjectId pr_1 -MaxRetries 0 -ErrorAction SilentlyContinue
+    Stop-HumanloopRecording | Out-Null
+    'recorded'
+}
+catch { "refused: $($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
+'@.Replace('__MODULE__', (Join-Path $modules 'Humanloop')).Replace('__KEY__', $TestApiKey).Replace('__URL__', $server.Uri)
+
+        $result = Invoke-FreshPwsh -Script $script
+
+        (Get-FileHash $shippedCopy).Hash | Should -Be $before
+        $result.Output.Trim() | Should -BeLike "refused: Humanloop.Recording.InvalidSetting,*: The fixture $shippedCopy is inside the Humanloop module's folder*Start-HumanloopRecording -Fixture RateLimited."
+    }
+
+    It 'writes through a temporary file: a process killed mid-recording leaves the previous fixture, and nothing else' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'killed')
+        $fixture = Join-Path $folder 'killed.json'
+        $before = New-GoodFixture -Path $fixture
+        $script = "Import-Module ./output/Humanloop; Connect-Humanloop -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'
+Start-HumanloopRecording -Path '$fixture' -Mode Record
+`$null = New-HumanloopCompletion -Project recording -Model mock-1 -Provider mock -PromptTemplate 'x {{thing}}' -Inputs @{ thing = 'fresh' }
+'recorded'; Start-Sleep -Seconds 60"
+        $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($argument in 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+        $start.WorkingDirectory = $RepoRoot
+        $start.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $line = $process.StandardOutput.ReadLine()
+        }
+        finally {
+            $process.Kill($true)
+            $process.WaitForExit()
+        }
+
+        $line | Should -Be 'recorded'
+        (Get-FileHash $fixture).Hash | Should -Be $before
+        @(Get-ChildItem -Force $folder).Name | Should -Be @('killed.json')
+    }
+
+    It 'Once records a missing fixture, then replays it and fails on anything new without a key' {
+        $fixture = Join-Path $TestDrive 'once.json'
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+        Start-HumanloopRecording -Path $fixture -Mode Once
+        $live = New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' }
+        $first = Stop-HumanloopRecording
+        Use-NoKey
+
+        $env:HUMANLOOP_RECORDING_MODE = 'Once'
+        try {
+            Start-HumanloopRecording -Path $fixture
+        }
+        finally {
+            $env:HUMANLOOP_RECORDING_MODE = $null
+        }
+        $replayed = New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' }
+        New-HumanloopCompletion @inline -Inputs @{ thing = 'a lamp' } -ErrorVariable failure -ErrorAction SilentlyContinue
+        $second = Stop-HumanloopRecording
+
+        ($first.Mode, $first.Recorded, $first.Saved) | Should -Be @('Once', 1, $true)
+        $replayed.Output | Should -BeExactly $live.Output
+        $failure[0].Exception.Differences | Should -Be @('inputs.thing: recorded "a bell", sent "a lamp"')
+        ($second.Mode, $second.Replayed, $second.Saved) | Should -Be @('Once', 1, $false)
+        $second.NotSavedReason | Should -Be 'Once mode replays a fixture that exists and writes nothing.'
+    }
+
+    It 'fails on a request repeated beyond what was recorded, unless -AllowRepeats' {
+        $fixture = Join-Path $TestDrive 'repeats.json'
+        $null = New-GoodFixture -Path $fixture
+        Use-NoKey
+
+        Start-HumanloopRecording -Path $fixture
+        $null = New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' }
+        New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' } -ErrorVariable failure -ErrorAction SilentlyContinue
+        $null = Stop-HumanloopRecording
+        Start-HumanloopRecording -Path $fixture -AllowRepeats
+        $repeated = 1..3 | ForEach-Object { New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' } }
+
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Recording.NoMatch,*'
+        $failure[0].Exception.Message | Should -BeLike "POST /v4/completion was sent again, but the 1 recording(s) of it in $fixture have all answered already, and repeats are off.*-AllowRepeats*"
+        @($repeated.Output | Select-Object -Unique).Count | Should -Be 1
+        (Stop-HumanloopRecording).Replayed | Should -Be 3
+    }
+
+    It '-RequireAllUsed makes Stop-HumanloopRecording fail, naming each unused exchange, and still ends the recording' {
+        $fixture = Join-Path $TestDrive 'all-used.json'
+        $null = New-GoodFixture -Path $fixture
+        Use-NoKey
+        Start-HumanloopRecording -Path $fixture -RequireAllUsed
+        $null = New-HumanloopCompletion @inline -Inputs @{ thing = 'a book' }
+
+        $failure = { Stop-HumanloopRecording } | Should -Throw -ErrorId 'Humanloop.Recording.UnusedExchanges,*' -PassThru
+
+        $failure.Exception.Message | Should -BeLike "2 of 3 recorded exchange(s) in $fixture were never replayed*"
+        $failure.Exception.Message | Should -BeLike "*`n  exchange 1: POST /v4/completion {*`"a bell`"*"
+        $failure.Exception.Message | Should -BeLike "*`n  exchange 3: POST /v4/completion {*"
+        $failure.Exception.Message | Should -Not -BeLike '*exchange 2:*'
+        $failure.Exception.Summary.UnusedExchanges.Count | Should -Be 2
+        (Get-HumanloopContext).Recording | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Use-HumanloopRecording' {
+    BeforeAll {
+        $script:fixture = Join-Path $TestDrive 'use.json'
+        $server = Start-HumanloopTestServer
+        try {
+            Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+            Use-HumanloopRecording -Path $fixture -Mode Record { $null = New-HumanloopCompletion @inline -Inputs @{ thing = 'a drum' } }
+        }
+        finally {
+            $server | Stop-ReadyProcess
+            Disconnect-Humanloop
+        }
+    }
+
+    BeforeEach {
+        Use-NoKey
+    }
+
+    AfterEach {
+        Stop-HumanloopRecording -ErrorAction Ignore | Out-Null
+    }
+
+    It 'runs the block inside the recording: output flows out, variables stay set, and the recording stops' {
+        $output = Use-HumanloopRecording -Path $fixture {
+            'first'
+            $answer = New-HumanloopCompletion @inline -Inputs @{ thing = 'a drum' }
+            'last'
+        }
+
+        $output | Should -Be @('first', 'last')
+        $answer.Output | Should -Not -BeNullOrEmpty
+        (Get-HumanloopContext).Recording | Should -BeNullOrEmpty
+    }
+
+    It 'stops the recording when the block throws, and passes the error on' {
+        { Use-HumanloopRecording -Path $fixture { throw 'the block failed' } } | Should -Throw -ExpectedMessage 'the block failed'
+
+        (Get-HumanloopContext).Recording | Should -BeNullOrEmpty
+    }
+
+    It 'sets a running recording aside for the block and resumes it afterwards' {
+        Start-HumanloopRecording -Path $fixture
+
+        Use-HumanloopRecording -Fixture RateLimited { New-HumanloopCompletion -ProjectId pr_1 -MaxRetries 0 -ErrorVariable failure -ErrorAction SilentlyContinue }
+        $resumed = New-HumanloopCompletion @inline -Inputs @{ thing = 'a drum' }
+
+        $failure[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $resumed.Output | Should -Not -BeNullOrEmpty
+        (Get-HumanloopContext).Recording | Should -Be "Replay $fixture"
+        (Stop-HumanloopRecording).Replayed | Should -Be 1
+    }
+
+    It 'names the fixture after the current Pester test when no path is given: <Case>' -ForEach @(@{ Case = 'a/b: c?' }) {
+        $expected = Join-Path $PSScriptRoot 'fixtures/Use-HumanloopRecording/names the fixture after the current Pester test when no path is given_ a_b_ c_.json'
+
+        { Use-HumanloopRecording { 'unreached' } } | Should -Throw -ExpectedMessage "The fixture $expected does not exist*"
+        $expected | Should -Not -Exist
+    }
+
+    It 'needs -Path or -Fixture outside a Pester test' {
+        $result = Invoke-FreshPwsh -Script "Import-Module ./output/Humanloop; try { Use-HumanloopRecording { 1 } } catch { `$_.Exception.Message }"
+
+        $result.Output.Trim() | Should -Be 'Use-HumanloopRecording needs -Path or -Fixture outside a Pester test; inside one, it names the fixture after the test.'
+    }
+}
+
+Describe 'The recording doc''s example' {
+    It 'runs as written under Pester 6, with a fixture beside it' {
+        $doc = Get-Content -Raw (Join-Path $RepoRoot 'docs/recording.md')
+        $example = [regex]::Match($doc, '```powershell\r?\n(.*?)```', 'Singleline').Groups[1].Value
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'doc/fixtures') -Force
+        Set-Content -Path (Join-Path $TestDrive 'doc/support-bot.Tests.ps1') -Value $example
+        # Hand-written: a recording without a body answers any body sent to that route.
+        @{
+            version   = 1
+            exchanges = @(@{
+                    request  = @{ method = 'POST'; path = '/v4/completion-deployed' }
+                    response = @{ status = 200; headers = @{ 'content-type' = 'application/json' }; body = @{
+                            project_id = 'pr_support'; provider_responses = @()
+                            data       = @(@{ id = 'data_refund'; index = 0; output = 'Refunds are possible within 30 days.'; raw_output = 'Refunds are possible within 30 days.'; inputs = @{}; finish_reason = 'stop'; model_config_id = 'config_1' })
+                            usage      = @{ prompt_tokens = 12; generation_tokens = 8; total_tokens = 20 }
+                        }
+                    }
+                })
+        } | ConvertTo-Json -Depth 10 | Set-Content -Path (Join-Path $folder 'support-bot.json')
         $pester = Join-Path (Get-Module Pester).ModuleBase 'Pester.psd1'
-        $result = Invoke-FreshPwsh -Script "& ./examples/regression/Invoke-Regression.ps1 -PesterPath '$pester' -CountsPath '$counts'; exit `$LASTEXITCODE"
+        $script = "`$env:PSModulePath = '$(Join-Path $RepoRoot 'output')' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Import-Module '$pester'
+`$result = Invoke-Pester -Path '$(Join-Path $TestDrive 'doc/support-bot.Tests.ps1')' -PassThru -Output None
+'{0} passed, {1} failed' -f `$result.PassedCount, (`$result.FailedCount + `$result.FailedBlocksCount + `$result.FailedContainersCount)"
+
+        $result = Invoke-FreshPwsh -Script $script -Environment @{ HUMANLOOP_RECORDING_MODE = ''; HUMANLOOP_API_KEY = '' }
+
+        $example | Should -BeLike "*Describe 'The support bot'*"
+        $result.Output.Trim() | Should -Be '2 passed, 0 failed' -Because $result.Errors
+    }
+}
+
+Describe 'The regression example' {
+    It 'passes in Replay mode in a fresh process with no key, no server, and no -PesterPath' {
+        $counts = Join-Path $TestDrive 'regression.counts.json'
+        $result = Invoke-FreshPwsh -Script "& ./examples/regression/Invoke-Regression.ps1 -CountsPath '$counts'; exit `$LASTEXITCODE"
 
         $result.ExitCode | Should -Be 0 -Because $result.Output
         $result.Output | Should -Match 'Regression example: 6 passed, 0 failed'

@@ -87,31 +87,40 @@ internal static class FixtureFile
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file, so a reader never sees half a fixture.</summary>
-    /// <exception cref="HumanloopRecordingException">The file could not be written.</exception>
-    public static void Save(string path, string text)
+    /// <summary>
+    /// Writes <paramref name="text"/> to <paramref name="path"/> atomically: into a temporary file in the
+    /// same folder, which then replaces the fixture in one rename. A reader never sees half a fixture, and a
+    /// process that dies or fails before the rename leaves the previous file as it was.
+    /// </summary>
+    /// <param name="path">The fixture file.</param>
+    /// <param name="text">Its new content.</param>
+    /// <param name="beforeRename">Called with the temporary file once it is written; tests fail here to prove the old file survives.</param>
+    /// <exception cref="HumanloopRecordingException">The file could not be written; the temporary file is removed.</exception>
+    public static void Save(string path, string text, Action<string>? beforeRename = null)
     {
-        var temporary = path + ".tmp";
+        var fullPath = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(fullPath)!;
+
+        // Hidden, unique, and in the same folder, so the rename stays on one file system and two savers never share it.
+        var temporary = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
+            Directory.CreateDirectory(folder);
             File.WriteAllText(temporary, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            if (File.Exists(path))
-            {
-                File.Replace(temporary, path, destinationBackupFileName: null);
-            }
-            else
-            {
-                File.Move(temporary, path);
-            }
+            beforeRename?.Invoke(temporary);
+            File.Move(temporary, fullPath, overwrite: true);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The write already failed; that is the error worth reporting.
+            }
+
             throw new HumanloopRecordingException($"The fixture {path} could not be written: {exception.Message}", path, exception);
         }
     }

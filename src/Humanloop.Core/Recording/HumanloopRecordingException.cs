@@ -17,7 +17,15 @@ public sealed class HumanloopRecordingException : HumanloopException
         FixturePath = fixturePath;
     }
 
-    /// <summary>Creates the exception for a request the fixture has no recording of.</summary>
+    /// <summary>Creates the exception for a recording that ended, and saved what it had to, with recorded exchanges unused.</summary>
+    public HumanloopRecordingException(string message, string fixturePath, RecordingSummary summary)
+        : base(message)
+    {
+        FixturePath = fixturePath;
+        Summary = summary;
+    }
+
+    /// <summary>Creates the exception for a request the fixture has no recording of (or has answered as often as it may).</summary>
     public HumanloopRecordingException(string message, string fixturePath, string request, int? closestExchange, IReadOnlyList<string> differences)
         : base(message)
     {
@@ -36,22 +44,27 @@ public sealed class HumanloopRecordingException : HumanloopException
     /// <summary>The 1-based position in the fixture of the closest recorded exchange; null when there is none.</summary>
     public int? ClosestExchange { get; }
 
-    /// <summary>How the request differs from the closest recorded one, one line per field.</summary>
+    /// <summary>How the request differs from the closest recorded one, one line per field; empty for a repeat.</summary>
     public IReadOnlyList<string> Differences { get; } = [];
+
+    /// <summary>What the recording did, when it ended (and saved) but failed its <see cref="RecordingOptions.RequireAllUsed"/> check; null otherwise.</summary>
+    public RecordingSummary? Summary { get; }
 }
 
 /// <summary>What a recording did, reported when it stops.</summary>
 public sealed class RecordingSummary
 {
-    internal RecordingSummary(string path, RecordingMode mode, int replayed, int recorded, int unused, int exchanges, bool saved)
+    internal RecordingSummary(string path, RecordingMode mode, int replayed, int recorded, IReadOnlyList<string> unusedExchanges, int exchanges, bool saved, string? notSavedReason, bool refused)
     {
         Path = path;
         Mode = mode;
         Replayed = replayed;
         Recorded = recorded;
-        Unused = unused;
+        UnusedExchanges = unusedExchanges;
         Exchanges = exchanges;
         Saved = saved;
+        NotSavedReason = notSavedReason;
+        Refused = refused;
     }
 
     /// <summary>The fixture file.</summary>
@@ -67,13 +80,25 @@ public sealed class RecordingSummary
     public int Recorded { get; }
 
     /// <summary>Exchanges of the fixture that no request asked for; in Auto mode a sign of stale recordings.</summary>
-    public int Unused { get; }
+    public int Unused => UnusedExchanges.Count;
+
+    /// <summary>The unused exchanges, one line each: number in the file, method, path and the start of the body.</summary>
+    public IReadOnlyList<string> UnusedExchanges { get; }
 
     /// <summary>Exchanges the fixture holds now.</summary>
     public int Exchanges { get; }
 
     /// <summary>True when the fixture file was written.</summary>
     public bool Saved { get; }
+
+    /// <summary>Why the file was not written; null when it was.</summary>
+    public string? NotSavedReason { get; }
+
+    /// <summary>
+    /// True when the run would have written the file but did not, to keep the exchanges it holds (the
+    /// run got a 401 or 403, or recorded nothing) or because it recorded nothing at all: worth a warning.
+    /// </summary>
+    public bool Refused { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Mode} {Path}: {Replayed} replayed, {Recorded} recorded, {Unused} unused";

@@ -13,6 +13,12 @@ public enum RecordingMode
 
     /// <summary>Answers from the fixture where it can, and sends and records what it has no recording for.</summary>
     Auto,
+
+    /// <summary>
+    /// Records when the fixture does not exist yet (as <see cref="Record"/>), otherwise replays it (as
+    /// <see cref="Replay"/>): a request the fixture lacks is an error instead of a new recording.
+    /// </summary>
+    Once,
 }
 
 /// <summary>How a <see cref="RecordingTransport"/> matches, scrubs and paces exchanges.</summary>
@@ -24,7 +30,7 @@ public sealed class RecordingOptions
     /// <summary>Fields every recording masks before it writes, in addition to <see cref="ScrubFields"/>.</summary>
     public static readonly IReadOnlyList<string> DefaultScrubFields = ["provider_api_keys"];
 
-    /// <summary>Replay (the default), Record or Auto.</summary>
+    /// <summary>Replay (the default), Record, Auto or Once.</summary>
     public RecordingMode Mode { get; set; } = RecordingMode.Replay;
 
     /// <summary>
@@ -49,4 +55,17 @@ public sealed class RecordingOptions
     /// default, so that recording the same exchanges twice gives the same file.
     /// </summary>
     public bool Pacing { get; set; }
+
+    /// <summary>
+    /// Once every recording that matches a request has answered, the last one answers again. Off by
+    /// default: a further identical request is then an error when replaying (and recorded afresh in
+    /// Auto mode), so code that sends a request more often than it did when recording is noticed.
+    /// </summary>
+    public bool AllowRepeats { get; set; }
+
+    /// <summary>
+    /// <see cref="RecordingTransport.Save"/> fails, naming them, when recorded exchanges of the fixture
+    /// were not replayed (after writing the file, when it writes one).
+    /// </summary>
+    public bool RequireAllUsed { get; set; }
 }

@@ -37,13 +37,18 @@ public sealed class RecordingTransport : HttpMessageHandler
     private readonly List<Recording> _fixture;
     private readonly List<PendingExchange> _recorded = [];
     private readonly object _gate = new();
+    private readonly bool _allowRepeats;
+    private readonly bool _requireAllUsed;
     private int _replayed;
 
-    private RecordingTransport(string fixturePath, RecordingOptions options, RecordingScrubber scrubber, RequestMatcher matcher, List<RecordedExchange> fixture, HttpMessageHandler? network)
+    private RecordingTransport(string fixturePath, RecordingOptions options, RecordingMode effectiveMode, RecordingScrubber scrubber, RequestMatcher matcher, List<RecordedExchange> fixture, HttpMessageHandler? network)
     {
         FixturePath = fixturePath;
         Mode = options.Mode;
+        EffectiveMode = effectiveMode;
         Pacing = options.Pacing;
+        _allowRepeats = options.AllowRepeats;
+        _requireAllUsed = options.RequireAllUsed;
         _scrubber = scrubber;
         _matcher = matcher;
         _fixture = fixture.Select(exchange => new Recording(exchange, _matcher.KeyOf(exchange.Request))).ToList();
@@ -53,15 +58,25 @@ public sealed class RecordingTransport : HttpMessageHandler
     /// <summary>The fixture file.</summary>
     public string FixturePath { get; }
 
-    /// <summary>What the transport does with requests.</summary>
+    /// <summary>The mode the transport was opened in.</summary>
     public RecordingMode Mode { get; }
+
+    /// <summary>
+    /// What the transport does with requests: <see cref="Mode"/>, except that <see cref="RecordingMode.Once"/>
+    /// is <see cref="RecordingMode.Record"/> for a fixture that did not exist and <see cref="RecordingMode.Replay"/> for one that did.
+    /// </summary>
+    public RecordingMode EffectiveMode { get; }
 
     /// <summary>Whether stream delays are stored (Record, Auto) and waited again (Replay, Auto).</summary>
     public bool Pacing { get; }
 
+    /// <summary>What a transport opened on <paramref name="fixturePath"/> in <paramref name="mode"/> would do; see <see cref="EffectiveMode"/>.</summary>
+    public static RecordingMode EffectiveModeOf(string fixturePath, RecordingMode mode) =>
+        mode != RecordingMode.Once ? mode : File.Exists(fixturePath) ? RecordingMode.Replay : RecordingMode.Record;
+
     /// <summary>
-    /// Opens a fixture. Replay and Auto read it (Replay requires it to exist; Auto starts empty without
-    /// it); Record starts empty and replaces the file on <see cref="Save"/>.
+    /// Opens a fixture. Replay, Auto and Once read it (Replay requires it to exist; Auto starts empty
+    /// without it; Once records when it is missing); Record starts empty and replaces the file on <see cref="Save"/>.
     /// </summary>
     /// <param name="fixturePath">The fixture file, for example <c>tests/fixtures/summaries.json</c>.</param>
     /// <param name="options">Mode, matching, scrubbing and pacing; read once.</param>
@@ -90,22 +105,31 @@ public sealed class RecordingTransport : HttpMessageHandler
         if (fixture is null && options.Mode == RecordingMode.Replay)
         {
             throw new HumanloopRecordingException(
-                $"The fixture {fixturePath} does not exist, so there is nothing to replay. Record it first with mode Record or Auto (and a key for the real endpoint).",
+                $"The fixture {fixturePath} does not exist, so there is nothing to replay. Record it first with mode Record, Auto or Once (and a key for the real endpoint).",
                 fixturePath);
         }
 
-        var passOn = options.Mode == RecordingMode.Replay ? null : network ?? HttpClientCache.SharedHandler(null, null);
-        return new RecordingTransport(fixturePath, options, scrubber, matcher, fixture ?? [], passOn);
+        var effective = options.Mode != RecordingMode.Once ? options.Mode : fixture is null ? RecordingMode.Record : RecordingMode.Replay;
+        var passOn = effective == RecordingMode.Replay ? null : network ?? HttpClientCache.SharedHandler(null, null);
+        return new RecordingTransport(fixturePath, options, effective, scrubber, matcher, fixture ?? [], passOn);
     }
 
     /// <summary>
-    /// Writes the fixture in Record mode, and in Auto mode when something new was recorded (Replay
-    /// writes nothing), masking secrets first. A stream still being read is saved as far as it got.
+    /// Writes the fixture in Record mode (and Once, when it recorded), and in Auto mode when something new
+    /// was recorded (Replay writes nothing), masking secrets first. A stream still being read is saved as
+    /// far as it got. A fixture that holds exchanges is never replaced by a run that recorded nothing or
+    /// got a 401 or 403 (a wrong or missing key): the file is kept, and the summary says why
+    /// (<see cref="RecordingSummary.Refused"/>, <see cref="RecordingSummary.NotSavedReason"/>).
     /// </summary>
     /// <returns>What the recording did.</returns>
-    /// <exception cref="HumanloopRecordingException">The file could not be written.</exception>
+    /// <exception cref="HumanloopRecordingException">
+    /// The file could not be written; or <see cref="RecordingOptions.RequireAllUsed"/> is set and recorded
+    /// exchanges were not replayed (the exception's <see cref="HumanloopRecordingException.Summary"/> is
+    /// then set: the recording did end).
+    /// </exception>
     public RecordingSummary Save()
     {
+        RecordingSummary summary;
         lock (_gate)
         {
             foreach (var pending in _recorded)
@@ -114,8 +138,10 @@ public sealed class RecordingTransport : HttpMessageHandler
             }
 
             var recorded = _recorded.Where(pending => pending.Exchange is not null).Select(pending => pending.Exchange!).ToList();
-            var exchanges = Mode == RecordingMode.Record ? recorded : _fixture.Select(entry => entry.Exchange).Concat(recorded).ToList();
-            var write = Mode == RecordingMode.Record || (Mode == RecordingMode.Auto && recorded.Count > 0);
+            var held = EffectiveMode == RecordingMode.Record ? ExchangesInFile() : _fixture.Count;
+            var (refusal, notWritten) = WhyNotWrite(recorded, held);
+            var write = refusal is null && notWritten is null;
+            var exchanges = EffectiveMode == RecordingMode.Record ? recorded : _fixture.Select(entry => entry.Exchange).Concat(recorded).ToList();
             if (write)
             {
                 foreach (var exchange in exchanges)
@@ -131,8 +157,20 @@ public sealed class RecordingTransport : HttpMessageHandler
                 FixtureFile.Save(FixturePath, FixtureFile.ToText(exchanges));
             }
 
-            return new RecordingSummary(FixturePath, Mode, _replayed, recorded.Count, _fixture.Count(entry => !entry.Used), exchanges.Count, write);
+            summary = new RecordingSummary(FixturePath, Mode, _replayed, recorded.Count, UnusedExchanges(), write ? exchanges.Count : held, write, refusal ?? notWritten, refusal is not null);
         }
+
+        if (_requireAllUsed && summary.Unused > 0)
+        {
+            throw new HumanloopRecordingException(
+                $"{summary.Unused} of {_fixture.Count} recorded exchange(s) in {FixturePath} were never replayed, and the recording requires every one to be used:"
+                    + string.Concat(summary.UnusedExchanges.Select(line => "\n  " + line))
+                    + "\nRemove them from the fixture or record it again, or leave -RequireAllUsed (RecordingOptions.RequireAllUsed) out.",
+                FixturePath,
+                summary);
+        }
+
+        return summary;
     }
 
     /// <summary>What the recording has done so far, without writing anything.</summary>
@@ -141,24 +179,90 @@ public sealed class RecordingTransport : HttpMessageHandler
         lock (_gate)
         {
             var recorded = _recorded.Count(pending => pending.Exchange is not null);
-            var exchanges = Mode == RecordingMode.Record ? recorded : _fixture.Count + recorded;
-            return new RecordingSummary(FixturePath, Mode, _replayed, recorded, _fixture.Count(entry => !entry.Used), exchanges, saved: false);
+            var exchanges = EffectiveMode == RecordingMode.Record ? recorded : _fixture.Count + recorded;
+            return new RecordingSummary(FixturePath, Mode, _replayed, recorded, UnusedExchanges(), exchanges, saved: false, "the recording is still running; it writes when it stops.", refused: false);
         }
+    }
+
+    /// <summary>
+    /// Why this run must not write the fixture: a refusal (something went wrong that would cost recorded
+    /// exchanges, or a recording run recorded nothing), or a plain reason (nothing to write); both null to write.
+    /// </summary>
+    private (string? Refusal, string? NotWritten) WhyNotWrite(List<RecordedExchange> recorded, int held)
+    {
+        if (EffectiveMode == RecordingMode.Replay)
+        {
+            return (null, Mode == RecordingMode.Once ? "Once mode replays a fixture that exists and writes nothing." : "Replay mode writes nothing.");
+        }
+
+        if (EffectiveMode == RecordingMode.Auto && recorded.Count == 0)
+        {
+            return (null, "nothing new was recorded, so the file is as it was.");
+        }
+
+        var rejected = recorded.Where(exchange => exchange.Response.Status is 401 or 403).ToList();
+        if (rejected.Count > 0 && held > 0)
+        {
+            var statuses = string.Join(" and ", rejected.Select(exchange => exchange.Response.Status).Distinct().OrderBy(status => status));
+            return ($"{rejected.Count} of the {recorded.Count} recorded answer(s) were {statuses} (the first for {rejected[0].Request.Method} {rejected[0].Request.Path}), "
+                + $"which a wrong or missing API key gives; the {held} exchange(s) the fixture holds were kept. Check the key and record again.", null);
+        }
+
+        if (recorded.Count == 0)
+        {
+            return (held > 0
+                ? $"nothing was recorded (no request got an answer: was a key set?), so the {held} exchange(s) the fixture holds were kept."
+                : "nothing was recorded (no request got an answer: was a key set?), so no fixture was written.", null);
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>How many exchanges the file on disk holds; a file that cannot be read holds none worth keeping.</summary>
+    private int ExchangesInFile()
+    {
+        try
+        {
+            return FixtureFile.Load(FixturePath)?.Count ?? 0;
+        }
+        catch (HumanloopRecordingException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The fixture's exchanges nothing asked for: number, method, path and the start of the body.</summary>
+    private List<string> UnusedExchanges() => _fixture
+        .Select((entry, index) => (entry, index))
+        .Where(item => !item.entry.Used)
+        .Select(item => $"exchange {item.index + 1}: {item.entry.Exchange.Request.Method} {item.entry.Exchange.Request.Path} {DescribeBody(item.entry.Exchange.Request.Body)}")
+        .ToList();
+
+    private static string DescribeBody(RecordedBody? body)
+    {
+        const int MaxLength = 80;
+        if (body is null)
+        {
+            return "(no body)";
+        }
+
+        var text = body.IsJson ? CanonicalJson.ToCompactText(body.Json) : body.ToText();
+        return text.Length > MaxLength ? text.Substring(0, MaxLength) + "…" : text;
     }
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var sent = await CaptureAsync(request).ConfigureAwait(false);
-        if (Mode != RecordingMode.Record)
+        if (EffectiveMode != RecordingMode.Record)
         {
             var key = _matcher.KeyOf(sent);
-            if (TakeRecording(key, reuseLast: Mode == RecordingMode.Replay) is { } recording)
+            if (TakeRecording(key, reuseLast: _allowRepeats) is { } recording)
             {
                 return Replay(recording, request);
             }
 
-            if (Mode == RecordingMode.Replay)
+            if (EffectiveMode == RecordingMode.Replay)
             {
                 throw NoRecordingFor(key);
             }
@@ -217,8 +321,8 @@ public sealed class RecordingTransport : HttpMessageHandler
                 lastMatch = entry;
             }
 
-            // Replay has nothing to fall back on, so once every matching recording has answered, the last
-            // one keeps answering (a loop may send more than was recorded). Auto records afresh instead.
+            // Only when repeats are allowed does the last one answer again (a loop may send more than was
+            // recorded); otherwise Replay fails and Auto records afresh.
             if (reuseLast && lastMatch is not null)
             {
                 _replayed++;
@@ -239,6 +343,18 @@ public sealed class RecordingTransport : HttpMessageHandler
                 FixturePath,
                 sent.Describe(),
                 closestExchange: null,
+                differences: []);
+        }
+
+        var answered = _fixture.Select((entry, index) => (Entry: entry, Index: index)).Where(item => RequestMatcher.Differences(item.Entry.Key, sent).Count == 0).ToList();
+        if (answered.Count > 0)
+        {
+            return new HumanloopRecordingException(
+                $"{sent.Describe()} was sent again, but the {answered.Count} recording(s) of it in {FixturePath} have all answered already, and repeats are off. "
+                    + "If the code may send it more often than when it was recorded, allow repeats (-AllowRepeats, RecordingOptions.AllowRepeats); otherwise record it again.",
+                FixturePath,
+                sent.Describe(),
+                answered[answered.Count - 1].Index + 1,
                 differences: []);
         }
 

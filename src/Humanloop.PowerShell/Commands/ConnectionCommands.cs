@@ -81,7 +81,7 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? RecordingPath { get; set; }
 
-    /// <summary>With -RecordingPath: Replay, Record or Auto; when omitted, $env:HUMANLOOP_RECORDING_MODE, else Replay.</summary>
+    /// <summary>With -RecordingPath: Replay, Record, Auto or Once; when omitted, $env:HUMANLOOP_RECORDING_MODE, else Replay.</summary>
     [Parameter]
     public RecordingMode RecordingMode { get; set; }
 
@@ -102,6 +102,7 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             }
 
             var recordingMode = RecordingPath is null ? (RecordingMode?)null : RecordingSessions.ResolveMode(bound.ContainsKey(nameof(RecordingMode)) ? RecordingMode : null);
+            var recordingPath = RecordingPath is null ? null : RecordingSessions.ResolvePath(this, RecordingPath);
             var connection = new CallSettings
             {
                 // A copy: the caller may dispose its SecureString, and the connection outlives this call.
@@ -119,11 +120,11 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             // the first call, and the one it would replace stays in place. The key is needed unless the
             // recording this starts (or the one running) replays.
             var settings = ConnectionStore.ResolveSettings(new HumanloopSettingsLayer(), connection);
-            settings.RequireApiKey(recordingMode ?? settings.Recording.Value?.Mode);
+            settings.RequireApiKey(recordingMode is { } requested ? RecordingTransport.EffectiveModeOf(recordingPath!, requested) : settings.Recording.Value?.EffectiveMode);
 
             if (recordingMode is { } mode)
             {
-                RecordingSessions.Start(this, RecordingSessions.ResolvePath(this, RecordingPath!), new RecordingOptions { Mode = mode }, connection);
+                RecordingSessions.Start(this, recordingPath!, new RecordingOptions { Mode = mode }, connection);
             }
 
             ConnectionStore.Set(connection);
