@@ -44,6 +44,7 @@
         'Add-HumanloopFeedback'
         'Start-HumanloopRecording'
         'Stop-HumanloopRecording'
+        'Test-HumanloopOutput'
     )
     FunctionsToExport    = @('Register-HumanloopShouldOperator')
     VariablesToExport    = @()

@@ -46,6 +46,9 @@ public sealed class GenerationSample
     /// <summary>Whether this is plain text rather than a Humanloop result: text has no finish reason or token counts.</summary>
     public bool IsText => Value is string;
 
+    /// <summary>Whether this is a chat sample: only those carry tool calls.</summary>
+    public bool IsChat => Value is ChatData;
+
     /// <inheritdoc />
     public override string ToString() => $"sample {Index}: {Output}";
 
