@@ -237,47 +237,25 @@ public sealed class TestHumanloopOutputCommand : HumanloopCmdlet
         });
     }
 
-    private OutputCheck BuildCheck()
+    private OutputCheck BuildCheck() => CheckParameters.Build(this, () => ParameterSetName switch
     {
-        try
-        {
-            return ParameterSetName switch
-            {
-                EqualSet => new EqualCheck(Equal, CaseInsensitive),
-                ContainSet => new ContainCheck(Contain, All, CaseInsensitive),
-                StartWithSet => new StartWithCheck(StartWith, CaseInsensitive),
-                MatchSet => new MatchCheck(Match, CaseInsensitive),
-                WordCountSet => WordCount.Length == 1 ? new WordCountCheck(WordCount[0], WordCount[0]) : new WordCountCheck(WordCount[0], WordCount[1]),
-                LevenshteinSet => new LevenshteinCheck(Levenshtein, MaxDistance),
-                RougeSet => new RougeCheck(Rouge, N, Bound(nameof(Threshold)) ? Threshold : RougeCheck.DefaultThreshold),
-                BleuSet => new BleuCheck(Bleu, Bound(nameof(Threshold)) ? Threshold : BleuCheck.DefaultThreshold),
-                JsonSet => new JsonCheck(ReadSchema()),
-                ContainJsonSet => new ContainJsonCheck(ReadSchema()),
-                XmlSet => new XmlCheck(),
-                ValidToolCallsSet => new ValidToolCallsCheck(ChatTools.From(Tools, _ => null).Definitions),
-                ToolCallSet => new ToolCalledCheck(ToolCall, Arguments),
-                FinishReasonSet => new FinishReasonCheck(FinishReason),
-                MaxTokensSet => new MaxTokensCheck(MaxTokens),
-                MaxLatencySet => new MaxLatencyCheck(MaxLatency),
-                SatisfySet => new SatisfyCheck(Satisfy!),
-                _ => throw new InvalidOperationException($"The parameter set {ParameterSetName} has no check."),
-            };
-        }
-        catch (UnusableSchemaException unusable)
-        {
-            var error = ErrorRecords.Of(unusable, "Humanloop.Check.UnusableSchema", ErrorCategory.InvalidArgument, Schema);
-            error.ErrorDetails = new ErrorDetails($"The -Schema given to {MyInvocation.MyCommand.Name} {unusable.Message}");
-            ThrowTerminatingError(error);
-            throw;
-        }
-        catch (ArgumentException invalid)
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument("Humanloop.Check.InvalidCheck", invalid.Message, null));
-            throw;
-        }
-    }
-
-    private JsonSchemaRule? ReadSchema() => Schema is null
-        ? null
-        : JsonSchemaRule.From(Schema, path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        EqualSet => new EqualCheck(Equal, CaseInsensitive),
+        ContainSet => new ContainCheck(Contain, All, CaseInsensitive),
+        StartWithSet => new StartWithCheck(StartWith, CaseInsensitive),
+        MatchSet => new MatchCheck(Match, CaseInsensitive),
+        WordCountSet => new WordCountCheck(WordCount[0], WordCount[^1]),
+        LevenshteinSet => new LevenshteinCheck(Levenshtein, MaxDistance),
+        RougeSet => new RougeCheck(Rouge, N, Bound(nameof(Threshold)) ? Threshold : RougeCheck.DefaultThreshold),
+        BleuSet => new BleuCheck(Bleu, Bound(nameof(Threshold)) ? Threshold : BleuCheck.DefaultThreshold),
+        JsonSet => new JsonCheck(CheckParameters.Schema(this, Schema)),
+        ContainJsonSet => new ContainJsonCheck(CheckParameters.Schema(this, Schema)),
+        XmlSet => new XmlCheck(),
+        ValidToolCallsSet => new ValidToolCallsCheck(CheckParameters.Tools(Tools)),
+        ToolCallSet => new ToolCalledCheck(ToolCall, Arguments),
+        FinishReasonSet => new FinishReasonCheck(FinishReason),
+        MaxTokensSet => new MaxTokensCheck(MaxTokens),
+        MaxLatencySet => new MaxLatencyCheck(MaxLatency),
+        SatisfySet => new SatisfyCheck(Satisfy!),
+        _ => throw new InvalidOperationException($"The parameter set {ParameterSetName} has no check."),
+    }, MyInvocation.MyCommand.Name);
 }
