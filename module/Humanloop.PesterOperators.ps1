@@ -16,7 +16,7 @@ function script:Invoke-HumanloopOperator {
         $report = Test-HumanloopOutput -InputObject @($ActualValue) @Check -Not:$Negate -ErrorAction Stop
     }
     catch [Humanloop.PowerShell.Checks.UnusableSchemaException] {
-        throw "The -Schema given to $assertion $($_.Exception.Message)"
+        throw "The -Schema given to $assertion $($_.Exception.InnerException.Message)"
     }
     [pscustomobject]@{ Succeeded = $report.Passed; FailureMessage = $report.FailureMessage($assertion, $Because) }
 }

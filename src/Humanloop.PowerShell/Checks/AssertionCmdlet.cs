@@ -108,9 +108,9 @@ internal static class CheckParameters
         }
         catch (UnusableSchemaException unusable)
         {
-            var error = ErrorRecords.Of(unusable, "Humanloop.Check.UnusableSchema", ErrorCategory.InvalidArgument, null);
-            error.ErrorDetails = new ErrorDetails($"The -Schema given to {shownName} {unusable.Message}");
-            cmdlet.ThrowTerminatingError(error);
+            // The problem alone stays inside, for callers that name the schema's command differently.
+            var worded = new UnusableSchemaException($"The -Schema given to {shownName} {unusable.Message}", unusable);
+            cmdlet.ThrowTerminatingError(ErrorRecords.Of(worded, "Humanloop.Check.UnusableSchema", ErrorCategory.InvalidArgument, null));
             throw;
         }
         catch (ArgumentException invalid)

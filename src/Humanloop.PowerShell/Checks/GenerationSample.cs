@@ -25,7 +25,7 @@ public sealed class GenerationSample
     /// <summary>The id of the sample's log; null for plain text.</summary>
     public string? LogId { get; }
 
-    /// <summary>The generated text; for a chat, the text of the assistant's message.</summary>
+    /// <summary>The generated text; for a chat, the text of the assistant's message, trimmed like a completion's output.</summary>
     public string? Output { get; }
 
     /// <summary>Why generation stopped; null for plain text and for a stream that did not finish.</summary>
@@ -55,7 +55,8 @@ public sealed class GenerationSample
     internal static GenerationSample Of(GenerationData data, Usage? usage)
     {
         var message = (data as ChatData)?.Message;
-        return new GenerationSample(data.Index, data.Id, message is null ? data.Output : message.Text, data.FinishReason, usage, message?.ToolCalls, data);
+        // A chat's text is its assistant message's, trimmed as the API trims a completion's output.
+        return new GenerationSample(data.Index, data.Id, message is null ? data.Output : message.Text?.Trim(), data.FinishReason, usage, message?.ToolCalls, data);
     }
 
     internal static GenerationSample OfText(string text, int index) => new(index, null, text, null, null, null, text);
