@@ -48,16 +48,7 @@ public abstract class AssertionCmdlet : HumanloopCmdlet
     protected abstract OutputCheck BuildCheck();
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        if (Actual is null)
-        {
-            _actual.Add(null);
-            return;
-        }
-
-        _actual.AddRange(Actual);
-    }
+    protected override void ProcessRecord() => CheckParameters.Collect(_actual, Actual);
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -118,6 +109,21 @@ internal static class CheckParameters
             cmdlet.ThrowTerminatingError(ErrorRecords.InvalidArgument("Humanloop.Check.InvalidCheck", $"{shownName}: {invalid.Message}", null));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Keeps what one pipeline input (or the parameter) gave, for judging at the end: a stream's chunks are
+    /// only samples once all of them are in. A null input is kept, so the check can say it got one.
+    /// </summary>
+    public static void Collect(List<object?> inputs, object?[]? given)
+    {
+        if (given is null)
+        {
+            inputs.Add(null);
+            return;
+        }
+
+        inputs.AddRange(given);
     }
 
     /// <summary>A -Schema value as a schema; null when none was given.</summary>

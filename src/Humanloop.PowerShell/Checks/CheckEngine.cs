@@ -27,56 +27,45 @@ public static class CheckEngine
         ArgumentNullException.ThrowIfNull(check);
         ArgumentNullException.ThrowIfNull(values);
         var results = new List<CheckResult>();
-        switch (check)
+        try
         {
-            case SampleCheck sampleCheck:
-                IReadOnlyList<GenerationSample> samples;
-                try
-                {
-                    samples = GenerationSamples.From(values);
-                }
-                catch (UncheckableValueException unreadable)
-                {
-                    return new CheckReport(check, mode, results, $"{check.Accepts}; it was given {Given(unreadable.Value)}.");
-                }
-
-                foreach (var sample in samples)
-                {
-                    if (sampleCheck.Refuses(sample) is { } refusal)
+            switch (check)
+            {
+                case SampleCheck sampleCheck:
+                    var samples = GenerationSamples.From(values);
+                    foreach (var sample in samples)
                     {
-                        return new CheckReport(check, mode, [], refusal);
+                        if (sampleCheck.Refuses(sample) is { } refusal)
+                        {
+                            return new CheckReport(check, mode, [], refusal);
+                        }
                     }
-                }
 
-                foreach (var sample in samples)
-                {
-                    var verdict = await sampleCheck.JudgeAsync(sample, context, cancellationToken).ConfigureAwait(false);
-                    results.Add(new CheckResult(check.Name, CheckSubject.Sample, sample.Index, [sample], verdict, mode.Not));
-                }
+                    foreach (var sample in samples)
+                    {
+                        var verdict = await sampleCheck.JudgeAsync(sample, context, cancellationToken).ConfigureAwait(false);
+                        results.Add(new CheckResult(check.Name, CheckSubject.Sample, sample.Index, [sample], verdict, mode.Not));
+                    }
 
-                break;
+                    break;
 
-            case ResponseCheck responseCheck:
-                IReadOnlyList<CheckedResponse> responses;
-                try
-                {
-                    responses = CheckedResponse.From(values);
-                }
-                catch (UncheckableValueException unreadable)
-                {
-                    return new CheckReport(check, mode, results, $"{check.Accepts}; it was given {Given(unreadable.Value)}.");
-                }
+                case ResponseCheck responseCheck:
+                    var responses = CheckedResponse.From(values);
+                    for (var position = 0; position < responses.Count; position++)
+                    {
+                        var verdict = await responseCheck.JudgeAsync(responses[position], context, cancellationToken).ConfigureAwait(false);
+                        results.Add(new CheckResult(check.Name, CheckSubject.Response, position, responses[position].Samples, verdict, mode.Not));
+                    }
 
-                for (var position = 0; position < responses.Count; position++)
-                {
-                    var verdict = await responseCheck.JudgeAsync(responses[position], context, cancellationToken).ConfigureAwait(false);
-                    results.Add(new CheckResult(check.Name, CheckSubject.Response, position, responses[position].Samples, verdict, mode.Not));
-                }
+                    break;
 
-                break;
-
-            default:
-                throw new ArgumentException($"A check derives from SampleCheck or ResponseCheck; {check.GetType().FullName} does neither.", nameof(check));
+                default:
+                    throw new ArgumentException($"A check derives from SampleCheck or ResponseCheck; {check.GetType().FullName} does neither.", nameof(check));
+            }
+        }
+        catch (UncheckableValueException unreadable)
+        {
+            return new CheckReport(check, mode, [], $"{check.Accepts}; it was given {Given(unreadable.Value)}.");
         }
 
         return new CheckReport(check, mode, results, null);

@@ -63,7 +63,7 @@ public sealed class MaxTokensCheck(int maxTokens) : ResponseCheck
         }
 
         var detail = $"used {usage.TotalTokens} ({usage.PromptTokens} prompt, {usage.GenerationTokens} generated)";
-        return ValueTask.FromResult(usage.TotalTokens <= maxTokens ? Verdict.Held(detail, usage.TotalTokens) : Verdict.NotHeld(detail, usage.TotalTokens));
+        return ValueTask.FromResult(Verdict.Judged(usage.TotalTokens <= maxTokens, detail, usage.TotalTokens));
     }
 }
 
@@ -91,8 +91,7 @@ public sealed class MaxLatencyCheck(TimeSpan maxLatency) : ResponseCheck
             return ValueTask.FromResult(Verdict.CannotJudge("is a stream's chunks, which do not say how long the call took (check the response from -ResponseVariable)"));
         }
 
-        var detail = $"took {Seconds(duration)}";
-        return ValueTask.FromResult(duration <= maxLatency ? Verdict.Held(detail, duration.TotalSeconds) : Verdict.NotHeld(detail, duration.TotalSeconds));
+        return ValueTask.FromResult(Verdict.Judged(duration <= maxLatency, $"took {Seconds(duration)}", duration.TotalSeconds));
     }
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";

@@ -44,7 +44,7 @@ public abstract class ScoringCheck : SampleCheck
     {
         var score = Score(sample.Output ?? string.Empty);
         var holds = LowerIsBetter ? score <= Threshold : score >= Threshold;
-        return ValueTask.FromResult(holds ? Verdict.Held(Describe(score), score) : Verdict.NotHeld(Describe(score), score));
+        return ValueTask.FromResult(Verdict.Judged(holds, Describe(score), score));
     }
 
     /// <summary>A score as messages show it: up to four decimals, invariant culture.</summary>

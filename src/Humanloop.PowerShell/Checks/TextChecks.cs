@@ -193,8 +193,7 @@ public sealed class WordCountCheck : TextCheck
     public override Verdict Judge(string text)
     {
         var count = CountWords(text);
-        var detail = $"has {count} word{(count == 1 ? string.Empty : "s")}";
-        return count >= Minimum && count <= Maximum ? Verdict.Held(detail) : Verdict.NotHeld(detail);
+        return Verdict.Judged(count >= Minimum && count <= Maximum, $"has {count} word{(count == 1 ? string.Empty : "s")}");
     }
 }
 

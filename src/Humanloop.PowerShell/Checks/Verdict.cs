@@ -35,6 +35,9 @@ public sealed class Verdict
     /// <summary>The expectation does not hold.</summary>
     public static Verdict NotHeld(string? detail = null, double? score = null, string? graderLogId = null) => new(false, detail, score, graderLogId);
 
+    /// <summary>Held or not as <paramref name="holds"/> says, with the same detail and score either way.</summary>
+    public static Verdict Judged(bool holds, string? detail, double? score = null) => new(holds, detail, score, null);
+
     /// <summary>The expectation cannot be judged: the result fails whether or not the check is negated.</summary>
     public static Verdict CannotJudge(string detail) => new(null, detail, null, null);
 }

@@ -211,16 +211,7 @@ public sealed class TestHumanloopOutputCommand : HumanloopCmdlet
     public int AtLeast { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        if (InputObject is null)
-        {
-            _inputs.Add(null);
-            return;
-        }
-
-        _inputs.AddRange(InputObject);
-    }
+    protected override void ProcessRecord() => CheckParameters.Collect(_inputs, InputObject);
 
     /// <inheritdoc />
     protected override void EndProcessing()
