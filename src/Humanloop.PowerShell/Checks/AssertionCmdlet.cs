@@ -15,7 +15,7 @@ namespace Humanloop.PowerShell.Checks;
 /// modules that ship assertions: a command exported with the verb Should makes Import-Module warn about
 /// unapproved verbs unless Pester happened to be imported a moment before.
 /// </remarks>
-public abstract class AssertionCmdlet : HumanloopCmdlet
+public abstract class AssertionCmdlet : RunspaceClientCmdlet
 {
     private const string PesterFailure = "param($caller, $message) (New-ShouldAssertion -Caller $caller -As None).Fail($message)";
 

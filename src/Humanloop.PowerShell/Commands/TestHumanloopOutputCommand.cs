@@ -44,7 +44,7 @@ namespace Humanloop.PowerShell.Commands;
 /// </example>
 [Cmdlet(VerbsDiagnostic.Test, "HumanloopOutput", DefaultParameterSetName = CheckSet)]
 [OutputType(typeof(CheckReport))]
-public sealed class TestHumanloopOutputCommand : HumanloopCmdlet
+public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
 {
     private const string EqualSet = "Equal";
     private const string ContainSet = "Contain";
