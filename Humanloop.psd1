@@ -46,10 +46,48 @@
         'Stop-HumanloopRecording'
         'Use-HumanloopRecording'
         'Import-HumanloopTestCase'
+        'Test-HumanloopOutput'
+        # The Pester 6 assertions, called through their Should-Humanloop… aliases.
+        'Assert-HumanloopEqual'
+        'Assert-HumanloopContain'
+        'Assert-HumanloopStartWith'
+        'Assert-HumanloopMatch'
+        'Assert-HumanloopWordCount'
+        'Assert-HumanloopLevenshtein'
+        'Assert-HumanloopRouge'
+        'Assert-HumanloopBleu'
+        'Assert-HumanloopJson'
+        'Assert-HumanloopContainJson'
+        'Assert-HumanloopXml'
+        'Assert-HumanloopValidToolCalls'
+        'Assert-HumanloopToolCall'
+        'Assert-HumanloopFinishReason'
+        'Assert-HumanloopMaxTokens'
+        'Assert-HumanloopMaxLatency'
+        'Assert-HumanloopSatisfy'
     )
     FunctionsToExport    = @('Register-HumanloopShouldOperator')
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    # Should-Humanloop<Check> for Assert-Humanloop<Check>: Pester 6 style names without an unapproved verb.
+    AliasesToExport      = @(
+        'Should-HumanloopEqual'
+        'Should-HumanloopContain'
+        'Should-HumanloopStartWith'
+        'Should-HumanloopMatch'
+        'Should-HumanloopWordCount'
+        'Should-HumanloopLevenshtein'
+        'Should-HumanloopRouge'
+        'Should-HumanloopBleu'
+        'Should-HumanloopJson'
+        'Should-HumanloopContainJson'
+        'Should-HumanloopXml'
+        'Should-HumanloopValidToolCalls'
+        'Should-HumanloopToolCall'
+        'Should-HumanloopFinishReason'
+        'Should-HumanloopMaxTokens'
+        'Should-HumanloopMaxLatency'
+        'Should-HumanloopSatisfy'
+    )
 
     PrivateData          = @{
         PSData = @{

@@ -1,16 +1,23 @@
-# Pester Should operators for Humanloop results: the checks a prompt regression suite writes.
+# The Pester faces of the Humanloop checks: the Should-Humanloop… assertions (Pester 6 style) and the six
+# older Should operators.
 #
-# Loaded with the module (NestedModules). Without Pester this defines one function and does nothing
-# else: nothing is imported or searched for, and the operators themselves (Humanloop.PesterOperators.ps1)
-# are read only when they are registered. When Pester is already loaded (the module is imported inside
-# a test run), they are registered at once; otherwise Register-HumanloopShouldOperator does it.
+# Loaded with the module (NestedModules). The assertions are the module's Assert-Humanloop<Check> cmdlets,
+# exported under the aliases Should-Humanloop<Check>: Pester advises aliases for assertions other modules
+# ship, because a command exported with the verb Should makes Import-Module warn about an unapproved verb.
+# The aliases are made here from the cmdlets themselves, so the list cannot drift from the assembly.
 #
-# Every operator takes what the cmdlets write: Humanloop.CompletionResponse and ChatResponse objects
-# (each of their samples is checked; for a chat, the assistant message's text), their CompletionData and
-# ChatData items, the CompletionChunk or ChatChunk objects of a stream (assembled per sample), or plain
-# strings. Reading those is C# (Humanloop.PowerShell.Checks); the operators only judge and word the result.
-# A failure names the operator, the expectation, each offending sample with its log id, and its output,
-# trimmed.
+# The operators: without Pester this defines one function and does nothing else: nothing is imported or
+# searched for, and the operators themselves (Humanloop.PesterOperators.ps1) are read only when they are
+# registered. When Pester is already loaded (the module is imported inside a test run), they are
+# registered at once; otherwise Register-HumanloopShouldOperator does it. Every check, whichever face runs
+# it, is judged by the one engine in C# (Humanloop.PowerShell.Checks) and worded by it.
+
+foreach ($assertion in [Humanloop.PowerShell.Checks.AssertionCmdlet].Assembly.GetExportedTypes()) {
+    if ($assertion.IsSubclassOf([Humanloop.PowerShell.Checks.AssertionCmdlet]) -and -not $assertion.IsAbstract) {
+        $noun = $assertion.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].NounName
+        Set-Alias -Name "Should-$noun" -Value "Assert-$noun"
+    }
+}
 
 $script:HumanloopShouldOperators = [ordered]@{
     MatchHumanloopOutput      = 'Test-HumanloopOutputMatch'

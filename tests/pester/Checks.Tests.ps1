@@ -197,7 +197,7 @@ Describe 'Humanloop.PowerShell.Checks, called as the operators call it' {
     }
 
     It 'takes a response''s usage whole and a stream''s as the sum of its samples'' final chunks' {
-        $responses = [Humanloop.PowerShell.Checks.ResponseTokens]::From(@((Invoke-ReplayedChat)) + $mixed)
+        $responses = [Humanloop.PowerShell.Checks.CheckedResponse]::From(@((Invoke-ReplayedChat)) + $mixed)
 
         $responses.Count | Should -Be 2
         $responses[0].Usage.TotalTokens | Should -Be 50
@@ -209,7 +209,7 @@ Describe 'Humanloop.PowerShell.Checks, called as the operators call it' {
     }
 
     It 'reports a stream with no usage on its final chunks as having none' {
-        $responses = [Humanloop.PowerShell.Checks.ResponseTokens]::From(@((New-Chunk -Index 0 -Id data_n -Output 'x' -FinishReason stop)))
+        $responses = [Humanloop.PowerShell.Checks.CheckedResponse]::From(@((New-Chunk -Index 0 -Id data_n -Output 'x' -FinishReason stop)))
 
         $responses[0].Usage | Should -BeNullOrEmpty
     }
@@ -217,8 +217,8 @@ Describe 'Humanloop.PowerShell.Checks, called as the operators call it' {
     It 'rejects what it cannot read with the value attached (its type, or none): <Name>' -ForEach @(
         @{ Name = 'a number, as a sample'; Read = { [Humanloop.PowerShell.Checks.GenerationSamples]::From(@(42)) }; Given = 'System.Int32' }
         @{ Name = 'null, as a sample'; Read = { [Humanloop.PowerShell.Checks.GenerationSamples]::From(@($null)) }; Given = '' }
-        @{ Name = 'text, for tokens'; Read = { [Humanloop.PowerShell.Checks.ResponseTokens]::From(@('text')) }; Given = 'System.String' }
-        @{ Name = 'an item, for tokens'; Read = { [Humanloop.PowerShell.Checks.ResponseTokens]::From(@([Humanloop.CompletionData]::new())) }; Given = 'Humanloop.CompletionData' }
+        @{ Name = 'text, for tokens'; Read = { [Humanloop.PowerShell.Checks.CheckedResponse]::From(@('text')) }; Given = 'System.String' }
+        @{ Name = 'an item, for tokens'; Read = { [Humanloop.PowerShell.Checks.CheckedResponse]::From(@([Humanloop.CompletionData]::new())) }; Given = 'Humanloop.CompletionData' }
     ) {
         # PowerShell wraps what a .NET method throws; the operators catch the inner type by name.
         $thrown = ($Read | Should -Throw -PassThru).Exception.InnerException

@@ -3,7 +3,9 @@
 BeforeDiscovery {
     . $PSScriptRoot/common.ps1
     Import-HumanloopModule
-    $script:commands = @(Get-Command -Module Humanloop -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+    # An assertion cmdlet (Assert-Humanloop<Check>) is called by its alias, Should-Humanloop<Check>: its
+    # examples and the README show that name.
+    $script:commands = @(Get-Command -Module Humanloop -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name; Shown = $_.Name -replace '^Assert-Humanloop', 'Should-Humanloop' } })
 }
 
 BeforeAll {
@@ -44,7 +46,7 @@ Describe '<Name>' -ForEach $commands {
         $examples = @($help.examples.example)
         $examples.Count | Should -BeGreaterThan 0
         foreach ($example in $examples) {
-            $example.code | Should -BeLike "*$Name*"
+            $example.code | Should -BeLike "*$Shown*"
             ($example.remarks.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
         }
     }
@@ -58,6 +60,6 @@ Describe '<Name>' -ForEach $commands {
     }
 
     It 'has an example in the README' {
-        $readmeCode | Should -Match ([regex]::Escape($Name)) -Because 'the README promises an example for every cmdlet'
+        $readmeCode | Should -Match ([regex]::Escape($Shown)) -Because 'the README promises an example for every cmdlet'
     }
 }

@@ -25,7 +25,7 @@ public sealed class GenerationSample
     /// <summary>The id of the sample's log; null for plain text.</summary>
     public string? LogId { get; }
 
-    /// <summary>The generated text; for a chat, the text of the assistant's message.</summary>
+    /// <summary>The generated text; for a chat, the text of the assistant's message, trimmed like a completion's output.</summary>
     public string? Output { get; }
 
     /// <summary>Why generation stopped; null for plain text and for a stream that did not finish.</summary>
@@ -46,13 +46,17 @@ public sealed class GenerationSample
     /// <summary>Whether this is plain text rather than a Humanloop result: text has no finish reason or token counts.</summary>
     public bool IsText => Value is string;
 
+    /// <summary>Whether this is a chat sample: only those carry tool calls.</summary>
+    public bool IsChat => Value is ChatData;
+
     /// <inheritdoc />
     public override string ToString() => $"sample {Index}: {Output}";
 
     internal static GenerationSample Of(GenerationData data, Usage? usage)
     {
         var message = (data as ChatData)?.Message;
-        return new GenerationSample(data.Index, data.Id, message is null ? data.Output : message.Text, data.FinishReason, usage, message?.ToolCalls, data);
+        // A chat's text is its assistant message's, trimmed as the API trims a completion's output.
+        return new GenerationSample(data.Index, data.Id, message is null ? data.Output : message.Text?.Trim(), data.FinishReason, usage, message?.ToolCalls, data);
     }
 
     internal static GenerationSample OfText(string text, int index) => new(index, null, text, null, null, null, text);

@@ -12,10 +12,8 @@ namespace Humanloop.PowerShell.Infrastructure;
 /// failure is reported about that input (<see cref="RunForInput"/>), the ShouldProcess rule, the checks of
 /// conflicting parameters, and diagnostics routed to the verbose, debug and warning streams.
 /// </summary>
-public abstract class HumanloopCmdlet : AsyncCmdlet
+public abstract class HumanloopCmdlet : RunspaceClientCmdlet
 {
-    private HumanloopClient? _client;
-    private HumanloopSettings? _settings;
 
     /// <summary>The API key for this call; overrides the connection and $env:HUMANLOOP_API_KEY.</summary>
     [Parameter]
@@ -40,14 +38,8 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
-    /// <summary>The client for this invocation, created on first use (on the pipeline thread).</summary>
-    protected HumanloopClient Client => _client ??= CreateClient();
-
-    /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
-    protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey.Value;
-
     /// <summary>The settings this call's own parameters ask for; derived cmdlets add theirs.</summary>
-    internal virtual CallSettings DescribeCall() => new()
+    internal override CallSettings DescribeCall() => new()
     {
         ApiKey = ApiKey,
         BaseUri = BaseUri,
@@ -55,29 +47,6 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
         TimeoutSec = Bound(nameof(TimeoutSec)) ? TimeoutSec : null,
         AllowUnencryptedAuthentication = Bound(nameof(AllowUnencryptedAuthentication)) ? AllowUnencryptedAuthentication.IsPresent : null,
     };
-
-    /// <summary>True when the user gave <paramref name="parameterName"/> on this call.</summary>
-    protected bool Bound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
-
-    private HumanloopClient CreateClient()
-    {
-        try
-        {
-            _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionStore.Current);
-            _settings.RequireApiKey();
-            var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
-            var client = new HumanloopClient(_settings.ToOptions(logger, "Humanloop.PowerShell"));
-            var key = _settings.ApiKey.Value is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKey.Source})" : "no key";
-            var recording = _settings.Recording.Value is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
-            WriteVerbose($"Using {_settings.BaseUri.Value} ({_settings.BaseUri.Source}) with {key}, {_settings.MaxRetries.Value} retries ({_settings.MaxRetries.Source}){recording}.");
-            return client;
-        }
-        catch (HumanloopSettingException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.FromSetting(exception, BaseUri, SettingContext.Call));
-            throw;
-        }
-    }
 
     /// <summary>
     /// Runs the work for one input on this invocation's client, writing what it emits as it arrives. What
@@ -136,6 +105,49 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
 
     /// <summary>Stops the command: the parameters given cannot work together (or one that is needed is missing).</summary>
     protected void ThrowInvalidParameters(string message) => ThrowTerminatingError(ErrorRecords.InvalidParameters(message));
+}
+
+/// <summary>
+/// A cmdlet that may call the API through the runspace's connection (Connect-Humanloop, the environment),
+/// with the per-call settings a derived cmdlet describes; none by default. The checks' assertions use it
+/// as it is: only a check graded by a model needs the client, and they take no connection parameters.
+/// </summary>
+public abstract class RunspaceClientCmdlet : AsyncCmdlet
+{
+    private HumanloopClient? _client;
+    private HumanloopSettings? _settings;
+
+    /// <summary>The client for this invocation, created on first use (on the pipeline thread).</summary>
+    protected HumanloopClient Client => _client ??= CreateClient();
+
+    /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
+    protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey.Value;
+
+    /// <summary>The settings this call's own parameters ask for: none here; derived cmdlets add theirs.</summary>
+    internal virtual CallSettings DescribeCall() => new();
+
+    /// <summary>True when the user gave <paramref name="parameterName"/> on this call.</summary>
+    protected bool Bound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    private HumanloopClient CreateClient()
+    {
+        try
+        {
+            _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionStore.Current);
+            _settings.RequireApiKey();
+            var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
+            var client = new HumanloopClient(_settings.ToOptions(logger, "Humanloop.PowerShell"));
+            var key = _settings.ApiKey.Value is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKey.Source})" : "no key";
+            var recording = _settings.Recording.Value is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
+            WriteVerbose($"Using {_settings.BaseUri.Value} ({_settings.BaseUri.Source}) with {key}, {_settings.MaxRetries.Value} retries ({_settings.MaxRetries.Source}){recording}.");
+            return client;
+        }
+        catch (HumanloopSettingException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.FromSetting(exception, DescribeCall().BaseUri, SettingContext.Call));
+            throw;
+        }
+    }
 
     private bool IsEnabled(string switchName, string preferenceVariable)
     {
@@ -152,7 +164,7 @@ public abstract class HumanloopCmdlet : AsyncCmdlet
     }
 
     /// <summary>Sends the client's diagnostics to this cmdlet's streams, from whichever thread they come.</summary>
-    private sealed class StreamLogger(HumanloopCmdlet cmdlet, bool verbose, bool debug) : IHumanloopLogger
+    private sealed class StreamLogger(RunspaceClientCmdlet cmdlet, bool verbose, bool debug) : IHumanloopLogger
     {
         public bool IsEnabled(HumanloopLogLevel level) => level switch
         {

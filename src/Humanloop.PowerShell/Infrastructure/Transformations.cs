@@ -80,3 +80,18 @@ public sealed class ModelConfigTransformationAttribute(Type configType) : Argume
         }
     }
 }
+
+/// <summary>
+/// Lets a duration parameter take a number of seconds (<c>-MaxLatency 2.5</c>) as well as a TimeSpan or
+/// TimeSpan text; PowerShell alone would read a bare number as ticks.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
+{
+    /// <inheritdoc />
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) => PowerShellValues.Unwrap(inputData) switch
+    {
+        int or long or double or float or decimal or short or byte => TimeSpan.FromSeconds(Convert.ToDouble(PowerShellValues.Unwrap(inputData), System.Globalization.CultureInfo.InvariantCulture)),
+        var other => other,
+    };
+}

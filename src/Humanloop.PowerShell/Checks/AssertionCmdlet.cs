@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
+
+namespace Humanloop.PowerShell.Checks;
+
+/// <summary>
+/// The Pester face of a check: a cmdlet named Assert-Humanloop&lt;Check&gt;, called through its alias
+/// Should-Humanloop&lt;Check&gt;, that takes pipeline input like Pester 6's own Should-* commands, passes
+/// silently, and fails through Pester's failure path (so -ErrorAction Continue makes a soft assertion).
+/// </summary>
+/// <remarks>
+/// The commands are cmdlets with the approved verb Assert and Should-* aliases, as Pester advises for
+/// modules that ship assertions: a command exported with the verb Should makes Import-Module warn about
+/// unapproved verbs unless Pester happened to be imported a moment before.
+/// </remarks>
+public abstract class AssertionCmdlet : RunspaceClientCmdlet
+{
+    private const string PesterFailure = "param($caller, $message) (New-ShouldAssertion -Caller $caller -As None).Fail($message)";
+
+    private readonly List<object?> _actual = [];
+
+    /// <summary>What to check: responses, their Data items, stream chunks or strings; usually piped.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public object?[]? Actual { get; set; }
+
+    /// <summary>Negates the check: no sample may satisfy it (with -AtLeast, at least that many must not).</summary>
+    [Parameter]
+    public SwitchParameter Not { get; set; }
+
+    /// <summary>Passes when at least this many samples (or responses) pass, rather than every one.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int AtLeast { get; set; }
+
+    /// <summary>Why the check matters; shown in the failure message.</summary>
+    [Parameter]
+    public string? Because { get; set; }
+
+    /// <summary>The name users call the check by: Should-Humanloop&lt;Check&gt;.</summary>
+    protected string AssertionName => "Should-" + MyInvocation.MyCommand.Name["Assert-".Length..];
+
+    /// <summary>The check this assertion applies, built from its parameters.</summary>
+    /// <exception cref="ArgumentException">The parameters do not make a check.</exception>
+    protected abstract OutputCheck BuildCheck();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord() => CheckParameters.Collect(_actual, Actual);
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        var check = CheckParameters.Build(this, BuildCheck, AssertionName);
+        var mode = new CheckMode(Not.IsPresent, Bound(nameof(AtLeast)) ? AtLeast : null);
+        CheckReport? report = null;
+        var context = new CheckContext(action => OnPipelineThreadAsync(action), () => Client);
+        RunAsync(async cancellationToken => report = await CheckEngine.RunAsync(check, _actual, mode, context, cancellationToken).ConfigureAwait(false));
+        if (report?.FailureMessage(AssertionName, Because) is { } message)
+        {
+            Fail(message);
+        }
+    }
+
+    /// <summary>Fails as Pester's own assertions do when Pester 6 is loaded; otherwise with a terminating error.</summary>
+    private void Fail(string message)
+    {
+        if (InvokeCommand.GetCommand("New-ShouldAssertion", CommandTypes.Function) is not null)
+        {
+            try
+            {
+                InvokeCommand.InvokeScript(false, ScriptBlock.Create(PesterFailure), null, this, message);
+                return;
+            }
+            catch (RuntimeException failed)
+            {
+                ThrowTerminatingError(failed.ErrorRecord);
+            }
+        }
+
+        ThrowTerminatingError(new ErrorRecord(new HumanloopAssertionException(message), "Humanloop.Check.Failed", ErrorCategory.InvalidResult, null));
+    }
+}
+
+/// <summary>A Should-Humanloop… assertion failed outside Pester.</summary>
+public sealed class HumanloopAssertionException(string message) : Exception(message);
+
+/// <summary>What the check cmdlets share in turning parameters into checks.</summary>
+internal static class CheckParameters
+{
+    /// <summary>Builds a check, turning a bad parameter into the terminating error of an invalid invocation.</summary>
+    public static OutputCheck Build(PSCmdlet cmdlet, Func<OutputCheck> build, string shownName)
+    {
+        try
+        {
+            return build();
+        }
+        catch (UnusableSchemaException unusable)
+        {
+            // The problem alone stays inside, for callers that name the schema's command differently.
+            var worded = new UnusableSchemaException($"The -Schema given to {shownName} {unusable.Message}", unusable);
+            cmdlet.ThrowTerminatingError(ErrorRecords.Of(worded, "Humanloop.Check.UnusableSchema", ErrorCategory.InvalidArgument, null));
+            throw;
+        }
+        catch (ArgumentException invalid)
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.InvalidArgument("Humanloop.Check.InvalidCheck", $"{shownName}: {invalid.Message}", null));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Keeps what one pipeline input (or the parameter) gave, for judging at the end: a stream's chunks are
+    /// only samples once all of them are in. A null input is kept, so the check can say it got one.
+    /// </summary>
+    public static void Collect(List<object?> inputs, object?[]? given)
+    {
+        if (given is null)
+        {
+            inputs.Add(null);
+            return;
+        }
+
+        inputs.AddRange(given);
+    }
+
+    /// <summary>A -Schema value as a schema; null when none was given.</summary>
+    public static JsonSchemaRule? Schema(PSCmdlet cmdlet, object? schema) => schema is null
+        ? null
+        : JsonSchemaRule.From(schema, path => cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+
+    /// <summary>A -Tools value as the tool definitions a chat request offers.</summary>
+    public static IReadOnlyList<ToolDefinition> Tools(object[] tools) => ChatTools.From(tools, _ => null).Definitions;
+}
