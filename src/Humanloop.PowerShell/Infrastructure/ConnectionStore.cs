@@ -12,6 +12,7 @@ internal static class ConnectionStore
 {
     private static readonly RunspaceSlot<HumanloopSettingsLayer> Connections = new();
     private static readonly RunspaceSlot<RecordingTransport> Recordings = new();
+    private static readonly RunspaceSlot<Grading.GraderSettings> Graders = new();
 
     /// <summary>What <c>Connect-Humanloop</c> gave in this runspace; null when it was not run.</summary>
     public static HumanloopSettingsLayer? Current => Connections.Get();
@@ -47,6 +48,15 @@ internal static class ConnectionStore
     public static RecordingTransport? RemoveRecording() => Recordings.Remove();
 
     /// <summary>One value per runspace.</summary>
+    /// <summary>The runspace's grader for model-graded checks (Set-HumanloopGrader); null when none was set.</summary>
+    public static Grading.GraderSettings? Grader => Graders.Get();
+
+    /// <summary>Sets the runspace's grader.</summary>
+    public static void SetGrader(Grading.GraderSettings grader) => Graders.Set(grader, "There is no runspace to set a grader in.");
+
+    /// <summary>Forgets the runspace's grader; true when there was one.</summary>
+    public static bool RemoveGrader() => Graders.Remove() is not null;
+
     private sealed class RunspaceSlot<T>
         where T : class
     {
