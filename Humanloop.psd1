@@ -65,6 +65,12 @@
         'Assert-HumanloopMaxTokens'
         'Assert-HumanloopMaxLatency'
         'Assert-HumanloopSatisfy'
+        'Assert-HumanloopRubric'
+        'Assert-HumanloopFactuality'
+        'Assert-HumanloopClosedQa'
+        'Assert-HumanloopMeetExpectation'
+        'Set-HumanloopGrader'
+        'Get-HumanloopGrader'
     )
     FunctionsToExport    = @('Register-HumanloopShouldOperator')
     VariablesToExport    = @()
@@ -87,6 +93,10 @@
         'Should-HumanloopMaxTokens'
         'Should-HumanloopMaxLatency'
         'Should-HumanloopSatisfy'
+        'Should-HumanloopRubric'
+        'Should-HumanloopFactuality'
+        'Should-HumanloopClosedQa'
+        'Should-HumanloopMeetExpectation'
     )
 
     PrivateData          = @{

@@ -48,12 +48,23 @@ public sealed class MockGraderTests(InMemoryServerFixture fixture) : IClassFixtu
     [Fact]
     public void Without_quotes_half_of_the_content_words_pass()
     {
-        // Words of 4+ letters, less instruction words ("mentions", "that"): polite, window, days -> the
-        // reference adds "thirty". Output has polite and thirty: 2 of 4 = 0.5, pass.
-        var verdict = Verdict("<criterion>mentions that it is polite, window of days</criterion><reference>thirty</reference><output>A polite answer: thirty.</output>");
+        // Words of 4+ letters, less instruction words ("mentions", "that"): polite, window, days, thirty.
+        // The output has polite and thirty: 2 of 4 = 0.5, pass.
+        var verdict = Verdict("<criterion>mentions that it is polite, window of thirty days</criterion><output>A polite answer: thirty.</output>");
 
         Assert.True((bool)verdict["pass"]!);
         Assert.Equal(0.5, (double)verdict["score"]!);
+    }
+
+    [Fact]
+    public void A_reference_gives_the_terms_and_the_criterion_only_says_how_to_compare()
+    {
+        // The criterion's quoted 'ignored' is not looked for; the reference's 'receipt' is, and "No receipts."
+        // contains it: 1 of 1, pass.
+        var verdict = Verdict("<criterion>states the 'ignored' facts</criterion><reference>You need a 'receipt'.</reference><output>No receipts.</output>");
+
+        Assert.True((bool)verdict["pass"]!);
+        Assert.Equal("Found 1 of 1: receipt.", (string)verdict["reason"]!);
     }
 
     [Fact]

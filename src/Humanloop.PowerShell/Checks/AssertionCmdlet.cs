@@ -47,20 +47,37 @@ public abstract class AssertionCmdlet : RunspaceClientCmdlet
     /// <exception cref="ArgumentException">The parameters do not make a check.</exception>
     protected abstract OutputCheck BuildCheck();
 
+    /// <summary>
+    /// The checks this assertion applies, each with whether it is negated: the one check of
+    /// <see cref="BuildCheck"/> by default; an assertion over several expectations gives one per expectation.
+    /// </summary>
+    /// <exception cref="ArgumentException">The parameters do not make checks.</exception>
+    protected virtual IReadOnlyList<(OutputCheck Check, bool Not)> BuildChecks() => [(BuildCheck(), Not.IsPresent)];
+
     /// <inheritdoc />
     protected override void ProcessRecord() => CheckParameters.Collect(_actual, Actual);
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var check = CheckParameters.Build(this, BuildCheck, AssertionName);
-        var mode = new CheckMode(Not.IsPresent, Bound(nameof(AtLeast)) ? AtLeast : null);
-        CheckReport? report = null;
+        var checks = CheckParameters.Build(this, BuildChecks, AssertionName);
+        var failures = new List<string>();
         var context = new CheckContext(action => OnPipelineThreadAsync(action), () => Client);
-        RunAsync(async cancellationToken => report = await CheckEngine.RunAsync(check, _actual, mode, context, cancellationToken).ConfigureAwait(false));
-        if (report?.FailureMessage(AssertionName, Because) is { } message)
+        RunAsync(async cancellationToken =>
         {
-            Fail(message);
+            foreach (var (check, not) in checks)
+            {
+                var mode = new CheckMode(not, Bound(nameof(AtLeast)) ? AtLeast : null);
+                var report = await CheckEngine.RunAsync(check, _actual, mode, context, cancellationToken).ConfigureAwait(false);
+                if (report.FailureMessage(AssertionName, Because) is { } message)
+                {
+                    failures.Add(message);
+                }
+            }
+        });
+        if (failures.Count > 0)
+        {
+            Fail(string.Join("\n", failures));
         }
     }
 
@@ -91,7 +108,7 @@ public sealed class HumanloopAssertionException(string message) : Exception(mess
 internal static class CheckParameters
 {
     /// <summary>Builds a check, turning a bad parameter into the terminating error of an invalid invocation.</summary>
-    public static OutputCheck Build(PSCmdlet cmdlet, Func<OutputCheck> build, string shownName)
+    public static T Build<T>(PSCmdlet cmdlet, Func<T> build, string shownName)
     {
         try
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Humanloop.PowerShell.Checks;
 using Humanloop.PowerShell.Infrastructure;
@@ -399,4 +400,136 @@ public sealed class AssertHumanloopSatisfyCommand : AssertionCmdlet
 
     /// <inheritdoc />
     protected override OutputCheck BuildCheck() => new SatisfyCheck(Condition!);
+}
+
+/// <summary>Asserts that every sample meets a rubric, as the runspace's grader judges it (Should-HumanloopRubric).</summary>
+/// <remarks>
+/// A model grades each sample through the connected endpoint (Set-HumanloopGrader says which, and docs/testing.md
+/// shows the grading prompt); it passes when the grader says it passes and, with -MinScore, grades it at least
+/// that. A failure names the grader's score, reason and the grading call's log id. On the local server's mock
+/// provider, quote the words that must appear ('30-day'): it grades by finding them (docs/server.md).
+/// </remarks>
+/// <example>
+/// <code>Set-HumanloopGrader -Provider mock -Model mock-1
+/// $answer | Should-HumanloopRubric "is polite and names the '30-day' window"</code>
+/// <para>Passes when the grader finds every sample polite and naming the 30-day window.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopRubric")]
+[OutputType(typeof(void))]
+public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
+{
+    /// <summary>The rubric every sample must meet.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Rubric { get; set; } = string.Empty;
+
+    /// <summary>The least grade (0 to 1) that passes; without it the grader's pass decides.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinScore { get; set; }
+
+    /// <inheritdoc />
+    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.Rubric, Rubric, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+}
+
+/// <summary>Asserts that every sample agrees with a reference answer, as the runspace's grader judges it (Should-HumanloopFactuality).</summary>
+/// <remarks>
+/// The grader passes a sample that states the reference's facts and nothing contradicting them; extra detail
+/// that agrees is fine. See Should-HumanloopRubric for the grader, -MinScore and the failure message.
+/// </remarks>
+/// <example>
+/// <code>$answer | Should-HumanloopFactuality 'Refunds are possible within 30 days of purchase.' -MinScore 0.8</code>
+/// <para>Passes when every sample states the refund window without contradicting it, graded at least 0.8.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopFactuality")]
+[OutputType(typeof(void))]
+public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
+{
+    /// <summary>The reference answer.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>The least grade (0 to 1) that passes; without it the grader's pass decides.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinScore { get; set; }
+
+    /// <inheritdoc />
+    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.Factuality, null, reference: Reference, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+}
+
+/// <summary>Asserts that every sample answers a question and meets a criterion, as the runspace's grader judges it (Should-HumanloopClosedQa).</summary>
+/// <remarks>See Should-HumanloopRubric for the grader, -MinScore and the failure message.</remarks>
+/// <example>
+/// <code>$answer | Should-HumanloopClosedQa -Question 'Can I return an opened item?' -Criterion "says 'yes' and mentions the 'receipt'"</code>
+/// <para>Passes when every sample answers the question and meets the criterion.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopClosedQa")]
+[OutputType(typeof(void))]
+public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
+{
+    /// <summary>The question the sample must answer.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Question { get; set; } = string.Empty;
+
+    /// <summary>What the answer must do beyond answering.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Criterion { get; set; } = string.Empty;
+
+    /// <summary>The least grade (0 to 1) that passes; without it the grader's pass decides.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinScore { get; set; }
+
+    /// <inheritdoc />
+    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.ClosedQa, Criterion, question: Question, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+}
+
+/// <summary>Asserts that every sample meets a test case's expectations (Should-HumanloopMeetExpectation).</summary>
+/// <remarks>
+/// Takes a Humanloop.TestCase from Import-HumanloopTestCase, or expectations written in its syntax
+/// (contains:refund, tokens&lt;=400, not-regex:\bsorry\b, rubric:…; see Get-Help Import-HumanloopTestCase). Each
+/// expectation is the check of the same name, run on every sample; the assertion fails when any fails, listing
+/// every failed expectation with its samples. tools-valid needs the offered tools: -Tools.
+/// </remarks>
+/// <example>
+/// <code>It '&lt;_.Name&gt;' -ForEach (Import-HumanloopTestCase ./cases.csv) {
+///     New-HumanloopCompletion -Project support -Inputs $_.Inputs | Should-HumanloopMeetExpectation $_
+/// }</code>
+/// <para>Checks each case's answer against the expectations of its row.</para>
+/// </example>
+/// <example>
+/// <code>$answer | Should-HumanloopMeetExpectation -Expectation 'contains:refund', 'tokens&lt;=400'</code>
+/// <para>Writes the expectations inline.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopMeetExpectation", DefaultParameterSetName = TestCaseSet)]
+[OutputType(typeof(void))]
+public sealed class AssertHumanloopMeetExpectationCommand : AssertionCmdlet
+{
+    private const string TestCaseSet = "TestCase";
+    private const string ExpectationSet = "Expectation";
+
+    /// <summary>The test case whose expectations the samples must meet.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = TestCaseSet)]
+    [ValidateNotNull]
+    public TestCase? TestCase { get; set; }
+
+    /// <summary>Expectations in the test-case syntax.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ExpectationSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Expectation { get; set; } = [];
+
+    /// <summary>The tools the request offered, for tools-valid.</summary>
+    [Parameter]
+    public object[]? Tools { get; set; }
+
+    /// <inheritdoc />
+    protected override OutputCheck BuildCheck() => BuildChecks()[0].Check;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(OutputCheck Check, bool Not)> BuildChecks() =>
+        ExpectationCheckList.Build(this, TestCase, Expectation, Tools, Not.IsPresent);
 }

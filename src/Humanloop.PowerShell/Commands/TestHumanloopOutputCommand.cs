@@ -23,7 +23,10 @@ namespace Humanloop.PowerShell.Commands;
 /// -Schema; -Xml. Tools (chats): -ValidToolCalls with the -Tools the request offered; -ToolCall, optionally
 /// with -Arguments. Run facts: -FinishReason; -MaxTokens and -MaxLatency, which judge whole responses (the
 /// chunks of a stream do not carry the duration: check the response from -ResponseVariable). -Satisfy
-/// runs a script block for each sample; -Check takes check objects built elsewhere.</para>
+/// runs a script block for each sample. Model-graded: -Rubric, -Factuality (a reference answer), -ClosedQa (a
+/// question) with -Criterion, each optionally with -MinScore, graded by the runspace's grader
+/// (Set-HumanloopGrader). -TestCase applies a test case's expectations (Import-HumanloopTestCase), one report
+/// each; -Check takes check objects built elsewhere.</para>
 /// <para>Modes: every sample must pass (default); -AtLeast K passes when K samples do; -Not negates the
 /// check. docs/testing.md lists every check with the formulas of the metrics. The Should-Humanloop…
 /// assertions for Pester run the same checks and fail with report.FailureMessage.</para>
@@ -37,6 +40,15 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>$chunks = New-HumanloopCompletion -ProjectId $id -Inputs @{ q = 'x' } -NumSamples 5 -Stream
 /// ($chunks | Test-HumanloopOutput -Json -Schema ./answer.schema.json -AtLeast 4).Passed</code>
 /// <para>True when at least four of the five streamed samples are JSON valid against the schema file.</para>
+/// </example>
+/// <example>
+/// <code>$case = Import-HumanloopTestCase ./cases.csv | Select-Object -First 1
+/// New-HumanloopCompletion -Project support -Inputs $case.Inputs | Test-HumanloopOutput -TestCase $case | Format-Table Check, Passed, PassedCount, Total</code>
+/// <para>Reports on every expectation of a test case, without throwing.</para>
+/// </example>
+/// <example>
+/// <code>$answer | Test-HumanloopOutput -Rubric "apologises and names the 'refund' policy" -MinScore 0.7</code>
+/// <para>Has the runspace's grader judge every sample by the rubric; the results carry its reasons and log ids.</para>
 /// </example>
 /// <example>
 /// <code>Test-HumanloopOutput -InputObject 'the cat sat on the mat' -Rouge 'the cat is on the mat' -N 2 -Threshold 0.5</code>
@@ -63,6 +75,10 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
     private const string MaxTokensSet = "MaxTokens";
     private const string MaxLatencySet = "MaxLatency";
     private const string SatisfySet = "Satisfy";
+    private const string RubricSet = "Rubric";
+    private const string FactualitySet = "Factuality";
+    private const string ClosedQaSet = "ClosedQa";
+    private const string TestCaseSet = "TestCase";
     private const string CheckSet = "Check";
 
     private readonly List<object?> _inputs = [];
@@ -162,8 +178,9 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ValidToolCallsSet)]
     public SwitchParameter ValidToolCalls { get; set; }
 
-    /// <summary>With -ValidToolCalls: the tools the request offered, in any form New-HumanloopChat -Tools takes (commands, hashtables, ToolDefinition objects). A response does not say which tools were offered.</summary>
+    /// <summary>With -ValidToolCalls (or a -TestCase with tools-valid): the tools the request offered, in any form New-HumanloopChat -Tools takes (commands, hashtables, ToolDefinition objects). A response does not say which tools were offered.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ValidToolCallsSet)]
+    [Parameter(ParameterSetName = TestCaseSet)]
     [ValidateNotNullOrEmpty]
     public object[] Tools { get; set; } = [];
 
@@ -196,6 +213,38 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
     [ValidateNotNull]
     public ScriptBlock? Satisfy { get; set; }
 
+    /// <summary>A rubric every sample must meet, as the runspace's grader (Set-HumanloopGrader) judges it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RubricSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Rubric { get; set; }
+
+    /// <summary>A reference answer every sample must agree with, as the runspace's grader judges it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FactualitySet)]
+    [ValidateNotNullOrEmpty]
+    public string? Factuality { get; set; }
+
+    /// <summary>A question every sample must answer (closed QA), meeting -Criterion, as the runspace's grader judges it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClosedQaSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ClosedQa { get; set; }
+
+    /// <summary>With -ClosedQa: what the answer must do beyond answering.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClosedQaSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Criterion { get; set; }
+
+    /// <summary>With -Rubric, -Factuality and -ClosedQa: the least grade (0 to 1) that passes.</summary>
+    [Parameter(ParameterSetName = RubricSet)]
+    [Parameter(ParameterSetName = FactualitySet)]
+    [Parameter(ParameterSetName = ClosedQaSet)]
+    [ValidateRange(0.0, 1.0)]
+    public double MinScore { get; set; }
+
+    /// <summary>A test case (Import-HumanloopTestCase): one report per expectation.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TestCaseSet)]
+    [ValidateNotNull]
+    public TestCase? TestCase { get; set; }
+
     /// <summary>Check objects (Humanloop.PowerShell.Checks.OutputCheck) to apply, each giving its own report.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = CheckSet)]
     [ValidateNotNullOrEmpty]
@@ -216,19 +265,26 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var checks = ParameterSetName == CheckSet ? Check : [BuildCheck()];
-        var mode = new CheckMode(Not.IsPresent, Bound(nameof(AtLeast)) ? AtLeast : null);
+        IReadOnlyList<(OutputCheck Check, bool Not)> checks = ParameterSetName switch
+        {
+            CheckSet => Check.Select(check => (check, Not.IsPresent)).ToList(),
+            TestCaseSet => CheckParameters.Build(this, () => ExpectationCheckList.Build(this, TestCase, [], Bound(nameof(Tools)) ? Tools : null, Not.IsPresent), MyInvocation.MyCommand.Name),
+            _ => [(BuildCheck(), Not.IsPresent)],
+        };
         var context = new CheckContext(action => OnPipelineThreadAsync(action), () => Client);
         RunAsync(async cancellationToken =>
         {
-            foreach (var check in checks)
+            foreach (var (check, not) in checks)
             {
+                var mode = new CheckMode(not, Bound(nameof(AtLeast)) ? AtLeast : null);
                 Emit(await CheckEngine.RunAsync(check, _inputs, mode, context, cancellationToken).ConfigureAwait(false));
             }
         });
     }
 
-    private OutputCheck BuildCheck() => CheckParameters.Build(this, () => ParameterSetName switch
+    private double? GradeFloor() => Bound(nameof(MinScore)) ? MinScore : null;
+
+    private OutputCheck BuildCheck() => CheckParameters.Build<OutputCheck>(this, () => ParameterSetName switch
     {
         EqualSet => new EqualCheck(Equal, CaseInsensitive),
         ContainSet => new ContainCheck(Contain, All, CaseInsensitive),
@@ -247,6 +303,9 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
         MaxTokensSet => new MaxTokensCheck(MaxTokens),
         MaxLatencySet => new MaxLatencyCheck(MaxLatency),
         SatisfySet => new SatisfyCheck(Satisfy!),
+        RubricSet => new GradedCheck(Grading.GradeKind.Rubric, Rubric, minScore: GradeFloor()),
+        FactualitySet => new GradedCheck(Grading.GradeKind.Factuality, null, reference: Factuality, minScore: GradeFloor()),
+        ClosedQaSet => new GradedCheck(Grading.GradeKind.ClosedQa, Criterion, question: ClosedQa, minScore: GradeFloor()),
         _ => throw new InvalidOperationException($"The parameter set {ParameterSetName} has no check."),
     }, MyInvocation.MyCommand.Name);
 }

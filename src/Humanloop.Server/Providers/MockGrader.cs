@@ -8,9 +8,9 @@ namespace Humanloop.Server.Providers;
 /// The mock's grading rule, so model-graded checks run offline and deterministically. A chat whose last
 /// user message holds an <c>&lt;output&gt;</c> section and a <c>&lt;criterion&gt;</c> (optionally a
 /// <c>&lt;reference&gt;</c>) is a grading request; the answer is a JSON verdict
-/// <c>{"pass": …, "score": …, "reason": …}</c>. The terms to find in the output are the phrases quoted in
-/// the criterion and the reference ('…' or "…"); without quotes, their words of four or more letters that
-/// are not on a short list of instruction words. With quoted phrases every one must appear; otherwise at
+/// <c>{"pass": …, "score": …, "reason": …}</c>. The terms to find in the output come from the reference
+/// when there is one (factuality), else from the criterion: the phrases quoted in it ('…' or "…"); without
+/// quotes, its words of four or more letters that are not on a short list of instruction words. With quoted phrases every one must appear; otherwise at
 /// least half of the words. Matching ignores case. The score is the share of terms found (1 when there are none).
 /// </summary>
 internal static partial class MockGrader
@@ -32,7 +32,8 @@ internal static partial class MockGrader
             return null;
         }
 
-        var judged = criterion + "\n" + (Section(last, "reference") ?? string.Empty);
+        // A reference says what the output must state; the criterion then only says how to compare.
+        var judged = Section(last, "reference") ?? criterion;
         var quoted = Quoted().Matches(judged).Select(match => match.Groups["single"].Success ? match.Groups["single"].Value : match.Groups["double"].Value)
             .Where(term => term.Trim().Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var terms = quoted.Count > 0
