@@ -355,7 +355,7 @@ Describe 'Test-HumanloopOutput' {
 Describe 'The assertion commands' {
     It 'are found as Should-Humanloop… aliases of Assert-Humanloop… cmdlets, one per check, imported without a warning' {
         $aliases = @(Get-Command Should-Humanloop* -Module Humanloop)
-        $checks = 'Equal', 'Contain', 'StartWith', 'Match', 'WordCount', 'Levenshtein', 'Rouge', 'Bleu', 'Json', 'ContainJson', 'Xml', 'ValidToolCalls', 'ToolCall', 'FinishReason', 'MaxTokens', 'MaxLatency', 'Satisfy'
+        $checks = 'Equal', 'Contain', 'StartWith', 'Match', 'WordCount', 'Levenshtein', 'Rouge', 'Bleu', 'Json', 'ContainJson', 'Xml', 'ValidToolCalls', 'ToolCall', 'FinishReason', 'MaxTokens', 'MaxLatency', 'Satisfy', 'Rubric', 'Factuality', 'ClosedQa', 'MeetExpectation'
 
         @($aliases.Name | Sort-Object) | Should -Be @($checks | ForEach-Object { "Should-Humanloop$_" } | Sort-Object)
         $aliases | ForEach-Object { $_.ResolvedCommand.Name | Should -Be ($_.Name -replace '^Should-', 'Assert-') }
