@@ -78,6 +78,8 @@ public static class ServerHost
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LogStore>();
+        services.AddSingleton<DatasetStore>();
+        services.AddSingleton<EvaluatorStore>();
         services.AddSingleton<ResponseBuilder>();
         services.AddSingleton<ConfigRegistry>();
         services.AddSingleton<DeploymentResolver>();
@@ -125,6 +127,8 @@ public static class ServerHost
         v4.MapDeploymentEndpoints();
         v4.MapExperimentEndpoints();
         v4.MapLogEndpoints();
+        v4.MapDatasetEndpoints();
+        v4.MapEvaluatorEndpoints();
         return app;
     }
 

@@ -14,7 +14,9 @@ internal sealed record ProjectRecord(
 internal sealed record ModelConfigRecord(string Id, string ProjectId, ModelConfigContent Content, DateTime CreatedAt, DateTime UpdatedAt)
 {
     /// <summary>The stored name, or a generated one (the API generated names when none was given).</summary>
-    public string DisplayName => Content.Name ?? $"{Content.Model}-{Id[^6..]}";
+    public string DisplayName => NameFor(Id, Content);
+
+    public static string NameFor(string id, ModelConfigContent content) => content.Name ?? $"{content.Model}-{id[^6..]}";
 }
 
 internal sealed record ExperimentRecord(
@@ -79,4 +81,28 @@ internal sealed record FeedbackRecord(string Id, string LogId, string Type, Json
         JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
         _ => value.ToJsonString(),
     };
+}
+
+internal sealed record DatasetRecord(string Id, string ProjectId, string Name, string Description, int DatapointCount, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>A test case: template inputs, chat messages and the target the evaluators compare against.</summary>
+internal sealed record DatapointRecord(string Id, string DatasetId, JsonObject Inputs, JsonArray Messages, JsonObject Target, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>
+/// An evaluator as stored: an <c>llm</c> evaluator keeps its model config (with the config id it
+/// was given) here, not in a project's configs, since evaluators belong to no project.
+/// </summary>
+internal sealed record EvaluatorRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public required string Type { get; init; }
+    public required string ArgumentsType { get; init; }
+    public required string ReturnType { get; init; }
+    public string? Code { get; init; }
+    public string? ModelConfigId { get; init; }
+    public ModelConfigContent? ModelConfig { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
 }
