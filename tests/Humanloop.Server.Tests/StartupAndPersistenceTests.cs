@@ -194,4 +194,43 @@ public sealed class StartupAndPersistenceTests : IDisposable
             Assert.Equal("new times", (string)log["messages"]![0]!["content"]!);
         }
     }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_2_is_upgraded_and_then_keeps_datasets()
+    {
+        string projectId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            projectId = (string)(await api.CreateProjectAsync("before-datasets"))["id"]!;
+        }
+
+        // Turn the folder back into what schema 2 wrote: no dataset, datapoint or evaluator tables.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE datapoints; DROP TABLE datasets; DROP TABLE evaluators; PRAGMA user_version = 2;";
+            command.ExecuteNonQuery();
+        }
+
+        string datasetId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            (await api.GetAsync($"projects/{projectId}")).ShouldBe(HttpStatusCode.OK);
+            var dataset = (await api.PostAsync($"projects/{projectId}/datasets", new JsonObject { ["name"] = "cases", ["description"] = "" }))
+                .ShouldBe(HttpStatusCode.Created).Object;
+            datasetId = (string)dataset["id"]!;
+            (await api.PostAsync($"datasets/{datasetId}/datapoints", new JsonObject { ["inputs"] = new JsonObject { ["q"] = "kept" } }))
+                .ShouldBe(HttpStatusCode.Created);
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var points = (await api.GetAsync($"datasets/{datasetId}/datapoints")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal("kept", (string)points["records"]![0]!["inputs"]!["q"]!);
+        }
+    }
 }

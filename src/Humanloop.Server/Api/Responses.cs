@@ -245,3 +245,7 @@ internal sealed record LogResponse
     public string? ExperimentId { get; init; }
     public string? ModelConfigId { get; init; }
 }
+
+internal sealed record DatasetResponse(string Id, string ProjectId, string Name, string Description, int DatapointCount, DateTime CreatedAt, DateTime UpdatedAt);
+
+internal sealed record DatapointResponse(string Id, string DatasetId, JsonObject Inputs, JsonArray Messages, JsonObject Target);

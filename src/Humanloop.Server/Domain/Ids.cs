@@ -18,6 +18,9 @@ internal static class Ids
     public const string Session = "sesh";
     public const string Metric = "metric";
     public const string Trial = "trial";
+    public const string Dataset = "evts";
+    public const string Datapoint = "evtc";
+    public const string Evaluator = "evfn";
 
     public static string New(string prefix) => prefix + "_" + RandomBase62(RandomLength);
 

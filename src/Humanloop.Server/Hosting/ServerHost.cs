@@ -78,6 +78,7 @@ public static class ServerHost
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LogStore>();
+        services.AddSingleton<DatasetStore>();
         services.AddSingleton<ResponseBuilder>();
         services.AddSingleton<ConfigRegistry>();
         services.AddSingleton<DeploymentResolver>();
@@ -125,6 +126,7 @@ public static class ServerHost
         v4.MapDeploymentEndpoints();
         v4.MapExperimentEndpoints();
         v4.MapLogEndpoints();
+        v4.MapDatasetEndpoints();
         return app;
     }
 

@@ -27,7 +27,7 @@ internal sealed class FieldReader
 
     public object[] At(string name, int index) => [.. _location, name, index];
 
-    public string? String(string name, bool required = false)
+    public string? String(string name, bool required = false, int? maxLength = null, int minLength = 0)
     {
         var node = Get(name, required);
         if (node is null)
@@ -37,7 +37,20 @@ internal sealed class FieldReader
 
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
         {
-            return value.GetValue<string>();
+            var text = value.GetValue<string>();
+            if (text.Length > maxLength)
+            {
+                Errors.Add(At(name), $"ensure this value has at most {maxLength} characters", "value_error.any_str.max_length");
+                return null;
+            }
+
+            if (text.Length < minLength)
+            {
+                Errors.Add(At(name), $"ensure this value has at least {minLength} characters", "value_error.any_str.min_length");
+                return null;
+            }
+
+            return text;
         }
 
         Errors.Add(At(name), "str type expected", "type_error.str");
@@ -196,6 +209,28 @@ internal sealed class FieldReader
         }
 
         return result;
+    }
+
+    /// <summary>An object whose values must all be strings (e.g. a datapoint's <c>inputs</c>); each other value is reported at its key.</summary>
+    public JsonObject? StringMap(string name, bool required = false)
+    {
+        var obj = JsonObject(name, required);
+        if (obj is null)
+        {
+            return null;
+        }
+
+        var valid = true;
+        foreach (var (key, item) in obj)
+        {
+            if (item is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+            {
+                Errors.Add([.. At(name), key], "str type expected", "type_error.str");
+                valid = false;
+            }
+        }
+
+        return valid ? obj : null;
     }
 
     /// <summary>A field that accepts a string or a list of strings (e.g. <c>stop</c>).</summary>

@@ -80,3 +80,27 @@ internal sealed record FeedbackRecord(string Id, string LogId, string Type, Json
         _ => value.ToJsonString(),
     };
 }
+
+internal sealed record DatasetRecord(string Id, string ProjectId, string Name, string Description, int DatapointCount, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>A test case: template inputs, chat messages and the target the evaluators compare against.</summary>
+internal sealed record DatapointRecord(string Id, string DatasetId, JsonObject Inputs, JsonArray Messages, JsonObject Target, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>
+/// An evaluator as stored: an <c>llm</c> evaluator keeps its model config (with the config id it
+/// was given) here, not in a project's configs, since evaluators belong to no project.
+/// </summary>
+internal sealed record EvaluatorRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public required string Type { get; init; }
+    public required string ArgumentsType { get; init; }
+    public required string ReturnType { get; init; }
+    public string? Code { get; init; }
+    public string? ModelConfigId { get; init; }
+    public ModelConfigContent? ModelConfig { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+}

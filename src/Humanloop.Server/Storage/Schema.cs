@@ -9,7 +9,7 @@ namespace Humanloop.Server.Storage;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS projects (
@@ -106,6 +106,40 @@ internal static class Schema
             created_at TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS feedback_log ON feedback (log_id);
+        CREATE TABLE IF NOT EXISTS datasets (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS datasets_project ON datasets (project_id);
+        CREATE TABLE IF NOT EXISTS datapoints (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            inputs TEXT NOT NULL,
+            messages TEXT NOT NULL,
+            target TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS datapoints_dataset ON datapoints (dataset_id, seq);
+        CREATE TABLE IF NOT EXISTS evaluators (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL,
+            type TEXT NOT NULL,
+            arguments_type TEXT NOT NULL,
+            return_type TEXT NOT NULL,
+            code TEXT,
+            model_config_id TEXT,
+            model_config TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
         """;
 
     public static void Apply(SqliteConnection connection)
@@ -122,6 +156,8 @@ internal static class Schema
             Database.Execute(connection, "ALTER TABLE logs ADD COLUMN messages TEXT; ALTER TABLE logs ADD COLUMN output_message TEXT; ALTER TABLE logs ADD COLUMN tool_choice TEXT;");
         }
 
+        // Version 3 added datasets, datapoints and evaluators: new tables only, which CreateTables adds
+        // to an older folder as it stands.
         Database.Execute(connection, CreateTables);
         Database.Execute(connection, $"PRAGMA user_version = {Version};");
     }
