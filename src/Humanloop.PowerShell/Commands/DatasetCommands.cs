@@ -102,22 +102,21 @@ public sealed class NewHumanloopDatasetCommand : ResourceCmdlet
 /// <code>Get-HumanloopProject -Name 'support-bot' | Get-HumanloopDataset</code>
 /// <para>Lists a project's datasets with their datapoint counts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopDataset", DefaultParameterSetName = AllSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopDataset", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Dataset))]
 public sealed class GetHumanloopDatasetCommand : ResourceCmdlet
 {
-    private const string AllSet = "All";
-    private const string ProjectSet = "Project";
+    private const string ListSet = "List";
     private const string IdSet = "Id";
 
-    /// <summary>The project whose datasets to list (pr_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The project whose datasets to list (pr_…); every dataset of the team when omitted.</summary>
+    // Optional in the default set, so that a piped project (whose Id would also bind -DatasetId) binds here.
+    [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? ProjectId { get; set; }
 
     /// <summary>Dataset names to keep; wildcards are allowed.</summary>
-    [Parameter(Position = 0, ParameterSetName = AllSet)]
-    [Parameter(Position = 0, ParameterSetName = ProjectSet)]
+    [Parameter(Position = 0, ParameterSetName = ListSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[]? Name { get; set; }
