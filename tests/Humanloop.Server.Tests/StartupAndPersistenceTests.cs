@@ -196,7 +196,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_data_folder_of_schema_2_is_upgraded_and_then_keeps_datasets()
+    public async Task A_data_folder_of_schema_2_is_upgraded_and_then_keeps_datasets_and_evaluators()
     {
         string projectId;
         await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
@@ -224,6 +224,11 @@ public sealed class StartupAndPersistenceTests : IDisposable
             datasetId = (string)dataset["id"]!;
             (await api.PostAsync($"datasets/{datasetId}/datapoints", new JsonObject { ["inputs"] = new JsonObject { ["q"] = "kept" } }))
                 .ShouldBe(HttpStatusCode.Created);
+            (await api.PostAsync("evaluators", new JsonObject
+            {
+                ["name"] = "has-refund", ["description"] = "", ["arguments_type"] = "target_free", ["return_type"] = "boolean",
+                ["type"] = "python", ["code"] = "builtin:contains:refund",
+            })).ShouldBe(HttpStatusCode.Created);
         }
 
         await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
@@ -231,6 +236,8 @@ public sealed class StartupAndPersistenceTests : IDisposable
             using var api = new ApiClient(server, "k1");
             var points = (await api.GetAsync($"datasets/{datasetId}/datapoints")).ShouldBe(HttpStatusCode.OK).Object;
             Assert.Equal("kept", (string)points["records"]![0]!["inputs"]!["q"]!);
+            var evaluators = (await api.GetAsync("evaluators")).ShouldBe(HttpStatusCode.OK).Array;
+            Assert.Equal("builtin:contains:refund", (string)evaluators.Single()!["code"]!);
         }
     }
 }

@@ -45,14 +45,16 @@ internal sealed class ResponseBuilder(
             project.UpdatedAt);
     }
 
-    public static ModelConfigResponse ModelConfig(ModelConfigRecord config)
+    public static ModelConfigResponse ModelConfig(ModelConfigRecord config) => ModelConfig(config.Id, config.Content);
+
+    /// <summary>A config by id and content, for configs kept outside a project (an llm evaluator's).</summary>
+    public static ModelConfigResponse ModelConfig(string id, ModelConfigContent c)
     {
-        var c = config.Content;
         return new ModelConfigResponse(
-            config.Id,
+            id,
             (JsonObject)c.Other.DeepClone(),
             "model",
-            config.DisplayName,
+            ModelConfigRecord.NameFor(id, c),
             c.Description,
             c.Provider,
             c.Model,

@@ -249,3 +249,17 @@ internal sealed record LogResponse
 internal sealed record DatasetResponse(string Id, string ProjectId, string Name, string Description, int DatapointCount, DateTime CreatedAt, DateTime UpdatedAt);
 
 internal sealed record DatapointResponse(string Id, string DatasetId, JsonObject Inputs, JsonArray Messages, JsonObject Target);
+
+/// <summary><c>EvaluatorResponse</c>; <c>logging_project</c> is always null here (evaluator logs are not kept in a project).</summary>
+internal sealed record EvaluatorResponse(
+    string Name,
+    string Description,
+    string ArgumentsType,
+    string ReturnType,
+    string? Code,
+    ModelConfigResponse? ModelConfig,
+    string Type,
+    string Id,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    ProjectResponse? LoggingProject);

@@ -79,6 +79,7 @@ public static class ServerHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<DatasetStore>();
+        services.AddSingleton<EvaluatorStore>();
         services.AddSingleton<ResponseBuilder>();
         services.AddSingleton<ConfigRegistry>();
         services.AddSingleton<DeploymentResolver>();
@@ -127,6 +128,7 @@ public static class ServerHost
         v4.MapExperimentEndpoints();
         v4.MapLogEndpoints();
         v4.MapDatasetEndpoints();
+        v4.MapEvaluatorEndpoints();
         return app;
     }
 

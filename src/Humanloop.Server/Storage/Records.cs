@@ -14,7 +14,9 @@ internal sealed record ProjectRecord(
 internal sealed record ModelConfigRecord(string Id, string ProjectId, ModelConfigContent Content, DateTime CreatedAt, DateTime UpdatedAt)
 {
     /// <summary>The stored name, or a generated one (the API generated names when none was given).</summary>
-    public string DisplayName => Content.Name ?? $"{Content.Model}-{Id[^6..]}";
+    public string DisplayName => NameFor(Id, Content);
+
+    public static string NameFor(string id, ModelConfigContent content) => content.Name ?? $"{content.Model}-{id[^6..]}";
 }
 
 internal sealed record ExperimentRecord(
