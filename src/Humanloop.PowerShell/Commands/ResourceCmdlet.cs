@@ -68,7 +68,9 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         NothingToChange = !changeParameters.Any(MyInvocation.BoundParameters.ContainsKey);
         if (NothingToChange)
         {
-            WriteWarning("Nothing to change: give " + string.Join(", ", changeParameters.Select(name => "-" + name)) + ".");
+            var names = changeParameters.Select(name => "-" + name).ToList();
+            var list = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
+            WriteWarning($"Nothing to change: give {list}.");
         }
     }
 
