@@ -2,23 +2,10 @@
 // completion method, plain and streamed, on the mock provider. The mock's answers are documented in
 // docs/server.md, so outputs and tool calls are asserted exactly where the rule fixes them.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Humanloop } from 'humanloop';
-import { startServer } from './lib/server.mjs';
+import { describe, it } from 'node:test';
+import { sdkOnLocalServer, unique } from './lib/sdk.mjs';
 
-let server;
-let hl;
-
-before(async () => {
-  server = await startServer();
-  hl = new Humanloop({ basePath: server.apiUrl, apiKey: server.apiKey });
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-const unique = (prefix) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+const local = sdkOnLocalServer();
 
 /** The SDK's *Stream methods resolve to an axios response whose data is a ReadableStream of JSON objects, one per event. */
 async function readStream(response) {
@@ -86,7 +73,7 @@ const chatConfig = (system) => ({
 
 describe('completions', () => {
   it('create answers with the mock echo', async () => {
-    const { data } = await hl.completions.create({
+    const { data } = await local.hl.completions.create({
       project: unique('node-complete'),
       model_config: completionConfig('write about {{topic}}'),
       inputs: { topic: 'rivers' },
@@ -103,48 +90,48 @@ describe('completions', () => {
 
   it('completeStream streams deltas that rebuild the plain answer', async () => {
     const request = { project: unique('node-complete-stream'), model_config: completionConfig('write about {{topic}}'), inputs: { topic: 'rivers' } };
-    const plain = (await hl.completions.create(request)).data.data[0];
-    const chunks = await readStream(await hl.completeStream(request));
+    const plain = (await local.hl.completions.create(request)).data.data[0];
+    const chunks = await readStream(await local.hl.completeStream(request));
     const sample = assertOneFinishedSample(chunks, 'stop');
     assert.equal(sample.output, plain.raw_output);
     assert.deepEqual([...sample.configIds], [plain.model_config_id]);
   });
 
   it('createModelConfig and completeModelConfigurationStream use a registered config', async () => {
-    const registered = (await hl.modelConfigs.register({ project: unique('node-complete-config'), ...completionConfig('Summarise {{text}}') })).data;
+    const registered = (await local.hl.modelConfigs.register({ project: unique('node-complete-config'), ...completionConfig('Summarise {{text}}') })).data;
     const request = { model_config_id: registered.config.id, inputs: { text: 'the report' } };
-    const plain = (await hl.completions.createModelConfig(request)).data;
+    const plain = (await local.hl.completions.createModelConfig(request)).data;
     assert.equal(plain.project_id, registered.project_id);
     assert.equal(plain.data[0].model_config_id, registered.config.id);
     assert.match(plain.data[0].output, /^Echo: Summarise the report /);
 
-    const sample = assertOneFinishedSample(await readStream(await hl.completeModelConfigurationStream(request)), 'stop');
+    const sample = assertOneFinishedSample(await readStream(await local.hl.completeModelConfigurationStream(request)), 'stop');
     assert.equal(sample.output, plain.data[0].raw_output);
   });
 
   it('createDeployed and completeDeployedStream use the active config', async () => {
-    const registered = (await hl.modelConfigs.register({ project: unique('node-complete-deployed'), ...completionConfig('Deployed {{x}}') })).data;
+    const registered = (await local.hl.modelConfigs.register({ project: unique('node-complete-deployed'), ...completionConfig('Deployed {{x}}') })).data;
     const request = { project_id: registered.project_id, inputs: { x: 'now' } };
-    const plain = (await hl.completions.createDeployed(request)).data.data[0];
+    const plain = (await local.hl.completions.createDeployed(request)).data.data[0];
     assert.equal(plain.model_config_id, registered.config.id);
     assert.match(plain.output, /^Echo: Deployed now /);
 
-    const sample = assertOneFinishedSample(await readStream(await hl.completeDeployedStream(request)), 'stop');
+    const sample = assertOneFinishedSample(await readStream(await local.hl.completeDeployedStream(request)), 'stop');
     assert.equal(sample.output, plain.raw_output);
   });
 
   it('createExperiment and completeExperimentStream sample the experiment configs', async () => {
     const project = unique('node-complete-experiment');
-    const a = (await hl.modelConfigs.register({ project, ...completionConfig('Politely {{q}}') })).data;
-    const b = (await hl.modelConfigs.register({ project, ...completionConfig('Tersely {{q}}') })).data;
-    const experiment = (await hl.experiments.create({ projectId: a.project_id, name: 'tone', positive_labels: [], config_ids: [a.config.id, b.config.id] })).data;
+    const a = (await local.hl.modelConfigs.register({ project, ...completionConfig('Politely {{q}}') })).data;
+    const b = (await local.hl.modelConfigs.register({ project, ...completionConfig('Tersely {{q}}') })).data;
+    const experiment = (await local.hl.experiments.create({ projectId: a.project_id, name: 'tone', positive_labels: [], config_ids: [a.config.id, b.config.id] })).data;
 
     const request = { experiment_id: experiment.id, inputs: { q: 'why' }, num_samples: 3 };
-    const plain = (await hl.completions.createExperiment(request)).data;
+    const plain = (await local.hl.completions.createExperiment(request)).data;
     assert.equal(plain.data.length, 3);
     for (const item of plain.data) assert.ok([a.config.id, b.config.id].includes(item.model_config_id));
 
-    const samples = assemble(await readStream(await hl.completeExperimentStream(request)));
+    const samples = assemble(await readStream(await local.hl.completeExperimentStream(request)));
     assert.equal(samples.size, 3);
     for (const sample of samples.values()) {
       assert.deepEqual(sample.finishReasons, ['stop']);
@@ -155,7 +142,7 @@ describe('completions', () => {
 
 describe('chats', () => {
   it('create answers in text when no tool is due', async () => {
-    const { data } = await hl.chats.create({
+    const { data } = await local.hl.chats.create({
       project: unique('node-chat'),
       model_config: chatConfig('You help {{name}}'),
       inputs: { name: 'Ada' },
@@ -171,7 +158,7 @@ describe('chats', () => {
   });
 
   it('create returns the tool call the mock rule makes', async () => {
-    const { data } = await hl.chats.create({
+    const { data } = await local.hl.chats.create({
       project: unique('node-chat-tool'),
       model_config: chatConfig('Weather desk'),
       messages: [{ role: 'user', content: 'call:get_weather city="New York" days=2' }],
@@ -197,10 +184,10 @@ describe('chats', () => {
       model_config: chatConfig('Weather desk'),
       messages: [{ role: 'user', content: 'Use get_weather for city=Lisbon please' }],
     };
-    const plain = (await hl.chats.create(request)).data.data[0];
+    const plain = (await local.hl.chats.create(request)).data.data[0];
     assert.deepEqual(JSON.parse(plain.tool_calls[0].function.arguments), { city: 'Lisbon' });
 
-    const chunks = await readStream(await hl.chatStream(request));
+    const chunks = await readStream(await local.hl.chatStream(request));
     const sample = assertOneFinishedSample(chunks, 'tool_call');
     assert.equal(sample.output, '');
     const calls = [...sample.toolCalls.values()];
@@ -222,62 +209,62 @@ describe('chats', () => {
         { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
       ],
     };
-    const plain = (await hl.chats.create(request)).data.data[0];
+    const plain = (await local.hl.chats.create(request)).data.data[0];
     assert.equal(plain.output, 'The tool get_weather returned: sunny');
     assert.equal(plain.finish_reason, 'stop');
 
-    const sample = assertOneFinishedSample(await readStream(await hl.chatStream(request)), 'stop');
+    const sample = assertOneFinishedSample(await readStream(await local.hl.chatStream(request)), 'stop');
     assert.equal(sample.output.trim(), 'The tool get_weather returned: sunny');
   });
 
   it('createModelConfig and chatModelConfigurationStream use a registered chat config', async () => {
-    const registered = (await hl.modelConfigs.register({ project: unique('node-chat-config'), endpoint: 'chat', ...chatConfig('Be brief with {{name}}') })).data;
+    const registered = (await local.hl.modelConfigs.register({ project: unique('node-chat-config'), endpoint: 'chat', ...chatConfig('Be brief with {{name}}') })).data;
     assert.equal(registered.config.endpoint, 'chat');
     const request = { model_config_id: registered.config.id, inputs: { name: 'Grace' }, messages: [{ role: 'user', content: 'Hi' }] };
-    const plain = (await hl.chats.createModelConfig(request)).data.data[0];
+    const plain = (await local.hl.chats.createModelConfig(request)).data.data[0];
     assert.equal(plain.model_config_id, registered.config.id);
     assert.match(plain.output, /^Echo: system: Be brief with Grace user: Hi /);
 
-    const sample = assertOneFinishedSample(await readStream(await hl.chatModelConfigurationStream(request)), 'stop');
+    const sample = assertOneFinishedSample(await readStream(await local.hl.chatModelConfigurationStream(request)), 'stop');
     assert.equal(sample.output, plain.raw_output);
   });
 
   it('createDeployed and chatDeployedStream use the chat config deployed to an environment', async () => {
     const project = unique('node-chat-deployed');
-    const active = (await hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Production voice') })).data;
-    const staged = (await hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Staging voice') })).data;
-    await hl.projects.deployConfig({ projectId: active.project_id, config_id: staged.config.id, environments: [{ name: 'staging' }] });
+    const active = (await local.hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Production voice') })).data;
+    const staged = (await local.hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Staging voice') })).data;
+    await local.hl.projects.deployConfig({ projectId: active.project_id, config_id: staged.config.id, environments: [{ name: 'staging' }] });
 
     const messages = [{ role: 'user', content: 'call:get_weather city=Oslo' }];
-    const production = (await hl.chats.createDeployed({ project_id: active.project_id, messages })).data.data[0];
+    const production = (await local.hl.chats.createDeployed({ project_id: active.project_id, messages })).data.data[0];
     assert.equal(production.model_config_id, active.config.id);
     assert.equal(production.finish_reason, 'tool_call');
 
     const request = { project_id: active.project_id, environment: 'staging', messages };
-    const staging = (await hl.chats.createDeployed(request)).data.data[0];
+    const staging = (await local.hl.chats.createDeployed(request)).data.data[0];
     assert.equal(staging.model_config_id, staged.config.id);
     assert.equal(staging.messages[0].content, 'Staging voice');
 
-    const sample = assertOneFinishedSample(await readStream(await hl.chatDeployedStream(request)), 'tool_call');
+    const sample = assertOneFinishedSample(await readStream(await local.hl.chatDeployedStream(request)), 'tool_call');
     assert.deepEqual([...sample.configIds], [staged.config.id]);
     assert.deepEqual(JSON.parse([...sample.toolCalls.values()][0].arguments), { city: 'Oslo' });
   });
 
   it('createExperiment and chatExperimentStream sample the experiment chat configs', async () => {
     const project = unique('node-chat-experiment');
-    const a = (await hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Politely') })).data;
-    const b = (await hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Tersely') })).data;
-    const experiment = (await hl.experiments.create({ projectId: a.project_id, name: 'tone', positive_labels: [], config_ids: [a.config.id, b.config.id] })).data;
+    const a = (await local.hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Politely') })).data;
+    const b = (await local.hl.modelConfigs.register({ project, endpoint: 'chat', ...chatConfig('Tersely') })).data;
+    const experiment = (await local.hl.experiments.create({ projectId: a.project_id, name: 'tone', positive_labels: [], config_ids: [a.config.id, b.config.id] })).data;
 
     const request = { experiment_id: experiment.id, messages: [{ role: 'user', content: 'Hi' }], num_samples: 4 };
-    const plain = (await hl.chats.createExperiment(request)).data;
+    const plain = (await local.hl.chats.createExperiment(request)).data;
     assert.equal(plain.data.length, 4);
     for (const item of plain.data) {
       assert.ok([a.config.id, b.config.id].includes(item.model_config_id));
       assert.equal(item.messages[0].content, item.model_config_id === a.config.id ? 'Politely' : 'Tersely');
     }
 
-    const samples = assemble(await readStream(await hl.chatExperimentStream(request)));
+    const samples = assemble(await readStream(await local.hl.chatExperimentStream(request)));
     assert.equal(samples.size, 4);
     for (const sample of samples.values()) {
       assert.deepEqual(sample.finishReasons, ['stop']);

@@ -13,11 +13,16 @@ export const specFile = 'humanloop-v4-openapi.2024-07-12.d40b5e7.yml';
 /** The shared spec folder sits beside the repository (../shared/spec), in CI as on a workstation. */
 export const specPath = process.env.HUMANLOOP_SPEC_PATH ?? path.resolve(repoRoot, '..', 'shared', 'spec', specFile);
 
-/** The generation endpoints whose request bodies are checked. */
+/** The generation endpoints: every run must have request samples for these (README.md). */
 export const generationPaths = [
   '/completion', '/completion-deployed', '/completion-model-config', '/completion-experiment',
   '/chat', '/chat-deployed', '/chat-model-config', '/chat-experiment',
 ];
+
+/** Operations are named 'METHOD /template', as the spec's paths have them: 'POST /datasets/{dataset_id}/datapoints'. */
+export const generationOperations = generationPaths.map((p) => `POST ${p}`);
+
+const bodyMethods = ['post', 'put', 'patch', 'delete'];
 
 const documentId = 'humanloop-v4-2024-07-12';
 
@@ -53,7 +58,18 @@ export function loadSpec(file = specPath) {
   return yaml.load(readFileSync(file, 'utf8'));
 }
 
-/** Validators by path ('/chat' → validate function), each compiled from the path's request body schema. */
+/** Points the spec's local references ('#/components/…') at the components document added to Ajv. */
+function qualifyRefs(schema) {
+  if (Array.isArray(schema)) return schema.map(qualifyRefs);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) =>
+    [key, key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${documentId}${value}` : qualifyRefs(value)]));
+}
+
+/**
+ * Validators by operation ('POST /chat' → validate function), one for every operation of the spec that
+ * has a JSON request body, each carrying its schemaName, method and path template.
+ */
 export function compileRequestValidators(spec = loadSpec()) {
   // strict: false because the snapshot carries OpenAPI annotations Ajv does not know (example, discriminator, deprecated, x-…).
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -62,11 +78,19 @@ export function compileRequestValidators(spec = loadSpec()) {
   ajv.addSchema({ $id: documentId, components: { schemas } });
 
   const validators = {};
-  for (const requestPath of generationPaths) {
-    const ref = spec.paths[requestPath]?.post?.requestBody?.content?.['application/json']?.schema?.$ref;
-    if (!ref) throw new Error(`the spec has no JSON request body for POST ${requestPath}`);
-    const validate = ajv.compile({ $ref: `${documentId}${ref}` });
-    validators[requestPath] = Object.assign(validate, { schemaName: ref.split('/').at(-1) });
+  for (const [template, item] of Object.entries(spec.paths)) {
+    for (const method of bodyMethods) {
+      const schema = item[method]?.requestBody?.content?.['application/json']?.schema;
+      if (!schema) continue;
+      // A body given inline (POST /datasets/{id}/datapoints takes one datapoint, a list or log ids) is compiled in place.
+      const validate = ajv.compile(schema.$ref ? { $ref: `${documentId}${schema.$ref}` } : qualifyRefs(toJsonSchema(schema)));
+      const operation = `${method.toUpperCase()} ${template}`;
+      const schemaName = schema.$ref ? schema.$ref.split('/').at(-1) : (schema.title ?? item[method].operationId);
+      validators[operation] = Object.assign(validate, { schemaName, operation, method: method.toUpperCase(), template });
+    }
+  }
+  for (const operation of generationOperations) {
+    if (!validators[operation]) throw new Error(`the spec has no JSON request body for ${operation}`);
   }
   return validators;
 }
