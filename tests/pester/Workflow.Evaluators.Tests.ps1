@@ -27,15 +27,16 @@ Describe 'New-HumanloopEvaluator' {
         $evaluator.Description | Should -Be 'looks for refunds'
     }
 
-    It 'creates a built-in check as a python evaluator with a builtin: reference' {
-        $evaluator = New-HumanloopEvaluator -Name 'close to target' -Type python -Code 'builtin:levenshtein<=3:{{target.output}}' -ArgumentsType target_required
+    It 'takes -Code alone as a python evaluator: a built-in check with a builtin: reference' {
+        $evaluator = New-HumanloopEvaluator -Name 'close to target' -Code 'builtin:levenshtein<=3:{{target.output}}' -ArgumentsType target_required
 
+        $evaluator.Type | Should -Be 'python'
         $evaluator.Code | Should -Be 'builtin:levenshtein<=3:{{target.output}}'
         $evaluator.ArgumentsType | Should -Be 'target_required'
     }
 
-    It 'creates an llm evaluator from a model config hashtable' {
-        $evaluator = New-HumanloopEvaluator -Name 'judge' -Type llm -ReturnType number -ModelConfig @{ provider = 'mock'; model = 'judge-1'; prompt_template = 'Rate {{log.output}} from 1 to 10.' }
+    It 'takes -ModelConfig alone as an llm evaluator, from a hashtable' {
+        $evaluator = New-HumanloopEvaluator -Name 'judge' -ReturnType number -ModelConfig @{ provider = 'mock'; model = 'judge-1'; prompt_template = 'Rate {{log.output}} from 1 to 10.' }
 
         $evaluator.Type | Should -Be 'llm'
         $evaluator.ReturnType | Should -Be 'number'
@@ -53,7 +54,8 @@ Describe 'New-HumanloopEvaluator' {
 
         { New-HumanloopEvaluator -Name 'x' -Type python } | Should -Throw -ErrorId 'Humanloop.Input.InvalidParameters,*' -ExpectedMessage '*needs -Code*'
         { New-HumanloopEvaluator -Name 'x' -Type llm } | Should -Throw -ExpectedMessage '*needs -ModelConfig*'
-        { New-HumanloopEvaluator -Name 'x' -Type human -Code 'x' } | Should -Throw -ExpectedMessage '*-Code is for python evaluators*'
+        { New-HumanloopEvaluator -Name 'x' -Type human -Code 'x' } | Should -Throw -ExpectedMessage '*-Code is for python evaluators, not human ones*'
+        { New-HumanloopEvaluator -Name 'x' -Type python -Code 'c' -ModelConfig @{ model = 'm'; prompt_template = 't' } } | Should -Throw -ExpectedMessage '*-ModelConfig is for llm evaluators*'
         Get-EvaluatorCount | Should -Be $before
     }
 

@@ -5,42 +5,64 @@ namespace Humanloop.PowerShell.Commands;
 
 /// <summary>Creates a Humanloop evaluator: python code, an llm with a model config, human judgement, or external scores.</summary>
 /// <remarks>
-/// <para>Creates the evaluator (POST /v4/evaluators) and writes it as a Humanloop.Evaluator. -Type python
-/// needs -Code; -Type llm needs -ModelConfig (a completion config: a hashtable keyed by the API's field
-/// names, such as @{ provider = 'openai'; model = 'gpt-4o'; prompt_template = '…' }); human evaluators take
-/// their results through feedback, and external ones are scores the client posts.</para>
+/// <para>Creates the evaluator (POST /v4/evaluators) and writes it as a Humanloop.Evaluator. -Code makes a
+/// python evaluator and -ModelConfig an llm one (a completion config: a hashtable keyed by the API's field
+/// names, such as @{ provider = 'openai'; model = 'gpt-4o'; prompt_template = '…' }); -Type human or
+/// -Type external makes one whose results come through feedback or are scores the client posts. -Type may
+/// also be given with -Code or -ModelConfig; a type given what it cannot use, or without what it needs,
+/// stops the command before anything is sent.</para>
 /// <para>-ArgumentsType says whether the evaluator needs the datapoint's target (target_required) or not
 /// (target_free, the default); -ReturnType whether it returns boolean (the default) or number.</para>
 /// </remarks>
 /// <example>
-/// <code>New-HumanloopEvaluator -Name 'mentions refund' -Type python -Code 'def evaluate(log, testcase): return "refund" in log["output"]'</code>
+/// <code>New-HumanloopEvaluator -Name 'mentions refund' -Code 'def evaluate(log, testcase): return "refund" in log["output"]'</code>
 /// <para>Creates a python evaluator that passes when the output mentions a refund.</para>
 /// </example>
 /// <example>
-/// <code>New-HumanloopEvaluator -Name 'matches target' -Type llm -ArgumentsType target_required -ModelConfig @{ provider = 'mock'; model = 'judge'; prompt_template = 'Does {{log.output}} say {{target.output}}? Answer True or False.' }</code>
+/// <code>New-HumanloopEvaluator -Name 'matches target' -ArgumentsType target_required -ModelConfig @{ provider = 'mock'; model = 'judge'; prompt_template = 'Does {{log.output}} say {{target.output}}? Answer True or False.' }</code>
 /// <para>Creates a model-graded evaluator that compares each output with the datapoint's target.</para>
 /// </example>
 /// <example>
 /// <code>New-HumanloopEvaluator -Name 'latency score' -Type external -ReturnType number</code>
 /// <para>Creates an evaluator whose scores a CI job computes and posts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = CodeSet)]
 [OutputType(typeof(Evaluator))]
 public sealed class NewHumanloopEvaluatorCommand : EvaluatorCmdlet
 {
+    private const string CodeSet = "Code";
+    private const string ModelConfigSet = "ModelConfig";
+    private const string TypeSet = "Type";
+
+    private string _type = string.Empty;
+
     /// <summary>The evaluator's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public override string? Name { get; set; }
 
-    /// <summary>How it judges: python, llm, human or external.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>How it judges: python, llm, human or external. Implied by -Code (python) and -ModelConfig (llm).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TypeSet)]
     [ValidateSet(EvaluatorTypes.Python, EvaluatorTypes.Llm, EvaluatorTypes.Human, EvaluatorTypes.External)]
-    public string Type { get; set; } = string.Empty;
+    public string? Type { get; set; }
+
+    /// <summary>The code of a python evaluator (the local server also takes builtin:&lt;expectation&gt;, for example builtin:contains:refund).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CodeSet)]
+    [Parameter(ParameterSetName = TypeSet)]
+    [ValidateNotNullOrEmpty]
+    public override string? Code { get; set; }
+
+    /// <summary>The model config of an llm evaluator: a hashtable keyed by the API's field names, or a typed completion config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelConfigSet)]
+    [Parameter(ParameterSetName = TypeSet)]
+    [ModelConfigTransformation]
+    [ValidateNotNull]
+    public override ModelConfigCompletionRequest? ModelConfig { get; set; }
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _type = Type ?? (ParameterSetName == ModelConfigSet ? EvaluatorTypes.Llm : EvaluatorTypes.Python);
         RequireFor(EvaluatorTypes.Python, Code is not null, "-Code");
         RequireFor(EvaluatorTypes.Llm, ModelConfig is not null, "-ModelConfig");
     }
@@ -48,13 +70,13 @@ public sealed class NewHumanloopEvaluatorCommand : EvaluatorCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(Name!, $"Create Humanloop {Type} evaluator"))
+        if (!ShouldProcess(Name!, $"Create Humanloop {_type} evaluator"))
         {
             return;
         }
 
         var request = BuildRequest();
-        request.Type = Type;
+        request.Type = _type;
         request.ArgumentsType ??= EvaluatorArgumentsTypes.TargetFree;
         request.ReturnType ??= EvaluatorReturnTypes.Boolean;
         Invoke(Name, (client, cancellationToken) => client.CreateEvaluatorAsync(request, cancellationToken));
@@ -63,9 +85,9 @@ public sealed class NewHumanloopEvaluatorCommand : EvaluatorCmdlet
     // Code only runs in a python evaluator, and a model config only in an llm one: anything else is a mistake.
     private void RequireFor(string type, bool given, string parameter)
     {
-        if ((Type == type) != given)
+        if ((_type == type) != given)
         {
-            ThrowInvalidParameters(given ? $"{parameter} is for {type} evaluators, not {Type} ones." : $"A {type} evaluator needs {parameter}.");
+            ThrowInvalidParameters(given ? $"{parameter} is for {type} evaluators, not {_type} ones." : $"A {type} evaluator needs {parameter}.");
         }
     }
 }
@@ -146,6 +168,17 @@ public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
     [ValidateNotNullOrEmpty]
     public override string? Name { get; set; }
 
+    /// <summary>The new code of a python evaluator.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public override string? Code { get; set; }
+
+    /// <summary>The new model config of an llm evaluator: a hashtable keyed by the API's field names, or a typed completion config.</summary>
+    [Parameter]
+    [ModelConfigTransformation]
+    [ValidateNotNull]
+    public override ModelConfigCompletionRequest? ModelConfig { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() =>
         WarnIfNothingToChange(nameof(Name), nameof(Description), nameof(ArgumentsType), nameof(ReturnType), nameof(Code), nameof(ModelConfig));
@@ -214,16 +247,11 @@ public abstract class EvaluatorCmdlet : ResourceCmdlet
     [ValidateSet(EvaluatorReturnTypes.Boolean, EvaluatorReturnTypes.Number)]
     public string? ReturnType { get; set; }
 
-    /// <summary>The code of a python evaluator.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Code { get; set; }
+    /// <summary>The code of a python evaluator (declared by each cmdlet: it picks New's parameter set).</summary>
+    public abstract string? Code { get; set; }
 
-    /// <summary>The model config of an llm evaluator: a hashtable keyed by the API's field names, or a typed completion config.</summary>
-    [Parameter]
-    [ModelConfigTransformation]
-    [ValidateNotNull]
-    public ModelConfigCompletionRequest? ModelConfig { get; set; }
+    /// <summary>The model config of an llm evaluator (declared by each cmdlet: it picks New's parameter set).</summary>
+    public abstract ModelConfigCompletionRequest? ModelConfig { get; set; }
 
     /// <summary>The request the parameters describe; unset parameters stay unset.</summary>
     private protected EvaluatorRequest BuildRequest() => new()
