@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 
 namespace Humanloop;
 
-// What every resource group (projects, configs, experiments, logs, feedback) needs: JSON in and out of
+// What every resource group (projects, configs, experiments, logs, feedback, datasets, evaluators) needs: JSON in and out of
 // the one pipeline, and paths and query strings with every caller-supplied value escaped.
 public sealed partial class HumanloopClient
 {
@@ -22,9 +22,9 @@ public sealed partial class HumanloopClient
     }
 
     /// <summary>Sends a request whose answer carries nothing the caller needs (204, or <c>{}</c>).</summary>
-    private async Task SendWithoutResultAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task SendWithoutResultAsync(HttpMethod method, string path, CancellationToken cancellationToken, byte[]? body = null)
     {
-        await _pipeline.SendAsync(method, path, null, cancellationToken).ConfigureAwait(false);
+        await _pipeline.SendAsync(method, path, body, cancellationToken).ConfigureAwait(false);
     }
 
     private static byte[] ToJson<T>(T request, JsonTypeInfo<T> requestType, string parameterName)

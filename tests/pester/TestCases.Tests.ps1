@@ -64,6 +64,26 @@ Describe 'Import-HumanloopTestCase from CSV' {
         $cases[1].Inputs.Count | Should -Be 0
     }
 
+    It 'reads the target from a target column (a JSON object, or text as output) and target.<name> columns' {
+        $path = New-CaseFile 'targets.csv' @(
+            'question,target,target.policy,target.days'
+            'Refund?,Yes,refunds,30'
+            'Where?,"{""output"":""Here"",""exact"":true}",,'
+            'Nothing?,,,'
+        )
+
+        $cases = @(Import-HumanloopTestCase $path)
+
+        $cases[0].Inputs.Keys | Should -Be 'question'
+        $cases[0].Target['output'] | Should -Be 'Yes'
+        $cases[0].Target['policy'] | Should -Be 'refunds'
+        $cases[0].Target['days'] | Should -Be '30'
+        $cases[1].Target['output'] | Should -Be 'Here'
+        $cases[1].Target['exact'] | Should -BeTrue
+        $cases[1].Target.Contains('policy') | Should -BeFalse
+        $cases[2].Target.Count | Should -Be 0
+    }
+
     It 'stops with the file and line of a malformed expectation: <Case>' -ForEach @(
         @{ Case = 'unknown kind'; Cell = 'smells:nice'; Message = "*cases.csv:2*kind 'smells', which is not known*" }
         @{ Case = 'missing threshold'; Cell = 'tokens'; Message = '*cases.csv:2*tokens needs a threshold*' }
@@ -105,6 +125,21 @@ Describe 'Import-HumanloopTestCase from JSON lines' {
         $cases[1].Inputs.topic | Should -Be 'tides'
         $cases[1].Expectations[1].Threshold | Should -Be 2000
         $cases[1].Source | Should -Be "${path}:3"
+    }
+
+    It 'reads a target object, a scalar target and target.<name> keys per line, keeping JSON types' {
+        $path = New-CaseFile 'targets.jsonl' @(
+            '{"q":"a","target":{"score":0.5,"tags":["x","y"]}}'
+            '{"q":"b","target":42,"target.note":"close"}'
+        )
+
+        $cases = @(Import-HumanloopTestCase $path)
+
+        $cases[0].Target['score'] | Should -Be 0.5
+        $cases[0].Target['tags'] | Should -Be 'x', 'y'
+        $cases[1].Target['output'] | Should -Be 42
+        $cases[1].Target['note'] | Should -Be 'close'
+        $cases[1].Inputs.Keys | Should -Be 'q'
     }
 
     It 'stops on a line that is not JSON, naming it' {

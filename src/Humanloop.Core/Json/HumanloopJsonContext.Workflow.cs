@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Humanloop.Json;
 
 /// <summary>
-/// Serializers for the projects, model configs, deployments, experiments, logs and feedback groups.
+/// Serializers for the projects, model configs, deployments, experiments, logs, feedback, datasets, datapoints and evaluators groups.
 /// </summary>
 /// <remarks>
 /// A context of its own because the JSON source generator does not merge [JsonSerializable] attributes
@@ -33,6 +33,19 @@ namespace Humanloop.Json;
 [JsonSerializable(typeof(Page<Log>))]
 [JsonSerializable(typeof(Feedback))]
 [JsonSerializable(typeof(FeedbackRequest))]
+[JsonSerializable(typeof(Dataset))]
+[JsonSerializable(typeof(List<Dataset>))]
+[JsonSerializable(typeof(DatasetRequest))]
+[JsonSerializable(typeof(Datapoint))]
+[JsonSerializable(typeof(Page<Datapoint>))]
+[JsonSerializable(typeof(List<Datapoint>))]
+[JsonSerializable(typeof(List<DatapointRequest>))]
+[JsonSerializable(typeof(DatapointRequest))]
+[JsonSerializable(typeof(DatapointsFromLogsRequest))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(Evaluator))]
+[JsonSerializable(typeof(List<Evaluator>))]
+[JsonSerializable(typeof(EvaluatorRequest))]
 internal sealed partial class WorkflowJsonContext : JsonSerializerContext
 {
 }

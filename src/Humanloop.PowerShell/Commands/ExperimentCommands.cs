@@ -163,8 +163,6 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 [OutputType(typeof(Experiment))]
 public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
 {
-    private bool _nothingToChange;
-
     /// <summary>The experiment to change (exp_…); piped experiments bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -194,12 +192,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        // Not an error: a script may pass on parameters it has none of; it is told, and nothing is sent.
-        _nothingToChange = Name is null && PositiveLabel is null && AddModelConfigId is null && RemoveModelConfigId is null;
-        if (_nothingToChange)
-        {
-            WriteWarning("Nothing to change: give -Name, -PositiveLabel, -AddModelConfigId or -RemoveModelConfigId.");
-        }
+        WarnIfNothingToChange(nameof(Name), nameof(PositiveLabel), nameof(AddModelConfigId), nameof(RemoveModelConfigId));
 
         var both = (AddModelConfigId ?? []).Intersect(RemoveModelConfigId ?? [], StringComparer.Ordinal).ToList();
         if (both.Count > 0)
@@ -211,7 +204,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (_nothingToChange)
+        if (NothingToChange)
         {
             return;
         }
@@ -259,16 +252,8 @@ public sealed class RemoveHumanloopExperimentCommand : ResourceCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var id in ExperimentId)
-        {
-            if (ShouldProcessUnlessForced(Force, id, "Delete Humanloop experiment"))
-            {
-                InvokeWithoutResult(id, (client, cancellationToken) => client.DeleteExperimentAsync(id, cancellationToken));
-            }
-        }
-    }
+    protected override void ProcessRecord() =>
+        RemoveEach(ExperimentId, Force, "Delete Humanloop experiment", (client, id, cancellationToken) => client.DeleteExperimentAsync(id, cancellationToken));
 }
 
 /// <summary>Reads -PositiveLabel: a hashtable from feedback type to the value or values that count as positive.</summary>

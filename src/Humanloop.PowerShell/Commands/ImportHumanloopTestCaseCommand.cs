@@ -10,8 +10,10 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>CSV: a header row, then one case per row. JSON lines: one case (an object) per line. Columns or
 /// keys: name (the case's name; else its file and line); expect (or expectations), the checks its answer
 /// must pass, in the expectation syntax; messages (a JSON array of chat messages) or message (one user
-/// message), for chat prompts; every other column is a template input (in JSON lines an inputs object may
-/// hold them instead, and expect may be an array).</para>
+/// message), for chat prompts; target (a JSON object, or any other value, which becomes {"output": value})
+/// and target.name columns, the target a dataset's evaluators compare with; every other column is a
+/// template input (in JSON lines an inputs object may hold them instead, and expect may be an array).
+/// Dataset files (New-HumanloopDataset -Path, Export-HumanloopDataset) are in this format.</para>
 /// <para>The expectation syntax: [not-]kind[op number][:argument], several separated by ; (write \; for a
 /// semicolon inside one), and {{column}} replaced by that input of the case. Kinds: equals, contains,
 /// icontains (ignoring case), contains-any and contains-all (values separated by |), starts-with, regex,
@@ -20,7 +22,7 @@ namespace Humanloop.PowerShell.Commands;
 /// tools-valid, tool (tool:get_weather), finish (finish:stop|length), tokens (tokens&lt;=400), latency
 /// (latency&lt;=2s or latency&lt;=1500ms), rubric, factuality (factuality:the reference answer) and closed-qa.
 /// A malformed case or expectation stops the command with an error naming the file and line.</para>
-/// <para>Each case is a Humanloop.TestCase with Name, Inputs, Messages, Expectations and Source.</para>
+/// <para>Each case is a Humanloop.TestCase with Name, Inputs, Messages, Target, Expectations and Source.</para>
 /// </remarks>
 /// <example>
 /// <code>Describe 'support prompt' {

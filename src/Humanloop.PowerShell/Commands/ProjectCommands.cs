@@ -140,8 +140,6 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 [OutputType(typeof(Project))]
 public sealed class SetHumanloopProjectCommand : ResourceCmdlet
 {
-    private bool _nothingToChange;
-
     /// <summary>The project to change (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -171,12 +169,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        // Not an error: a script may pass on parameters it has none of; it is told, and nothing is sent.
-        _nothingToChange = Name is null && DirectoryId is null && ActiveConfigId is null && ActiveExperimentId is null;
-        if (_nothingToChange)
-        {
-            WriteWarning("Nothing to change: give -Name, -DirectoryId, -ActiveConfigId or -ActiveExperimentId.");
-        }
+        WarnIfNothingToChange(nameof(Name), nameof(DirectoryId), nameof(ActiveConfigId), nameof(ActiveExperimentId));
 
         if (ActiveConfigId is not null && ActiveExperimentId is not null)
         {
@@ -187,7 +180,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (_nothingToChange)
+        if (NothingToChange)
         {
             return;
         }
@@ -245,14 +238,6 @@ public sealed class RemoveHumanloopProjectCommand : ResourceCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var id in ProjectId)
-        {
-            if (ShouldProcessUnlessForced(Force, id, "Delete Humanloop project with all its configs, experiments and logs"))
-            {
-                InvokeWithoutResult(id, (client, cancellationToken) => client.DeleteProjectAsync(id, cancellationToken));
-            }
-        }
-    }
+    protected override void ProcessRecord() =>
+        RemoveEach(ProjectId, Force, "Delete Humanloop project with all its configs, experiments and logs", (client, id, cancellationToken) => client.DeleteProjectAsync(id, cancellationToken));
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -9,7 +10,7 @@ namespace Humanloop.PowerShell.Commands;
 
 /// <summary>
 /// The base of the cmdlets over the API's resources (projects, configs, deployments, experiments, logs,
-/// feedback): one call per input with its result written as it arrives, lists read page by page,
+/// feedback, datasets, datapoints, evaluators): one call per input with its result written as it arrives, lists read page by page,
 /// failures written as non-terminating errors about the input, and the -Force rule of the Remove cmdlets.
 /// </summary>
 public abstract class ResourceCmdlet : HumanloopCmdlet
@@ -54,6 +55,45 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                 }
             }
         });
+
+    /// <summary>True when a Set cmdlet was given none of its change parameters (see <see cref="WarnIfNothingToChange"/>).</summary>
+    protected bool NothingToChange { get; private set; }
+
+    /// <summary>
+    /// Warns, and sets <see cref="NothingToChange"/>, when none of the named change parameters was given. Not an
+    /// error: a script may pass on parameters it has none of; it is told, and nothing is sent.
+    /// </summary>
+    protected void WarnIfNothingToChange(params string[] changeParameters)
+    {
+        NothingToChange = !changeParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        if (NothingToChange)
+        {
+            var names = changeParameters.Select(name => "-" + name).ToList();
+            var list = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
+            WriteWarning($"Nothing to change: give {list}.");
+        }
+    }
+
+    /// <summary>The body of the Remove cmdlets: each id deleted after confirmation (-Force skips it), nothing written on success.</summary>
+    protected void RemoveEach(IEnumerable<string> ids, SwitchParameter force, string action, Func<HumanloopClient, string, CancellationToken, Task> delete)
+    {
+        foreach (var id in ids)
+        {
+            if (ShouldProcessUnlessForced(force, id, action))
+            {
+                InvokeWithoutResult(id, (client, cancellationToken) => delete(client, id, cancellationToken));
+            }
+        }
+    }
+
+    /// <summary>After a listing filtered by -Name, reports each literal name that matched nothing; after a failed listing, nothing (the failure was reported).</summary>
+    private protected void ReportUnmatched(bool listed, NameFilter names, string errorId, string noun)
+    {
+        foreach (var missing in listed ? names.UnmatchedLiterals() : [])
+        {
+            WriteError(ErrorRecords.NotFound(errorId, $"There is no {noun} named '{missing}'.", missing));
+        }
+    }
 
     private void EmitEach<T>(IEnumerable<T> items, Func<T, bool>? include)
         where T : class

@@ -15,7 +15,10 @@ namespace Humanloop.PowerShell.TestCases;
 /// Columns (or keys): <c>name</c>; <c>expect</c> (or <c>expectations</c>), in the expectation syntax;
 /// <c>messages</c> (a JSON array of messages) or <c>message</c> (one user message); every other column
 /// is a template input. In JSON lines an <c>inputs</c> object may hold the inputs instead, and
-/// <c>expect</c> may be an array of expectations.
+/// <c>expect</c> may be an array of expectations. The target (what dataset evaluators compare with):
+/// <c>target</c> (a JSON object, or any other value, which becomes <c>{"output": value}</c>) and
+/// <c>target.&lt;name&gt;</c> (one member each). Dataset files are read by the same rules
+/// (<see cref="FromObject"/> for rows already in the pipeline) and written by <see cref="DatasetFileWriter"/>.
 /// </summary>
 internal static class TestCaseReader
 {
@@ -113,9 +116,36 @@ internal static class TestCaseReader
         }
     }
 
+    /// <summary>
+    /// A case from an object already in the pipeline (an Import-Csv row, a hashtable, a ConvertFrom-Json
+    /// object): its properties are the columns, by the rules of a file.
+    /// </summary>
+    /// <exception cref="FormatException">The row is malformed; the message names <paramref name="source"/>.</exception>
+    public static TestCase FromObject(object row, string source)
+    {
+        OrderedDictionary fields;
+        try
+        {
+            fields = PowerShellValues.ToJsonObject(row, source);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new FormatException(exception.Message, exception);
+        }
+
+        var cells = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry field in fields)
+        {
+            cells[(string)field.Key] = field.Value;
+        }
+
+        return Build(cells, source);
+    }
+
     private static TestCase Build(OrderedDictionary cells, string source)
     {
         var inputs = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        var target = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
         string? name = null;
         object? expect = null;
         List<ChatMessage> messages = [];
@@ -148,6 +178,24 @@ internal static class TestCaseReader
                     }
 
                     break;
+                case "inputs" when cell.Value is IDictionary nested:
+                    foreach (DictionaryEntry entry in nested)
+                    {
+                        inputs[(string)entry.Key] = entry.Value;
+                    }
+
+                    break;
+                case "target":
+                    ReadTarget(cell.Value, target);
+                    break;
+                case var _ when column.StartsWith("target.", StringComparison.OrdinalIgnoreCase) && column.Length > "target.".Length:
+                    // An empty cell is a row without that member (CSV has no way to leave a cell out).
+                    if (Plain(cell.Value) is { } member && !(member is string { Length: 0 }))
+                    {
+                        target[column.Substring("target.".Length)] = member;
+                    }
+
+                    break;
                 default:
                     inputs[column] = cell.Value is JsonElement element ? PowerShellValues.FromJson(element) : cell.Value;
                     break;
@@ -172,13 +220,58 @@ internal static class TestCaseReader
             Name = string.IsNullOrWhiteSpace(name) ? source : name!,
             Inputs = inputs,
             Messages = messages,
+            Target = target,
             Expectations = expectations,
             Source = source,
         };
     }
 
+    // A JSON object is the whole target; any other non-empty value is the expected output.
+    private static void ReadTarget(object? value, OrderedDictionary target)
+    {
+        var plain = Plain(value);
+        if (plain is string text && text.TrimStart().StartsWith("{", StringComparison.Ordinal))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                plain = PowerShellValues.FromJson(document.RootElement);
+            }
+            catch (JsonException)
+            {
+                // Text that merely starts with a brace is an expected output like any other.
+            }
+        }
+
+        if (plain is IDictionary members)
+        {
+            foreach (DictionaryEntry member in members)
+            {
+                target[(string)member.Key] = member.Value;
+            }
+        }
+        else if (plain is not null && !(plain is string { Length: 0 }))
+        {
+            target["output"] = plain;
+        }
+    }
+
+    private static object? Plain(object? value) => value is JsonElement element ? PowerShellValues.FromJson(element) : PowerShellValues.Unwrap(value);
+
     private static IEnumerable<ChatMessage> ReadMessages(object? value, string source)
     {
+        if (PowerShellValues.Unwrap(value) is IEnumerable list and not string)
+        {
+            try
+            {
+                return ChatValues.ToMessages(list.Cast<object?>(), $"{source}: messages");
+            }
+            catch (ArgumentException exception)
+            {
+                throw new FormatException(exception.Message, exception);
+            }
+        }
+
         var text = value is JsonElement element ? element.GetRawText() : Text(value);
         if (string.IsNullOrWhiteSpace(text))
         {
