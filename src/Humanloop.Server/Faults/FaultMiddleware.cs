@@ -103,8 +103,11 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
     }
 
     /// <summary>
-    /// Aborts after a short pause, so what was flushed really reaches the client first: an
-    /// immediate reset can make the peer's kernel discard unread data, headers included.
+    /// Aborts after a pause, so what was flushed is read by the client first: a reset makes the
+    /// peer's kernel discard data it has received but not yet read, headers included. The pause is
+    /// long enough for a client that is still starting up (a cold process compiling its stream
+    /// reader) to read the headers; with 100 ms such a client sometimes saw a connection failure
+    /// before the response, and retried.
     /// </summary>
     public static async Task AbortAfterFlushAsync(HttpContext context)
     {
@@ -112,7 +115,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
         context.Abort();
     }
 
-    private const int FlushGraceMs = 100;
+    private const int FlushGraceMs = 1000;
 
     private static async Task WriteStatusAsync(HttpContext context, FaultRule rule)
     {
