@@ -49,6 +49,33 @@ BeforeAll {
     $script:chatConfig = Register-HumanloopModelConfig -ProjectId $chatProject.Id -Name chat -ModelConfig @{ provider = 'mock'; model = 'mock-1'; chat_template = @(@{ role = 'system'; content = 'About {{topic}}' }) }
     $null = $chatConfig | Publish-HumanloopModelConfig -Environment production
     $script:chatExperiment = Add-HumanloopExperiment -ProjectId $chatProject.Id -Name samples -ModelConfigId $chatConfig.ModelConfigId
+
+    $script:casesFile = Join-Path $TestDrive 'cases.csv'
+    Set-Content -LiteralPath $casesFile -Value 'name,topic,target,expect', 'tides,tides,about tides,contains:tides'
+    $script:dataset = New-HumanloopDataset -ProjectId $project.Id -Name samples -Description 'samples'
+    $script:evaluator = New-HumanloopEvaluator -Name 'to change' -Code 'def evaluate(log, testcase): return True'
+
+    function script:Save-RequestSample {
+        # Runs a command against the real server and keeps every request body it sent, with its method and
+        # path, from the client's own diagnostics ("POST <uri>" verbose, "Request body: …" debug).
+        param([scriptblock] $Command)
+        $VerbosePreference = 'Continue'
+        $DebugPreference = 'Continue'
+        $records = @(& $Command 2>&1 4>&1 5>&1)
+        @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        $method = $path = $null
+        $samples = foreach ($record in $records) {
+            if ($record -is [System.Management.Automation.VerboseRecord] -and $record.Message -match '^(?<method>POST|PATCH|PUT|DELETE) (?<uri>\S+)$') {
+                $method, $path = $Matches.method, ([uri]$Matches.uri).AbsolutePath
+            }
+            elseif ($record -is [System.Management.Automation.DebugRecord] -and $record.Message -like 'Request body: *') {
+                @{ method = $method; path = $path; body = $record.Message.Substring('Request body: '.Length) | ConvertFrom-Json -AsHashtable -NoEnumerate } | ConvertTo-Json -Depth 32 -Compress
+            }
+        }
+        $samples | Should -Not -BeNullOrEmpty
+        Add-Content -LiteralPath $samplesFile -Value $samples
+        $samples
+    }
 }
 
 AfterAll {
@@ -58,32 +85,32 @@ AfterAll {
 
 Describe 'The requests the generation cmdlets send' {
     It '<Name>, <Mode>: succeeds, and its requests are kept as samples' -ForEach $cases {
-        # The client's own diagnostics name each request ("POST <uri>", verbose) and its body (debug).
-        $VerbosePreference = 'Continue'
-        $DebugPreference = 'Continue'
-        $records = @(& $Invoke @{ Stream = $Stream } 2>&1 4>&1 5>&1)
+        $samples = @(Save-RequestSample { & $Invoke @{ Stream = $Stream } })
 
-        @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
-        $path = $null
-        $samples = foreach ($record in $records) {
-            if ($record -is [System.Management.Automation.VerboseRecord] -and $record.Message -match '^POST (\S+)$') {
-                $path = ([uri]$Matches[1]).AbsolutePath
-            }
-            elseif ($record -is [System.Management.Automation.DebugRecord] -and $record.Message -like 'Request body: *') {
-                @{ path = $path; body = $record.Message.Substring('Request body: '.Length) | ConvertFrom-Json -AsHashtable } | ConvertTo-Json -Depth 32 -Compress
-            }
-        }
-
-        $samples | Should -Not -BeNullOrEmpty
         foreach ($sample in $samples) {
             ($sample | ConvertFrom-Json).path | Should -Match '^/v4/(completion|chat)'
         }
-        Add-Content -LiteralPath $samplesFile -Value $samples
     }
 
     It 'covers all eight generation operations' {
-        $paths = Get-Content -LiteralPath $samplesFile | ForEach-Object { ($_ | ConvertFrom-Json).path } | Sort-Object -Unique
+        $paths = Get-Content -LiteralPath $samplesFile | ForEach-Object { ($_ | ConvertFrom-Json).path } | Where-Object { $_ -match '^/v4/(completion|chat)' } | Sort-Object -Unique
 
         $paths | Should -Be @('/v4/chat', '/v4/chat-deployed', '/v4/chat-experiment', '/v4/chat-model-config', '/v4/completion', '/v4/completion-deployed', '/v4/completion-experiment', '/v4/completion-model-config')
+    }
+}
+
+Describe 'The requests the dataset and evaluator cmdlets send' {
+    It '<Name>: succeeds, and its requests are kept as samples' -ForEach @(
+        @{ Name = 'New-HumanloopDataset from a file'; Invoke = { New-HumanloopDataset -ProjectId $project.Id -Path $casesFile -Description 'from a file' } }
+        @{ Name = 'Set-HumanloopDataset'; Invoke = { $dataset | Set-HumanloopDataset -Name 'samples renamed' -Description 'renamed' } }
+        @{ Name = 'Add-HumanloopDatapoint'; Invoke = { Add-HumanloopDatapoint -DatasetId $dataset.Id -Inputs @{ topic = 'kites' } -Target @{ output = 'about kites' } -Messages @{ role = 'user'; content = 'kites?' } } }
+        @{ Name = 'New-HumanloopEvaluator, python'; Invoke = { New-HumanloopEvaluator -Name 'mentions refund' -Code 'def evaluate(log, testcase): return "refund" in log["output"]' } }
+        @{ Name = 'New-HumanloopEvaluator, llm'; Invoke = { New-HumanloopEvaluator -Name 'judge' -ArgumentsType target_required -ModelConfig @{ provider = 'mock'; model = 'judge'; prompt_template = 'Is {{log.output}} right? True or False.' } } }
+        @{ Name = 'New-HumanloopEvaluator, external'; Invoke = { New-HumanloopEvaluator -Name 'latency' -Type external -ReturnType number } }
+        @{ Name = 'Set-HumanloopEvaluator'; Invoke = { $evaluator | Set-HumanloopEvaluator -Description 'checks for the word refund' } }
+    ) {
+        $samples = @(Save-RequestSample $Invoke)
+
+        ($samples | ConvertFrom-Json).method | Should -BeIn 'POST', 'PATCH'
     }
 }
