@@ -110,6 +110,21 @@ Describe 'Test-HumanloopOutput with a grader' {
     }
 }
 
+Describe 'Reading a verdict' {
+    It 'takes the first JSON object of the answer, with text around it' {
+        $verdict = [Humanloop.PowerShell.Grading.Grader]::Read('Sure. {"pass": false, "score": 0.25, "reason": "too rude"} Hope that helps.', 'data_g1')
+
+        $verdict.Passed | Should -BeFalse
+        $verdict.Score | Should -Be 0.25
+        $verdict.Reason | Should -Be 'too rude'
+        $verdict.LogId | Should -Be 'data_g1'
+    }
+
+    It 'refuses an answer without a verdict, quoting it' {
+        { [Humanloop.PowerShell.Grading.Grader]::Read('I think it is fine.', 'data_g2') } | Should -Throw '*did not answer with a JSON verdict*(log data_g2): I think it is fine.*'
+    }
+}
+
 Describe 'Graded checks from a recording' {
     It 'replays the grading calls offline with the same verdicts' {
         $fixture = Join-Path $TestDrive 'graded.json'

@@ -76,7 +76,6 @@ internal static class ErrorRecords
         HumanloopTimeoutException => ("Humanloop.Timeout", ErrorCategory.OperationTimeout, "Retry, or raise -TimeoutSec."),
         HumanloopConnectionException => ("Humanloop.Connection.Failed", ErrorCategory.ConnectionError, "Check the base URI, the network and any proxy."),
         HumanloopResponseException => ("Humanloop.Response.Invalid", ErrorCategory.InvalidResult, "Check that the base URI points at a Humanloop v4 API."),
-        Grading.GraderAnswerException => ("Humanloop.Grader.NoVerdict", ErrorCategory.InvalidResult, "Check the grader's config (Set-HumanloopGrader): it must answer with JSON; a custom -Prompt must ask for {\"pass\", \"score\", \"reason\"}."),
         HumanloopRecordingException { Request: not null } => ("Humanloop.Recording.NoMatch", ErrorCategory.ObjectNotFound, "Record it with Start-HumanloopRecording -Mode Auto, or ignore fields that change from run to run (-IgnoreField)."),
         HumanloopRecordingException => ("Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, "Check the fixture path, or record it first with -Mode Record or Auto."),
         HumanloopInputException or ArgumentException => ("Humanloop.Input.Invalid", ErrorCategory.InvalidArgument, null),
