@@ -205,6 +205,19 @@ Describe 'Add-HumanloopDatapoint' {
         $failures[0].Exception.Message | Should -BeLike '*input 2*'
     }
 
+    It 'makes a datapoint of each log given by -LogId, with its inputs and no target' {
+        $fromLogs = New-HumanloopDataset -ProjectId $project.Id -Name 'from logs'
+        $answer = New-HumanloopCompletion -ProjectId $project.Id -Provider mock -Model mock-1 -PromptTemplate 'About {{topic}}' -Inputs @{ topic = 'tides' } -NumSamples 2
+
+        $added = @(Add-HumanloopDatapoint -DatasetId $fromLogs.Id -LogId $answer.LogId)
+
+        $added.Count | Should -Be 2
+        $added.Inputs.topic | Should -Be 'tides', 'tides'
+        $added[0].Target.Count | Should -Be 0
+        Add-HumanloopDatapoint -DatasetId $fromLogs.Id -LogId $answer.LogId -WhatIf | Should -BeNullOrEmpty
+        (Get-HumanloopDataset -Id $fromLogs.Id).DatapointCount | Should -Be 2
+    }
+
     It 'adds nothing under -WhatIf' {
         $before = (Get-HumanloopDataset -Id $dataset.Id).DatapointCount
         [pscustomobject]@{ q = 'never' } | Add-HumanloopDatapoint -DatasetId $dataset.Id -WhatIf | Should -BeNullOrEmpty

@@ -15,7 +15,8 @@ namespace Humanloop.PowerShell.Commands;
 /// of messages) or message the chat messages; target (a JSON object, or text that becomes {"output": text})
 /// and target.name columns the target; expect the target's expect member; name is not kept. Piped
 /// Humanloop.TestCase objects and Humanloop.Datapoint objects (to copy datapoints) are taken as they are.</para>
-/// <para>Without pipeline input, -Inputs, -Messages and -Target describe one datapoint. The datapoints are
+/// <para>-LogId makes a datapoint of each log, with its inputs and messages and no target. Without
+/// pipeline input, -Inputs, -Messages and -Target describe one datapoint. The datapoints are
 /// sent 100 to a request (POST /v4/datasets/{id}/datapoints) and written as Humanloop.Datapoint objects. A
 /// malformed row is a non-terminating error naming the row; the other rows are still added.</para>
 /// </remarks>
@@ -31,12 +32,18 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopDatapoint -DatasetId $old.Id | Add-HumanloopDatapoint -DatasetId $new.Id</code>
 /// <para>Copies every datapoint of one dataset into another.</para>
 /// </example>
+/// <example>
+/// <code>$answer = New-HumanloopCompletion -Project support -Inputs @{ question = 'Can I get a refund?' }
+/// Add-HumanloopDatapoint -DatasetId $dataset.Id -LogId $answer.LogId</code>
+/// <para>Turns logs into datapoints: each log's inputs and messages, without a target (POST with log_ids).</para>
+/// </example>
 [Cmdlet(VerbsCommon.Add, "HumanloopDatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
 [OutputType(typeof(Datapoint))]
 public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
 {
     private const string ObjectSet = "Object";
     private const string FieldsSet = "Fields";
+    private const string LogSet = "Log";
 
     private readonly List<DatapointRequest> _pending = [];
     private int _row;
@@ -66,9 +73,26 @@ public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
     [ValidateNotNull]
     public IDictionary? Target { get; set; }
 
+    /// <summary>Logs (data_…) to make datapoints of: each log's inputs and messages, without a target.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LogSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] LogId { get; set; } = [];
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == LogSet)
+        {
+            var datasetId = DatasetId;
+            var logIds = LogId;
+            if (ShouldProcess(DatasetId, $"Add a datapoint for each of the logs {string.Join(", ", logIds)}"))
+            {
+                InvokeEach(datasetId, (client, cancellationToken) => client.AddDatapointsFromLogsAsync(datasetId, logIds, cancellationToken));
+            }
+
+            return;
+        }
+
         _row++;
         var source = ParameterSetName == FieldsSet ? "parameters" : $"input {_row}";
         DatapointRequest datapoint;
