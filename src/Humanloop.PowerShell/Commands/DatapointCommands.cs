@@ -301,7 +301,7 @@ public sealed class SetHumanloopDatapointCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "HumanloopDatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveHumanloopDatapointCommand : ResourceCmdlet
+public sealed class RemoveHumanloopDatapointCommand : RemoveCmdlet
 {
     private readonly List<string> _confirmed = [];
 
@@ -311,15 +311,11 @@ public sealed class RemoveHumanloopDatapointCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] DatapointId { get; set; } = [];
 
-    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Delete Humanloop datapoint";
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        _confirmed.AddRange(DatapointId.Where(id => ShouldProcessUnlessForced(Force, id, "Delete Humanloop datapoint")));
-    }
+    protected override void ProcessRecord() => _confirmed.AddRange(Confirmed(DatapointId));
 
     /// <inheritdoc />
     protected override void EndProcessing()

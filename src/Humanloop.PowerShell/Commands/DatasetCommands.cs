@@ -209,7 +209,7 @@ public sealed class SetHumanloopDatasetCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "HumanloopDataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveHumanloopDatasetCommand : ResourceCmdlet
+public sealed class RemoveHumanloopDatasetCommand : RemoveCmdlet
 {
     /// <summary>The datasets to delete (evts_…); piped datasets bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -217,13 +217,11 @@ public sealed class RemoveHumanloopDatasetCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] DatasetId { get; set; } = [];
 
-    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Delete Humanloop dataset with its datapoints";
 
     /// <inheritdoc />
-    protected override void ProcessRecord() =>
-        RemoveEach(DatasetId, Force, "Delete Humanloop dataset with its datapoints", (client, id, cancellationToken) => client.DeleteDatasetAsync(id, cancellationToken));
+    protected override void ProcessRecord() => RemoveEach(DatasetId, (client, id, cancellationToken) => client.DeleteDatasetAsync(id, cancellationToken));
 }
 
 /// <summary>Writes a Humanloop dataset's datapoints to a CSV or JSON lines file that New-HumanloopDataset and Import-HumanloopTestCase read back.</summary>

@@ -209,7 +209,7 @@ public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveHumanloopEvaluatorCommand : ResourceCmdlet
+public sealed class RemoveHumanloopEvaluatorCommand : RemoveCmdlet
 {
     /// <summary>The evaluators to delete (evfn_…); piped evaluators bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -217,13 +217,11 @@ public sealed class RemoveHumanloopEvaluatorCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] EvaluatorId { get; set; } = [];
 
-    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Delete Humanloop evaluator";
 
     /// <inheritdoc />
-    protected override void ProcessRecord() =>
-        RemoveEach(EvaluatorId, Force, "Delete Humanloop evaluator", (client, id, cancellationToken) => client.DeleteEvaluatorAsync(id, cancellationToken));
+    protected override void ProcessRecord() => RemoveEach(EvaluatorId, (client, id, cancellationToken) => client.DeleteEvaluatorAsync(id, cancellationToken));
 }
 
 /// <summary>The fields New- and Set-HumanloopEvaluator share.</summary>

@@ -239,7 +239,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "HumanloopExperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveHumanloopExperimentCommand : ResourceCmdlet
+public sealed class RemoveHumanloopExperimentCommand : RemoveCmdlet
 {
     /// <summary>The experiments to delete (exp_…); piped experiments bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -247,13 +247,11 @@ public sealed class RemoveHumanloopExperimentCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] ExperimentId { get; set; } = [];
 
-    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Delete Humanloop experiment";
 
     /// <inheritdoc />
-    protected override void ProcessRecord() =>
-        RemoveEach(ExperimentId, Force, "Delete Humanloop experiment", (client, id, cancellationToken) => client.DeleteExperimentAsync(id, cancellationToken));
+    protected override void ProcessRecord() => RemoveEach(ExperimentId, (client, id, cancellationToken) => client.DeleteExperimentAsync(id, cancellationToken));
 }
 
 /// <summary>Reads -PositiveLabel: a hashtable from feedback type to the value or values that count as positive.</summary>

@@ -225,7 +225,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "HumanloopProject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveHumanloopProjectCommand : ResourceCmdlet
+public sealed class RemoveHumanloopProjectCommand : RemoveCmdlet
 {
     /// <summary>The projects to delete (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -233,11 +233,9 @@ public sealed class RemoveHumanloopProjectCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] ProjectId { get; set; } = [];
 
-    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Delete Humanloop project with all its configs, experiments and logs";
 
     /// <inheritdoc />
-    protected override void ProcessRecord() =>
-        RemoveEach(ProjectId, Force, "Delete Humanloop project with all its configs, experiments and logs", (client, id, cancellationToken) => client.DeleteProjectAsync(id, cancellationToken));
+    protected override void ProcessRecord() => RemoveEach(ProjectId, (client, id, cancellationToken) => client.DeleteProjectAsync(id, cancellationToken));
 }

@@ -74,18 +74,6 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         }
     }
 
-    /// <summary>The body of the Remove cmdlets: each id deleted after confirmation (-Force skips it), nothing written on success.</summary>
-    protected void RemoveEach(IEnumerable<string> ids, SwitchParameter force, string action, Func<HumanloopClient, string, CancellationToken, Task> delete)
-    {
-        foreach (var id in ids)
-        {
-            if (ShouldProcessUnlessForced(force, id, action))
-            {
-                InvokeWithoutResult(id, (client, cancellationToken) => delete(client, id, cancellationToken));
-            }
-        }
-    }
-
     /// <summary>After a listing filtered by -Name, reports each literal name that matched nothing; after a failed listing, nothing (the failure was reported).</summary>
     private protected void ReportUnmatched(bool listed, NameFilter names, string errorId, string noun)
     {
@@ -104,6 +92,32 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
             {
                 Emit(item);
             }
+        }
+    }
+}
+
+/// <summary>
+/// The base of the Remove cmdlets: -Force, and each id deleted only after confirmation (ConfirmImpact High;
+/// -Force skips the question, -WhatIf still only describes). Nothing is written on success.
+/// </summary>
+public abstract class RemoveCmdlet : ResourceCmdlet
+{
+    /// <summary>Deletes without asking for confirmation (-WhatIf still only describes).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>What is done to each id, as the confirmation prompt and -WhatIf say it.</summary>
+    protected abstract string Action { get; }
+
+    /// <summary>The ids the user confirmed (or -Force let through), asked one by one as they are enumerated.</summary>
+    protected IEnumerable<string> Confirmed(IEnumerable<string> ids) => ids.Where(id => ShouldProcessUnlessForced(Force, id, Action));
+
+    /// <summary>Deletes each confirmed id with its own call; a failure is reported about that id.</summary>
+    protected void RemoveEach(IEnumerable<string> ids, Func<HumanloopClient, string, CancellationToken, Task> delete)
+    {
+        foreach (var id in Confirmed(ids))
+        {
+            InvokeWithoutResult(id, (client, cancellationToken) => delete(client, id, cancellationToken));
         }
     }
 }
