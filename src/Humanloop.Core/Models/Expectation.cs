@@ -6,11 +6,57 @@ using System.Text.RegularExpressions;
 
 namespace Humanloop;
 
+/// <summary>What is wrong with an expectation that does not parse.</summary>
+public enum ExpectationProblem
+{
+    /// <summary>It is not in the form <c>[not-]kind[op number][:argument]</c>.</summary>
+    Syntax,
+
+    /// <summary>No check has its kind.</summary>
+    UnknownKind,
+
+    /// <summary>The kind needs an argument after a colon.</summary>
+    MissingArgument,
+
+    /// <summary>The kind takes no argument.</summary>
+    UnexpectedArgument,
+
+    /// <summary>The kind measures a number and needs a threshold.</summary>
+    MissingThreshold,
+
+    /// <summary>The kind does not measure a number and takes no threshold.</summary>
+    UnexpectedThreshold,
+
+    /// <summary>The threshold is not a number.</summary>
+    BadNumber,
+
+    /// <summary>A regex argument is not a valid regular expression.</summary>
+    BadPattern,
+
+    /// <summary>A <c>{{name}}</c> placeholder names an input the case does not have.</summary>
+    UnknownInput,
+}
+
+/// <summary>An expectation that does not parse; <see cref="Problem"/> and <see cref="Kind"/> let a caller word it its own way.</summary>
+public sealed class ExpectationFormatException(string message, ExpectationProblem problem, string? kind, Exception? inner = null) : FormatException(message, inner)
+{
+    /// <summary>What is wrong.</summary>
+    public ExpectationProblem Problem { get; } = problem;
+
+    /// <summary>The kind as read (normalized), when it got that far.</summary>
+    public string? Kind { get; } = kind;
+}
+
 /// <summary>
 /// One expectation of a test case, parsed from the compact syntax of an expectations column:
 /// <c>[not-]kind[op number][:argument]</c>, for example <c>contains:refund</c>, <c>tokens&lt;=400</c>,
 /// <c>rouge-1&gt;=0.5:the reference</c> or <c>not-regex:\bsorry\b</c>.
 /// </summary>
+/// <remarks>Kinds are read ignoring case, with
+/// <c>_</c> the same as <c>-</c> and a few aliases (<c>is_json</c> is <c>json</c>). The one parser of the
+/// syntax: the module reads test cases with it, and the local server compiles this file to read built-in
+/// evaluators (<c>builtin:…</c>).
+/// </remarks>
 public sealed partial class Expectation
 {
     private static readonly Dictionary<string, Shape> Kinds = new(StringComparer.OrdinalIgnoreCase)
@@ -41,6 +87,16 @@ public sealed partial class Expectation
         ["rubric"] = Shape.Argument,
         ["factuality"] = Shape.Argument,
         ["closed-qa"] = Shape.Argument,
+    };
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["is-json"] = "json",
+        ["valid-json"] = "json",
+        ["is-xml"] = "xml",
+        ["valid-xml"] = "xml",
+        ["startswith"] = "starts-with",
+        ["closedqa"] = "closed-qa",
     };
 
     [Flags]
@@ -86,6 +142,9 @@ public sealed partial class Expectation
     /// <inheritdoc />
     public override string ToString() => Text;
 
+    /// <summary>Whether the kind measures a number (a distance, a score, tokens, milliseconds) that a threshold compares.</summary>
+    public bool IsMeasure => Kinds[Kind].HasFlag(Shape.Threshold);
+
     /// <summary>The kinds the syntax knows, for messages and help.</summary>
     public static IEnumerable<string> KnownKinds => Kinds.Keys;
 
@@ -109,47 +168,54 @@ public sealed partial class Expectation
     }
 
     /// <summary>Parses one expectation.</summary>
-    /// <exception cref="FormatException">It is not in the syntax; the message names it and says what was expected.</exception>
-    public static Expectation Parse(string text)
+    /// <param name="text">The expectation.</param>
+    /// <param name="thresholdOptional">
+    /// Lets a measuring kind come without a threshold (an evaluator that reports the measure itself);
+    /// a test case's expectation must say what passes.
+    /// </param>
+    /// <exception cref="ExpectationFormatException">It is not in the syntax; the message names it and says what was expected.</exception>
+    public static Expectation Parse(string text, bool thresholdOptional = false)
     {
         var match = Syntax().Match(text);
         if (!match.Success)
         {
-            throw new FormatException($"The expectation '{text}' is not in the form [not-]kind[<=number][:argument], for example contains:refund or tokens<=400.");
+            throw new ExpectationFormatException($"The expectation '{text}' is not in the form [not-]kind[<=number][:argument], for example contains:refund or tokens<=400.", ExpectationProblem.Syntax, null);
         }
 
-        var kind = match.Groups["kind"].Value.ToLowerInvariant();
+        var kind = match.Groups["kind"].Value.ToLowerInvariant().Replace('_', '-');
+        kind = Aliases.TryGetValue(kind, out var canonical) ? canonical : kind;
         var negated = match.Groups["not"].Success;
         if (!Kinds.TryGetValue(kind, out var shape))
         {
-            throw new FormatException($"The expectation '{text}' has the kind '{kind}', which is not known. Known kinds: {string.Join(", ", Kinds.Keys)}.");
+            throw new ExpectationFormatException($"The expectation '{text}' has the kind '{kind}', which is not known. Known kinds: {string.Join(", ", Kinds.Keys)}.", ExpectationProblem.UnknownKind, kind);
         }
 
-        var comparison = match.Groups["op"].Success ? match.Groups["op"].Value : null;
+        // "==" is read as "=", the way people write equality in code.
+        var comparison = match.Groups["op"].Success ? match.Groups["op"].Value.Replace("==", "=") : null;
         double? threshold = null;
         if (comparison is not null)
         {
             if (!shape.HasFlag(Shape.Threshold))
             {
-                throw new FormatException($"The expectation '{text}': {kind} takes no threshold.");
+                throw new ExpectationFormatException($"The expectation '{text}': {kind} takes no threshold.", ExpectationProblem.UnexpectedThreshold, kind);
             }
 
             threshold = ReadNumber(text, kind, match.Groups["number"].Value);
         }
-        else if (shape.HasFlag(Shape.Threshold))
+        else if (shape.HasFlag(Shape.Threshold) && !thresholdOptional)
         {
-            throw new FormatException($"The expectation '{text}': {kind} needs a threshold, for example {kind}{Example(kind)}.");
+            throw new ExpectationFormatException($"The expectation '{text}': {kind} needs a threshold, for example {kind}{Example(kind)}.", ExpectationProblem.MissingThreshold, kind);
         }
 
         var argument = match.Groups["arg"].Success ? match.Groups["arg"].Value : null;
         if (shape.HasFlag(Shape.Argument) && string.IsNullOrEmpty(argument))
         {
-            throw new FormatException($"The expectation '{text}': {kind} needs an argument after a colon, for example {kind}{Example(kind)}.");
+            throw new ExpectationFormatException($"The expectation '{text}': {kind} needs an argument after a colon, for example {kind}{Example(kind)}.", ExpectationProblem.MissingArgument, kind);
         }
 
         if (shape == Shape.None && argument is not null)
         {
-            throw new FormatException($"The expectation '{text}': {kind} takes no argument.");
+            throw new ExpectationFormatException($"The expectation '{text}': {kind} takes no argument.", ExpectationProblem.UnexpectedArgument, kind);
         }
 
         if (kind == "regex")
@@ -160,7 +226,7 @@ public sealed partial class Expectation
             }
             catch (ArgumentException exception)
             {
-                throw new FormatException($"The expectation '{text}' has a pattern that is not a valid regular expression: {exception.Message}", exception);
+                throw new ExpectationFormatException($"The expectation '{text}' has a pattern that is not a valid regular expression: {exception.Message}", ExpectationProblem.BadPattern, kind, exception);
             }
         }
 
@@ -183,7 +249,7 @@ public sealed partial class Expectation
 
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new FormatException($"The expectation '{text}' has the threshold '{number}', which is not a number.");
+            throw new ExpectationFormatException($"The expectation '{text}' has the threshold '{number}', which is not a number.", ExpectationProblem.BadNumber, kind);
         }
 
         return value * scale;
@@ -205,7 +271,7 @@ public sealed partial class Expectation
     private static string Fill(string text, IReadOnlyDictionary<string, string?>? inputs) =>
         inputs is null ? text : Placeholder().Replace(text, match =>
             inputs.TryGetValue(match.Groups["name"].Value, out var value) ? value ?? string.Empty
-                : throw new FormatException($"The expectation '{text}' names the input '{match.Groups["name"].Value}', which the case does not have."));
+                : throw new ExpectationFormatException($"The expectation '{text}' names the input '{match.Groups["name"].Value}', which the case does not have.", ExpectationProblem.UnknownInput, null));
 
     private static IEnumerable<string> SplitUnescaped(string cell)
     {
@@ -231,7 +297,7 @@ public sealed partial class Expectation
         yield return current.ToString();
     }
 
-    [GeneratedRegex(@"^(?<not>not-)?(?<kind>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?:(?<op><=|>=|<|>|=)(?<number>[^:]+))?(?::(?<arg>.*))?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^(?<not>not-)?(?<kind>[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*)\s*(?:(?<op><=|>=|==|<|>|=)\s*(?<number>[^:]+?)\s*)?(?::(?<arg>.*))?$", RegexOptions.Singleline)]
     private static partial Regex Syntax();
 
     [GeneratedRegex(@"\{\{\s*(?<name>[^{}\s]+)\s*\}\}")]
