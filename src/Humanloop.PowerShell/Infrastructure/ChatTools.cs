@@ -15,11 +15,10 @@ namespace Humanloop.PowerShell.Infrastructure;
 internal sealed class ChatTools
 {
     private readonly Dictionary<string, CommandInfo> _commands = new(StringComparer.OrdinalIgnoreCase);
-
-    private ChatTools(List<ToolDefinition> definitions) => Definitions = definitions;
+    private readonly List<ToolDefinition> _definitions = [];
 
     /// <summary>The tools as the API describes them.</summary>
-    public IReadOnlyList<ToolDefinition> Definitions { get; }
+    public IReadOnlyList<ToolDefinition> Definitions => _definitions;
 
     /// <summary>
     /// Reads -Tools: hashtables (name, description, parameters), Humanloop.ToolDefinition objects, or
@@ -30,7 +29,7 @@ internal sealed class ChatTools
     /// <exception cref="ArgumentException">A value is none of these, or two tools share a name.</exception>
     public static ChatTools From(IEnumerable<object?> values, Func<CommandInfo, PSObject?> help)
     {
-        var tools = new ChatTools([]);
+        var tools = new ChatTools();
         var position = 0;
         foreach (var value in values)
         {
@@ -43,12 +42,12 @@ internal sealed class ChatTools
                 IDictionary or PSCustomObject => FromFields(PowerShellValues.ToJsonObject(value!, path), path),
                 _ => throw new ArgumentException($"{path} is a {value!.GetType().FullName}; a tool is a command (Get-Command), a hashtable with name, description and parameters, or a Humanloop.ToolDefinition."),
             };
-            if (((List<ToolDefinition>)tools.Definitions).Any(known => string.Equals(known.Name, definition.Name, StringComparison.OrdinalIgnoreCase)))
+            if (tools._definitions.Any(known => string.Equals(known.Name, definition.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new ArgumentException($"{path} is named '{definition.Name}' like an earlier tool; tool names must differ.");
             }
 
-            ((List<ToolDefinition>)tools.Definitions).Add(definition);
+            tools._definitions.Add(definition);
         }
 
         return tools;
