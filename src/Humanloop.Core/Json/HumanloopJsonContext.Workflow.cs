@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Humanloop.Json;
 
 /// <summary>
-/// Serializers for the projects, model configs, deployments, experiments, logs, feedback, datasets, datapoints and evaluators groups.
+/// Serializers for the projects, model configs, deployments, experiments, logs, feedback, datasets, datapoints, evaluators and evaluations groups.
 /// </summary>
 /// <remarks>
 /// A context of its own because the JSON source generator does not merge [JsonSerializable] attributes
@@ -46,6 +46,17 @@ namespace Humanloop.Json;
 [JsonSerializable(typeof(Evaluator))]
 [JsonSerializable(typeof(List<Evaluator>))]
 [JsonSerializable(typeof(EvaluatorRequest))]
+[JsonSerializable(typeof(Evaluation))]
+[JsonSerializable(typeof(List<Evaluation>))]
+[JsonSerializable(typeof(Page<Evaluation>))]
+[JsonSerializable(typeof(Page<EvaluationDatapoint>))]
+[JsonSerializable(typeof(CreateEvaluationRequest))]
+[JsonSerializable(typeof(UpdateEvaluationStatusRequest))]
+[JsonSerializable(typeof(AddEvaluatorsRequest))]
+[JsonSerializable(typeof(EvaluationLogRequest))]
+[JsonSerializable(typeof(CreatedLog))]
+[JsonSerializable(typeof(EvaluationResultRequest))]
+[JsonSerializable(typeof(EvaluationResult))]
 internal sealed partial class WorkflowJsonContext : JsonSerializerContext
 {
 }
