@@ -59,6 +59,7 @@
         'Get-HumanloopEvaluator'
         'Set-HumanloopEvaluator'
         'Remove-HumanloopEvaluator'
+        'Invoke-HumanloopEvaluation'
         'Test-HumanloopOutput'
         # The Pester 6 assertions, called through their Should-Humanloop… aliases.
         'Assert-HumanloopEqual'
@@ -82,6 +83,7 @@
         'Assert-HumanloopFactuality'
         'Assert-HumanloopClosedQa'
         'Assert-HumanloopMeetExpectation'
+        'Assert-HumanloopPassEvaluation'
         'Set-HumanloopGrader'
         'Get-HumanloopGrader'
     )
@@ -110,6 +112,7 @@
         'Should-HumanloopFactuality'
         'Should-HumanloopClosedQa'
         'Should-HumanloopMeetExpectation'
+        'Should-HumanloopPassEvaluation'
     )
 
     PrivateData          = @{

@@ -12,8 +12,8 @@
 # registered at once; otherwise Register-HumanloopShouldOperator does it. Every check, whichever face runs
 # it, is judged by the one engine in C# (Humanloop.PowerShell.Checks) and worded by it.
 
-foreach ($assertion in [Humanloop.PowerShell.Checks.AssertionCmdlet].Assembly.GetExportedTypes()) {
-    if ($assertion.IsSubclassOf([Humanloop.PowerShell.Checks.AssertionCmdlet]) -and -not $assertion.IsAbstract) {
+foreach ($assertion in [Humanloop.PowerShell.Checks.PesterAssertionCmdlet].Assembly.GetExportedTypes()) {
+    if ($assertion.IsSubclassOf([Humanloop.PowerShell.Checks.PesterAssertionCmdlet]) -and -not $assertion.IsAbstract) {
         $noun = $assertion.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].NounName
         Set-Alias -Name "Should-$noun" -Value "Assert-$noun"
     }

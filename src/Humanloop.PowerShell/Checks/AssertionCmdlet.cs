@@ -15,10 +15,8 @@ namespace Humanloop.PowerShell.Checks;
 /// modules that ship assertions: a command exported with the verb Should makes Import-Module warn about
 /// unapproved verbs unless Pester happened to be imported a moment before.
 /// </remarks>
-public abstract class AssertionCmdlet : RunspaceClientCmdlet
+public abstract class AssertionCmdlet : PesterAssertionCmdlet
 {
-    private const string PesterFailure = "param($caller, $message) (New-ShouldAssertion -Caller $caller -As None).Fail($message)";
-
     private readonly List<object?> _actual = [];
 
     /// <summary>What to check: responses, their Data items, stream chunks or strings; usually piped.</summary>
@@ -40,8 +38,6 @@ public abstract class AssertionCmdlet : RunspaceClientCmdlet
     [Parameter]
     public string? Because { get; set; }
 
-    /// <summary>The name users call the check by: Should-Humanloop&lt;Check&gt;.</summary>
-    protected string AssertionName => "Should-" + MyInvocation.MyCommand.Name["Assert-".Length..];
 
     /// <summary>The check this assertion applies, built from its parameters.</summary>
     /// <exception cref="ArgumentException">The parameters do not make a check.</exception>
@@ -80,9 +76,22 @@ public abstract class AssertionCmdlet : RunspaceClientCmdlet
             Fail(string.Join("\n", failures));
         }
     }
+}
+
+/// <summary>
+/// What every Pester assertion of the module shares: the Should-Humanloop&lt;Name&gt; alias it is called by
+/// (made by Humanloop.Pester.ps1 for every cmdlet derived from this), and failing the way Pester 6's own
+/// assertions fail when Pester is loaded, or with a terminating error when it is not.
+/// </summary>
+public abstract class PesterAssertionCmdlet : RunspaceClientCmdlet
+{
+    private const string PesterFailure = "param($caller, $message) (New-ShouldAssertion -Caller $caller -As None).Fail($message)";
+
+    /// <summary>The name users call the assertion by: Should-Humanloop&lt;Name&gt;.</summary>
+    protected string AssertionName => "Should-" + MyInvocation.MyCommand.Name["Assert-".Length..];
 
     /// <summary>Fails as Pester's own assertions do when Pester 6 is loaded; otherwise with a terminating error.</summary>
-    private void Fail(string message)
+    protected void Fail(string message)
     {
         if (InvokeCommand.GetCommand("New-ShouldAssertion", CommandTypes.Function) is not null)
         {

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 
@@ -62,6 +64,12 @@ public sealed class ModelConfigTransformationAttribute(Type configType) : Argume
         if (value is null || configType.IsInstanceOfType(value))
         {
             return value;
+        }
+
+        // Several configs, for parameters that take an array of them: each is read on its own.
+        if (value is IList list and not IDictionary)
+        {
+            return list.Cast<object?>().Select(item => Transform(engineIntrinsics, item)).ToArray();
         }
 
         try

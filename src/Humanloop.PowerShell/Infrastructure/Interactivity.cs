@@ -1,0 +1,20 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+
+namespace Humanloop.PowerShell.Infrastructure;
+
+/// <summary>
+/// Whether a person is watching: progress bars are for them, and are left out of CI logs and runbooks
+/// (where hosts write each update as a line). -ProgressAction given explicitly always decides.
+/// </summary>
+internal static class Interactivity
+{
+    public static bool ShowsProgress(PSCmdlet cmdlet) =>
+        cmdlet.MyInvocation.BoundParameters.ContainsKey("ProgressAction") || IsInteractive(Environment.GetEnvironmentVariable, Console.IsOutputRedirected, Environment.GetCommandLineArgs());
+
+    /// <summary>The rule, on its inputs: no CI variable, output to a terminal, and PowerShell not started with -NonInteractive.</summary>
+    public static bool IsInteractive(Func<string, string?> environment, bool outputRedirected, string[] commandLine) =>
+        string.IsNullOrEmpty(environment("CI")) && string.IsNullOrEmpty(environment("TF_BUILD")) && !outputRedirected
+        && !commandLine.Skip(1).Any(argument => argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) && "-noninteractive".StartsWith(argument, StringComparison.OrdinalIgnoreCase));
+}
