@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Build   compiles the solution and assembles the module in output/Humanloop/<version>/.
-    Test    builds, then runs every suite (xUnit core, xUnit server, Pester, and the regression example
+    Test    builds, then runs every suite (xUnit core, xUnit server, Pester, the regression and evaluation examples
             offline) and prints one closing line per suite of the form "N passed, N failed". Exits 1 if
             anything failed.
     Serve   builds and runs the local v4-compatible server (default http://127.0.0.1:5080/v4).
@@ -354,6 +354,9 @@ function Invoke-Test {
         # The shipped example as a user's CI runs it: Replay mode, without a key or a server.
         Invoke-PwshSuite -Name 'Regression example' -Script 'examples/regression/Invoke-Regression.ps1' -CountsFile (Join-Path $resultsRoot 'regression-example.counts.json') `
             -Arguments '-Mode', 'Replay', '-PesterPath', $pester, '-CountsPath', (Join-Path $resultsRoot 'regression-example.counts.json')
+        # The evaluation example as its CI job runs it: against a local server it starts, offline.
+        Invoke-PwshSuite -Name 'Evaluation example' -Script 'examples/evaluation/Invoke-Evaluation.ps1' -CountsFile (Join-Path $resultsRoot 'evaluation-example.counts.json') `
+            -Arguments '-ServerPath', $serverDll, '-PesterPath', $pester, '-CountsPath', (Join-Path $resultsRoot 'evaluation-example.counts.json')
         Invoke-NodeSuite -SamplesFolder $samples
     )
     Write-Host ''

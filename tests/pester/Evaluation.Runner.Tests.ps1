@@ -325,3 +325,24 @@ Describe 'Ctrl+C' {
         }
     }
 }
+
+Describe 'The evaluation example' {
+    # examples/evaluation as a user's CI runs it, in its own process with its own local server: with the
+    # committed candidate it passes (build.ps1 runs that as its own suite); with a candidate that no longer
+    # names the topic, its Pester test fails and says why.
+    It 'fails the candidate that regressed, naming the evaluators it fell short on' {
+        $counts = Join-Path $files 'regressed.counts.json'
+        $script = Join-Path $RepoRoot 'examples/evaluation/Invoke-Evaluation.ps1'
+        $regressed = Join-Path $RepoRoot 'examples/evaluation/configs/regressed.json'
+        $serverDll = Join-Path $RepoRoot 'src/Humanloop.Server/bin/Release/net10.0/Humanloop.Server.dll'
+
+        $null = Invoke-FreshPwsh -Script "& '$script' -Candidate '$regressed' -ServerPath '$serverDll' -CountsPath '$counts'" -Environment @{ HUMANLOOP_BASE_URL = $null; HUMANLOOP_API_KEY = $null }
+
+        $result = Get-Content -Raw $counts | ConvertFrom-Json
+        $result.Failed | Should -Be 1
+        $result.Passed | Should -Be 2
+        $result.Failures[0].Name | Should -Be 'the candidate config meets every threshold and has not regressed'
+        $result.Failures[0].Message | Should -BeLike '*support-v2-short / icontains:{{topic}}*scored 0, below the threshold 1*'
+        $result.Failures[0].Message | Should -BeLike '*support-v2-short / names the topic (judge)*below the threshold 0.8*'
+    }
+}
