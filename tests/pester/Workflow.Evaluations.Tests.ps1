@@ -126,7 +126,7 @@ Describe 'Get-HumanloopEvaluation' {
         $all[0] | Should -BeOfType Humanloop.Evaluation
         $all.Id | Should -Be @($listRuns.Id[4..0])
         $paged.Id | Should -Be $all.Id
-        $all.EvaluatorAggregates | Should -BeNullOrEmpty
+        $all | Where-Object { $null -ne $_.EvaluatorAggregates } | Should -BeNullOrEmpty
     }
 
     It 'lists the runs of a piped project' {
@@ -565,5 +565,79 @@ Describe 'Wait-HumanloopEvaluation' {
             $shell.Dispose()
         }
         (Get-HumanloopEvaluation -EvaluationId $run.Id).Status | Should -Be 'running'
+    }
+}
+
+Describe 'A run the server executes over a slow model' {
+    # The mock answers at once, so these runs go through the server's openai provider to the stub, which
+    # answers each generation only after a delay: the run is then observably running for that long.
+    BeforeAll {
+        $script:stub = Start-StubServer
+        $script:slowServer = Start-HumanloopTestServer -Environment @{ HUMANLOOP_SERVER_OPENAI_BASE_URL = "$($stub.Uri)/v1" }
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $slowServer.Uri
+
+        $slowProject = New-HumanloopProject -Name 'slow evaluations'
+        $script:slowConfig = Register-HumanloopModelConfig -ProjectId $slowProject.Id -Name answer -Provider openai -Model slow-1 -PromptTemplate 'Answer: {{question}}'
+        $script:slowDataset = New-HumanloopDataset -ProjectId $slowProject.Id -Name 'questions'
+        $null = 'Can I get a refund?', 'Where is my parcel?', 'Is the refund policy fair?' | ForEach-Object { [pscustomobject]@{ question = $_ } } |
+            Add-HumanloopDatapoint -DatasetId $slowDataset.Id
+        $script:slowEvaluator = New-HumanloopEvaluator -Name 'mentions refund' -Code 'builtin:icontains:refund'
+
+        function Add-SlowAnswer {
+            # Queues one OpenAI chat completion per datapoint, each sent after DelayMs.
+            param([int] $DelayMs)
+            $answers = foreach ($n in 1..3) {
+                @{
+                    delay_ms = $DelayMs
+                    body     = @{
+                        id      = "chatcmpl-$n"; object = 'chat.completion'; created = 1720000000; model = 'slow-1'
+                        choices = @(@{ index = 0; message = @{ role = 'assistant'; content = 'We refund within 30 days.' }; finish_reason = 'stop' })
+                        usage   = @{ prompt_tokens = 5; completion_tokens = 6; total_tokens = 11 }
+                    }
+                }
+            }
+            Add-StubResponse $stub $answers
+        }
+    }
+
+    AfterAll {
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $server.Uri
+        $slowServer | Stop-ReadyProcess
+        $stub | Stop-ReadyProcess
+    }
+
+    BeforeEach {
+        Reset-Stub $stub
+    }
+
+    It 'Wait-HumanloopEvaluation waits while the run is running, until it completes' {
+        Add-SlowAnswer -DelayMs 800
+        $run = $slowDataset | New-HumanloopEvaluation -ModelConfigId $slowConfig.ModelConfigId -EvaluatorId $slowEvaluator.Id
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+
+        $finished = $run | Wait-HumanloopEvaluation -Timeout 30
+
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 0.5
+        $finished.Status | Should -Be 'completed'
+        $finished.EvaluatorAggregates[0].AggregateValue | Should -Be 1
+        $results = @($run | Get-HumanloopEvaluationResult)
+        @($results | Where-Object { $_.Log.Output -eq 'We refund within 30 days.' }).Count | Should -Be 3
+        @(Get-StubRequest $stub).Count | Should -Be 3
+    }
+
+    It 'Stop-HumanloopEvaluation stops a running run: it ends cancelled, with no logs' {
+        Add-SlowAnswer -DelayMs 30000
+        $run = $slowDataset | New-HumanloopEvaluation -ModelConfigId $slowConfig.ModelConfigId -EvaluatorId $slowEvaluator.Id
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        while (@(Get-StubRequest $stub).Count -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        (Get-HumanloopEvaluation -EvaluationId $run.Id).Status | Should -Be 'running'
+
+        $stopped = $run | Stop-HumanloopEvaluation -PassThru
+
+        $stopped.Status | Should -Be 'cancelled'
+        ($run | Wait-HumanloopEvaluation -Timeout 5).Status | Should -Be 'cancelled'
+        Start-Sleep -Milliseconds 500
+        $run | Get-HumanloopEvaluationResult | Where-Object Log | Should -BeNullOrEmpty
+        (Get-HumanloopEvaluation -EvaluationId $run.Id).Status | Should -Be 'cancelled'
     }
 }
