@@ -441,6 +441,20 @@ Describe 'Stop-HumanloopEvaluation' {
         $stopped.Status | Should -Be 'cancelled'
     }
 
+    It 'leaves a run that has ended as it is, saying so under -Verbose' {
+        $run = $dataset | New-HumanloopEvaluation -ModelConfigId $config.ModelConfigId | Wait-HumanloopEvaluation -Timeout 60
+        $failed = New-ClientRun | Set-HumanloopEvaluation -Status failed
+
+        $written = @($run, $failed | Stop-HumanloopEvaluation -PassThru -Verbose 4>&1)
+
+        $said = @($written | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+        $said | Should -Contain "Evaluation $($run.Id) has already ended (completed); it is left as it is."
+        $said | Should -Contain "Evaluation $($failed.Id) has already ended (failed); it is left as it is."
+        @($written | Where-Object { $_ -is [Humanloop.Evaluation] }).Status | Should -Be @('completed', 'failed')
+        (Get-HumanloopEvaluation -EvaluationId $run.Id).Status | Should -Be 'completed'
+        (Get-HumanloopEvaluation -EvaluationId $failed.Id).Status | Should -Be 'failed'
+    }
+
     It 'changes nothing under -WhatIf' {
         $run = New-ClientRun | Set-HumanloopEvaluation -Status running
 

@@ -313,13 +313,15 @@ public sealed class SetHumanloopEvaluationCommand : ResourceCmdlet
 /// <summary>Stops a Humanloop evaluation: sets its status to cancelled.</summary>
 /// <remarks>
 /// <para>Sets the run's status to cancelled (PATCH /v4/evaluations/{id}/status); a run the server is
-/// executing stops generating and scoring logs. Like other Stop cmdlets it writes nothing unless -PassThru
-/// is given, when it writes the evaluation as it then is. Piped evaluations bind by their id; an unknown
-/// id is a non-terminating ObjectNotFound error.</para>
+/// executing stops generating and scoring logs. A run that has already finished (completed, cancelled or
+/// failed) is left as it is, so stopping every run of a project never relabels a completed one; -Verbose
+/// says so. Like other Stop cmdlets it writes nothing unless -PassThru is given, when it writes each
+/// evaluation as it then is. Piped evaluations bind by their id; an unknown id is a non-terminating
+/// ObjectNotFound error.</para>
 /// </remarks>
 /// <example>
-/// <code>Get-HumanloopEvaluation -ProjectId $project.Id | Where-Object Status -eq 'running' | Stop-HumanloopEvaluation</code>
-/// <para>Stops every running evaluation of a project.</para>
+/// <code>Get-HumanloopEvaluation -ProjectId $project.Id | Stop-HumanloopEvaluation</code>
+/// <para>Stops every run of a project that is still pending or running.</para>
 /// </example>
 /// <example>
 /// <code>(Stop-HumanloopEvaluation -EvaluationId $run.Id -PassThru).Status</code>
@@ -335,7 +337,7 @@ public sealed class StopHumanloopEvaluationCommand : ResourceCmdlet
     [Alias("Id")]
     public string[] EvaluationId { get; set; } = [];
 
-    /// <summary>Writes each stopped evaluation; without it nothing is written.</summary>
+    /// <summary>Writes each evaluation as it is once stopped (or found finished); without it nothing is written.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -349,14 +351,25 @@ public sealed class StopHumanloopEvaluationCommand : ResourceCmdlet
                 continue;
             }
 
-            if (PassThru)
+            var passThru = PassThru.IsPresent;
+            RunForInput(id, async (client, cancellationToken) =>
             {
-                Invoke(id, (client, cancellationToken) => client.UpdateEvaluationStatusAsync(id, EvaluationStatuses.Cancelled, cancellationToken));
-            }
-            else
-            {
-                InvokeWithoutResult(id, (client, cancellationToken) => client.UpdateEvaluationStatusAsync(id, EvaluationStatuses.Cancelled, cancellationToken));
-            }
+                // The server lets an ended run be relabelled; stopping is only for one that may still run.
+                var evaluation = await client.GetEvaluationAsync(id, withAggregates: false, cancellationToken).ConfigureAwait(false);
+                if (evaluation.IsFinished)
+                {
+                    EmitVerbose($"Evaluation {id} has already ended ({evaluation.Status}); it is left as it is.");
+                }
+                else
+                {
+                    evaluation = await client.UpdateEvaluationStatusAsync(id, EvaluationStatuses.Cancelled, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (passThru)
+                {
+                    Emit(evaluation);
+                }
+            });
         }
     }
 }
