@@ -15,7 +15,7 @@ function script:Invoke-HumanloopOperator {
     try {
         $report = Test-HumanloopOutput -InputObject @($ActualValue) @Check -Not:$Negate -ErrorAction Stop
     }
-    catch [Humanloop.PowerShell.Checks.UnusableSchemaException] {
+    catch [Humanloop.Judging.UnusableSchemaException] {
         throw "The -Schema given to $assertion $($_.Exception.InnerException.Message)"
     }
     [pscustomobject]@{ Succeeded = $report.Passed; FailureMessage = $report.FailureMessage($assertion, $Because) }

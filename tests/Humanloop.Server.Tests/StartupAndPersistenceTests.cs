@@ -17,6 +17,12 @@ public sealed class StartupAndPersistenceTests : IDisposable
         }
     }
 
+    /// <summary>What schema 4 added (evaluations, and the columns logs keep for them), removed again.</summary>
+    private const string WithoutSchema4 = """
+        DROP TABLE evaluation_results; DROP TABLE evaluation_datapoints; DROP TABLE evaluation_evaluators; DROP TABLE evaluations;
+        DROP INDEX logs_evaluation; ALTER TABLE logs DROP COLUMN evaluation_id; ALTER TABLE logs DROP COLUMN error;
+        """;
+
     private ServerOptions FileOptions(TextWriter output, IReadOnlyList<string>? keys = null) => new()
     {
         Urls = ["http://127.0.0.1:0"],
@@ -173,7 +179,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE logs DROP COLUMN messages; ALTER TABLE logs DROP COLUMN output_message; ALTER TABLE logs DROP COLUMN tool_choice; PRAGMA user_version = 1;";
+            command.CommandText = WithoutSchema4 + "ALTER TABLE logs DROP COLUMN messages; ALTER TABLE logs DROP COLUMN output_message; ALTER TABLE logs DROP COLUMN tool_choice; PRAGMA user_version = 1;";
             command.ExecuteNonQuery();
         }
 
@@ -210,7 +216,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE datapoints; DROP TABLE datasets; DROP TABLE evaluators; PRAGMA user_version = 2;";
+            command.CommandText = WithoutSchema4 + "DROP TABLE datapoints; DROP TABLE datasets; DROP TABLE evaluators; PRAGMA user_version = 2;";
             command.ExecuteNonQuery();
         }
 

@@ -246,16 +246,16 @@ Describe 'Modes' {
 
 Describe 'Metrics on worked examples' {
     It 'Levenshtein(kitten, sitting) = 3: k→s, e→i, insert g' {
-        [Humanloop.PowerShell.Checks.TextMetrics]::Levenshtein('kitten', 'sitting') | Should -Be 3
-        [Humanloop.PowerShell.Checks.TextMetrics]::Levenshtein('', 'abc') | Should -Be 3
-        [Humanloop.PowerShell.Checks.TextMetrics]::Levenshtein('flaw', 'lawn') | Should -Be 2
+        [Humanloop.Judging.TextMetrics]::Levenshtein('kitten', 'sitting') | Should -Be 3
+        [Humanloop.Judging.TextMetrics]::Levenshtein('', 'abc') | Should -Be 3
+        [Humanloop.Judging.TextMetrics]::Levenshtein('flaw', 'lawn') | Should -Be 2
     }
 
     It 'ROUGE-N recall of "the cat sat on the mat" against "the cat is on the mat"' {
         # Reference words: the ×2, cat, is, on, mat (6). The candidate has the ×2, cat, on, mat: 5 of 6 → 0.8333.
-        [Humanloop.PowerShell.Checks.TextMetrics]::RougeN('the cat sat on the mat', 'the cat is on the mat', 1) | Should -Be (5 / 6)
+        [Humanloop.Judging.TextMetrics]::RougeN('the cat sat on the mat', 'the cat is on the mat', 1) | Should -Be (5 / 6)
         # Reference pairs: the cat, cat is, is on, on the, the mat (5); the candidate has the cat, on the, the mat: 3 of 5 → 0.6.
-        [Humanloop.PowerShell.Checks.TextMetrics]::RougeN('The cat sat on the mat.', 'the cat is on the mat', 2) | Should -Be 0.6
+        [Humanloop.Judging.TextMetrics]::RougeN('The cat sat on the mat.', 'the cat is on the mat', 2) | Should -Be 0.6
         { 'the cat sat on the mat' | Should-HumanloopRouge 'the cat is on the mat' -N 2 -Threshold 0.6 } | Should -Not -Throw
         { 'the cat sat on the mat' | Should-HumanloopRouge 'the cat is on the mat' -N 2 -Threshold 0.61 } | Should -Throw -ExpectedMessage '*ROUGE-2 recall of at least 0.61*scored 0.6:*'
     }
@@ -264,7 +264,7 @@ Describe 'Metrics on worked examples' {
         # p1 = 5/6 (clipped unigrams). Smoothed for n ≥ 2 by +1 above and below:
         # p2 = (3 + 1)/(5 + 1) = 2/3 (the cat, on the, the mat of 5 pairs); p3 = (1 + 1)/(4 + 1) = 2/5 (on the mat of 4);
         # p4 = (0 + 1)/(3 + 1) = 1/4. c = r = 6, so BP = 1. BLEU = (5/6 · 2/3 · 2/5 · 1/4)^(1/4) = (1/18)^(1/4) ≈ 0.48549.
-        $bleu = [Humanloop.PowerShell.Checks.TextMetrics]::Bleu('the cat sat on the mat', [string[]]@('the cat is on the mat'))
+        $bleu = [Humanloop.Judging.TextMetrics]::Bleu('the cat sat on the mat', [string[]]@('the cat is on the mat'))
         $bleu | Should -BeGreaterThan 0.48549
         $bleu | Should -BeLessThan 0.48550
         [math]::Abs($bleu - [math]::Pow(1 / 18, 0.25)) | Should -BeLessThan 1e-12
@@ -273,7 +273,7 @@ Describe 'Metrics on worked examples' {
     It 'BLEU-4 brevity penalty: "the cat" against "the cat is on the mat"' {
         # p1 = 2/2; p2 = (1 + 1)/(1 + 1); p3 and p4 have no candidate n-grams: (0 + 1)/(0 + 1). All precisions are 1,
         # c = 2 < r = 6, so BP = exp(1 − 6/2) = e^−2 ≈ 0.13534, and that is the score.
-        $bleu = [Humanloop.PowerShell.Checks.TextMetrics]::Bleu('the cat', [string[]]@('the cat is on the mat'))
+        $bleu = [Humanloop.Judging.TextMetrics]::Bleu('the cat', [string[]]@('the cat is on the mat'))
         [math]::Abs($bleu - [math]::Exp(-2)) | Should -BeLessThan 1e-12
     }
 
@@ -281,14 +281,14 @@ Describe 'Metrics on worked examples' {
         # Candidate "the the the" (3 words): p1 clips "the" to 2 (the most any reference has) → 2/3;
         # p2 = (1 + 1)/(2 + 1) = 2/3 ("the the" appears once in the second); p3 = (0 + 1)/(1 + 1) = 1/2; p4 = 1/1.
         # Reference lengths 6 and 3: the closest to 3 is 3, so BP = 1. BLEU = (2/3 · 2/3 · 1/2 · 1)^(1/4) = (2/9)^(1/4) ≈ 0.68659.
-        $bleu = [Humanloop.PowerShell.Checks.TextMetrics]::Bleu('the the the', [string[]]@('the cat is on the mat', 'the the cat'))
+        $bleu = [Humanloop.Judging.TextMetrics]::Bleu('the the the', [string[]]@('the cat is on the mat', 'the the cat'))
         [math]::Abs($bleu - [math]::Pow(2 / 9, 0.25)) | Should -BeLessThan 1e-12
         { 'the the the' | Should-HumanloopBleu 'the cat is on the mat', 'the the cat' -Threshold 0.68 } | Should -Not -Throw
         { 'the the the' | Should-HumanloopBleu 'the cat is on the mat', 'the the cat' -Threshold 0.69 } | Should -Throw -ExpectedMessage "*BLEU-4 score of at least 0.69 against 2 references*scored 0.6866:*"
     }
 
     It 'BLEU-4 is 0 when no word is shared' {
-        [Humanloop.PowerShell.Checks.TextMetrics]::Bleu('zebra', [string[]]@('the cat')) | Should -Be 0
+        [Humanloop.Judging.TextMetrics]::Bleu('zebra', [string[]]@('the cat')) | Should -Be 0
     }
 }
 

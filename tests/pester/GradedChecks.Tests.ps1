@@ -31,8 +31,8 @@ Describe 'Set-HumanloopGrader and Get-HumanloopGrader' {
         $grader = Get-HumanloopGrader
         $grader.ModelConfig.Model | Should -Be 'mock-1'
         $grader.Project | Should -Be 'grading-calls'
-        $grader.Prompts[[Humanloop.PowerShell.Grading.GradeKind]::Rubric] | Should -BeLike 'Grade <output>*'
-        $grader.Prompts[[Humanloop.PowerShell.Grading.GradeKind]::Factuality] | Should -BeLike 'You grade the factual agreement*'
+        $grader.Prompts[[Humanloop.Judging.GradeKind]::Rubric] | Should -BeLike 'Grade <output>*'
+        $grader.Prompts[[Humanloop.Judging.GradeKind]::Factuality] | Should -BeLike 'You grade the factual agreement*'
         Set-HumanloopGrader -Provider mock -Model mock-1
     }
 

@@ -114,3 +114,33 @@ Describe 'The requests the dataset and evaluator cmdlets send' {
         ($samples | ConvertFrom-Json).method | Should -BeIn 'POST', 'PATCH'
     }
 }
+
+Describe 'The requests the evaluation cmdlets send' {
+    BeforeAll {
+        $script:evalDataset = New-HumanloopDataset -ProjectId $project.Id -Name 'evaluation samples'
+        $script:evalPoint = Add-HumanloopDatapoint -DatasetId $evalDataset.Id -Inputs @{ topic = 'tides' } -Target @{ output = 'about tides' }
+        $script:external = New-HumanloopEvaluator -Name 'ci score' -Type external -ReturnType number
+        $script:passed = New-HumanloopEvaluator -Name 'ci passed' -Type external
+        $script:clientRun = New-HumanloopEvaluation -ProjectId $project.Id -ModelConfigId $completionConfig.ModelConfigId -DatasetId $evalDataset.Id -EvaluatorId $external.Id -ClientGenerated
+        $script:stopRun = New-HumanloopEvaluation -ProjectId $project.Id -ModelConfigId $completionConfig.ModelConfigId -DatasetId $evalDataset.Id -ClientGenerated
+        $script:evalLog = Add-HumanloopEvaluationLog -EvaluationId $clientRun.Id -DatapointId $evalPoint.Id -Output 'about tides'
+    }
+
+    It '<Name>: succeeds, and its requests are kept as samples' -ForEach @(
+        @{ Name = 'New-HumanloopEvaluation, run by the server'; Invoke = { $evalDataset | New-HumanloopEvaluation -ModelConfigId $completionConfig.ModelConfigId -EvaluatorId $external.Id } }
+        @{ Name = 'New-HumanloopEvaluation, logs from the client'; Invoke = { New-HumanloopEvaluation -ProjectId $project.Id -ModelConfigId $completionConfig.ModelConfigId -DatasetId $evalDataset.Id -ClientGenerated } }
+        @{ Name = 'Set-HumanloopEvaluation'; Invoke = { $clientRun | Set-HumanloopEvaluation -AddEvaluatorId $passed.Id -Status running } }
+        @{ Name = 'Stop-HumanloopEvaluation'; Invoke = { $stopRun | Stop-HumanloopEvaluation } }
+        @{ Name = 'Add-HumanloopEvaluationLog'; Invoke = { Add-HumanloopEvaluationLog -EvaluationId $clientRun.Id -DatapointId $evalPoint.Id -Output 'about tides' -Inputs @{ topic = 'tides' } -Messages 'Tides?' -OutputMessage 'about tides' -Duration 0.5 -PromptTokens 3 -OutputTokens 2 -ModelConfigId $completionConfig.ModelConfigId } }
+        @{ Name = 'Add-HumanloopEvaluationLog, failed'; Invoke = { Add-HumanloopEvaluationLog -EvaluationId $clientRun.Id -DatapointId $evalPoint.Id -ErrorMessage 'timed out' } }
+        @{ Name = 'Add-HumanloopEvaluationResult, value'; Invoke = { $evalLog | Add-HumanloopEvaluationResult -EvaluationId $clientRun.Id -EvaluatorId $external.Id -Value 0.5 } }
+        @{ Name = 'Add-HumanloopEvaluationResult, error'; Invoke = { $evalLog | Add-HumanloopEvaluationResult -EvaluationId $clientRun.Id -EvaluatorId $external.Id -ErrorMessage 'no timing' } }
+    ) {
+        $samples = @(Save-RequestSample $Invoke)
+
+        foreach ($sample in ($samples | ConvertFrom-Json)) {
+            $sample.method | Should -BeIn 'POST', 'PATCH'
+            $sample.path | Should -Match '^/v4/(projects/pr_\w+|evaluations/ev_\w+)/(evaluations|status|evaluators|log|result)$'
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using Humanloop.Judging;
 using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Checks;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using Humanloop.PowerShell.Grading;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -30,9 +28,9 @@ public static class ExpectationChecks
             "contains-all" => new ContainCheck(expectation.Values, all: true, caseInsensitive: false),
             "starts-with" => new StartWithCheck(argument, caseInsensitive: false),
             "regex" => new MatchCheck(argument, caseInsensitive: false),
-            "words" => WordCount(expectation, argument),
-            "levenshtein" => new LevenshteinCheck(argument, (int)AtMost(expectation)),
-            "bleu" => new BleuCheck(expectation.Values, AtLeast(expectation)),
+            "words" => WordCount(expectation),
+            "levenshtein" => new LevenshteinCheck(argument, (int)ExpectationArguments.AtMost(expectation)),
+            "bleu" => new BleuCheck(expectation.Values, ExpectationArguments.AtLeast(expectation)),
             "json" => new JsonCheck(null),
             "json-schema" => new JsonCheck(JsonSchemaRule.From(argument, resolvePath)),
             "contains-json" => new ContainJsonCheck(expectation.Argument is null ? null : JsonSchemaRule.From(argument, resolvePath)),
@@ -40,49 +38,26 @@ public static class ExpectationChecks
             "tools-valid" => new ValidToolCallsCheck(tools ?? throw new ArgumentException($"'{expectation}' needs the tools the request offered: pass -Tools.")),
             "tool" => new ToolCalledCheck(argument, null),
             "finish" => new FinishReasonCheck(expectation.Values),
-            "tokens" => new MaxTokensCheck((int)AtMost(expectation)),
-            "latency" => new MaxLatencyCheck(TimeSpan.FromMilliseconds(AtMost(expectation))),
+            "tokens" => new MaxTokensCheck((int)ExpectationArguments.AtMost(expectation)),
+            "latency" => new MaxLatencyCheck(TimeSpan.FromMilliseconds(ExpectationArguments.AtMost(expectation))),
             "rubric" => new GradedCheck(GradeKind.Rubric, argument),
             "factuality" => new GradedCheck(GradeKind.Factuality, null, reference: argument),
             "closed-qa" => ClosedQa(expectation),
-            _ when expectation.Kind.StartsWith("rouge-", StringComparison.Ordinal) =>
-                new RougeCheck(argument, int.Parse(expectation.Kind["rouge-".Length..], CultureInfo.InvariantCulture), AtLeast(expectation)),
+            _ when ExpectationArguments.RougeN(expectation.Kind) is { } n => new RougeCheck(argument, n, ExpectationArguments.AtLeast(expectation)),
             _ => throw new ArgumentException($"'{expectation}' has the kind '{expectation.Kind}', which no check judges."),
         };
         return (check, expectation.Negated);
     }
 
-    private static WordCountCheck WordCount(Expectation expectation, string argument)
+    private static WordCountCheck WordCount(Expectation expectation)
     {
-        var bounds = argument.Split("..");
-        if (bounds.Length != 2 || !int.TryParse(bounds[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var least) ||
-            !int.TryParse(bounds[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var most))
-        {
-            throw new ArgumentException($"'{expectation}' gives the word count as '{argument}'; write words:least..most, for example words:5..40.");
-        }
-
+        var (least, most) = ExpectationArguments.WordBounds(expectation);
         return new WordCountCheck(least, most);
     }
 
     private static GradedCheck ClosedQa(Expectation expectation)
     {
-        var parts = expectation.Values;
-        return parts.Count == 2
-            ? new GradedCheck(GradeKind.ClosedQa, parts[1], question: parts[0])
-            : throw new ArgumentException($"'{expectation}' needs a question and a criterion: closed-qa:question|criterion.");
+        var (question, criterion) = ExpectationArguments.ClosedQa(expectation);
+        return new GradedCheck(GradeKind.ClosedQa, criterion, question: question);
     }
-
-    // An upper bound: "<=" as written, "<" one below for whole numbers (the thresholds here count).
-    private static double AtMost(Expectation expectation) => expectation.Comparison switch
-    {
-        "<=" => expectation.Threshold!.Value,
-        "<" => expectation.Threshold!.Value - 1,
-        _ => throw new ArgumentException($"'{expectation}': {expectation.Kind} takes an upper bound, {expectation.Kind}<=number."),
-    };
-
-    private static double AtLeast(Expectation expectation) => expectation.Comparison switch
-    {
-        ">=" => expectation.Threshold!.Value,
-        _ => throw new ArgumentException($"'{expectation}': {expectation.Kind} takes a lower bound, {expectation.Kind}>=score."),
-    };
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -8,10 +8,10 @@ namespace Humanloop.PowerShell.Checks;
 /// The wording of failed checks, one for both faces: "Expected every Humanloop sample to contain 'x'
 /// (Should-HumanloopContain), but 1 of 2 did not: sample 1 (log data_b): 'I am not sure.'".
 /// </summary>
-internal static partial class FailureText
+internal static class FailureText
 {
     /// <summary>Output is shown on one line and cut here, so a failing CI log stays readable.</summary>
-    internal const int ShownOutputLength = 200;
+    internal const int ShownOutputLength = JudgedText.ShownOutputLength;
 
     public static string Noun(CheckSubject subject) => subject == CheckSubject.Response ? "response" : "sample";
 
@@ -73,25 +73,8 @@ internal static partial class FailureText
         : samples.Count == 0 ? "(no output)" : string.Join(" | ", samples.Select(sample => $"sample {sample.Index}: {Output(sample.Output)}"));
 
     /// <summary>Text on one line, quoted, cut at <see cref="ShownOutputLength"/> characters; "(no output)" for none (a chat answer that only calls tools).</summary>
-    public static string Output(string? text)
-    {
-        if (text is null)
-        {
-            return "(no output)";
-        }
-
-        var line = Whitespace().Replace(text, " ").Trim();
-        if (line.Length > ShownOutputLength)
-        {
-            line = line[..ShownOutputLength] + "…";
-        }
-
-        return $"'{line}'";
-    }
+    public static string Output(string? text) => JudgedText.Output(text);
 
     /// <summary>A value quoted for an expectation, on one line and cut like output.</summary>
-    public static string Quote(string text) => Output(text);
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
+    public static string Quote(string text) => JudgedText.Quote(text);
 }

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Humanloop.Judging;
 using Humanloop.PowerShell.Grading;
 using Humanloop.PowerShell.Infrastructure;
 
@@ -15,8 +16,6 @@ namespace Humanloop.PowerShell.Checks;
 /// </summary>
 public sealed class GradedCheck : SampleCheck
 {
-    private const string FactualityCriterion = "states the facts of the reference and nothing that contradicts them";
-
     private readonly GradeKind _kind;
     private readonly string _criterion;
     private readonly string? _reference;
@@ -35,7 +34,7 @@ public sealed class GradedCheck : SampleCheck
         _kind = kind;
         _reference = kind == GradeKind.Factuality ? Required(reference, "a reference answer") : null;
         _question = kind == GradeKind.ClosedQa ? Required(question, "a question") : null;
-        _criterion = kind == GradeKind.Factuality ? FactualityCriterion : Required(criterion, kind == GradeKind.Rubric ? "a rubric" : "a criterion");
+        _criterion = kind == GradeKind.Factuality ? GradedJudgment.FactualityCriterion : Required(criterion, kind == GradeKind.Rubric ? "a rubric" : "a criterion");
         _minScore = minScore is < 0 or > 1 ? throw new ArgumentException("A minimum score is between 0 and 1.") : minScore;
     }
 
@@ -71,9 +70,7 @@ public sealed class GradedCheck : SampleCheck
             return Verdict.CannotJudge($"could not be graded: {failure.Message}");
         }
 
-        var passes = graded.Passed && (_minScore is null || graded.Score >= _minScore);
-        var detail = $"was graded {graded.Score.ToString("0.##", CultureInfo.InvariantCulture)} by log {graded.LogId ?? "(none)"}: {graded.Reason}";
-        return passes ? Verdict.Held(detail, graded.Score, graded.LogId) : Verdict.NotHeld(detail, graded.Score, graded.LogId);
+        return GradedJudgment.Judge(graded, _minScore);
     }
 
     private static string Required(string? value, string what) =>

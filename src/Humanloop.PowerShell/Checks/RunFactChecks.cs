@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -36,9 +36,7 @@ public sealed class FinishReasonCheck : SampleCheck
 
     /// <inheritdoc />
     public override ValueTask<Verdict> JudgeAsync(GenerationSample sample, CheckContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_reasons.Contains(sample.FinishReason, StringComparer.OrdinalIgnoreCase)
-            ? Verdict.Held()
-            : Verdict.NotHeld(sample.FinishReason is { Length: > 0 } reason ? $"finished with '{reason}'" : "finished with no finish reason"));
+        ValueTask.FromResult(RunFactJudgments.FinishReason(sample.FinishReason, _reasons));
 }
 
 /// <summary><c>MaxTokens</c>: the response used at most N tokens in total (prompt and generated); a stream's count is the sum of its samples' final chunks.</summary>
@@ -62,8 +60,7 @@ public sealed class MaxTokensCheck(int maxTokens) : ResponseCheck
             return ValueTask.FromResult(Verdict.CannotJudge("reported no token counts"));
         }
 
-        var detail = $"used {usage.TotalTokens} ({usage.PromptTokens} prompt, {usage.GenerationTokens} generated)";
-        return ValueTask.FromResult(Verdict.Judged(usage.TotalTokens <= maxTokens, detail, usage.TotalTokens));
+        return ValueTask.FromResult(RunFactJudgments.Tokens(usage.TotalTokens, usage.PromptTokens, usage.GenerationTokens, maxTokens));
     }
 }
 
@@ -78,7 +75,7 @@ public sealed class MaxLatencyCheck(TimeSpan maxLatency) : ResponseCheck
     public override string Name => "MaxLatency";
 
     /// <inheritdoc />
-    public override string Expectation => $"take at most {Seconds(maxLatency)}";
+    public override string Expectation => $"take at most {RunFactJudgments.Seconds(maxLatency)}";
 
     /// <inheritdoc />
     public override string Accepts => "needs Humanloop.CompletionResponse objects or ChatResponse objects, which carry how long the call took";
@@ -91,10 +88,8 @@ public sealed class MaxLatencyCheck(TimeSpan maxLatency) : ResponseCheck
             return ValueTask.FromResult(Verdict.CannotJudge("is a stream's chunks, which do not say how long the call took (check the response from -ResponseVariable)"));
         }
 
-        return ValueTask.FromResult(Verdict.Judged(duration <= maxLatency, $"took {Seconds(duration)}", duration.TotalSeconds));
+        return ValueTask.FromResult(RunFactJudgments.Latency(duration, maxLatency));
     }
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 }
 
 /// <summary>

@@ -1,17 +1,15 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
 /// <summary>
 /// A check that scores each sample and passes it when the score reaches a threshold: at least the
-/// threshold, or (for a distance) at most it.
+/// threshold, or (for a distance) at most it. The scores and verdicts are <see cref="TextJudgments"/>'.
 /// </summary>
-public abstract class ScoringCheck : SampleCheck
+public abstract class ScoringCheck : TextCheck
 {
     /// <summary>Creates the check.</summary>
     /// <param name="threshold">The score a sample must reach.</param>
@@ -33,22 +31,8 @@ public abstract class ScoringCheck : SampleCheck
     /// <summary>Whether the score is a distance, passing at or below the threshold.</summary>
     public bool LowerIsBetter { get; }
 
-    /// <summary>Scores one sample's text (empty for a sample with none).</summary>
-    protected abstract double Score(string text);
-
-    /// <summary>How a score is said in a failure message, for example <c>scored 0.42</c>.</summary>
-    protected virtual string Describe(double score) => $"scored {Number(score)}";
-
-    /// <inheritdoc />
-    public sealed override ValueTask<Verdict> JudgeAsync(GenerationSample sample, CheckContext context, CancellationToken cancellationToken)
-    {
-        var score = Score(sample.Output ?? string.Empty);
-        var holds = LowerIsBetter ? score <= Threshold : score >= Threshold;
-        return ValueTask.FromResult(Verdict.Judged(holds, Describe(score), score));
-    }
-
     /// <summary>A score as messages show it: up to four decimals, invariant culture.</summary>
-    protected static string Number(double value) => Math.Round(value, 4).ToString("0.####", CultureInfo.InvariantCulture);
+    protected static string Number(double value) => JudgedText.Number(value);
 }
 
 /// <summary><c>Levenshtein</c>: the text is at most N single-character edits from a reference. The score is the distance.</summary>
@@ -78,10 +62,7 @@ public sealed class LevenshteinCheck : ScoringCheck
     public override string Expectation => $"be at most {Number(Threshold)} edit{(Threshold == 1 ? string.Empty : "s")} from {FailureText.Quote(_reference)}";
 
     /// <inheritdoc />
-    protected override double Score(string text) => TextMetrics.Levenshtein(text, _reference);
-
-    /// <inheritdoc />
-    protected override string Describe(double score) => $"is {Number(score)} edit{(score == 1 ? string.Empty : "s")} away";
+    public override Verdict Judge(string text) => TextJudgments.Levenshtein(text, _reference, Threshold);
 }
 
 /// <summary><c>Rouge</c>: ROUGE-N recall against a reference reaches a threshold (see <see cref="TextMetrics.RougeN"/>).</summary>
@@ -119,7 +100,7 @@ public sealed class RougeCheck : ScoringCheck
     public override string Expectation => $"have a ROUGE-{_n} recall of at least {Number(Threshold)} against {FailureText.Quote(_reference)}";
 
     /// <inheritdoc />
-    protected override double Score(string text) => TextMetrics.RougeN(text, _reference, _n);
+    public override Verdict Judge(string text) => TextJudgments.Rouge(text, _reference, _n, Threshold);
 }
 
 /// <summary><c>Bleu</c>: BLEU-4 against one or more references reaches a threshold (see <see cref="TextMetrics.Bleu"/>).</summary>
@@ -149,5 +130,5 @@ public sealed class BleuCheck : ScoringCheck
         (_references.Count == 1 ? FailureText.Quote(_references[0]) : $"{_references.Count} references");
 
     /// <inheritdoc />
-    protected override double Score(string text) => TextMetrics.Bleu(text, _references);
+    public override Verdict Judge(string text) => TextJudgments.Bleu(text, _references, Threshold);
 }

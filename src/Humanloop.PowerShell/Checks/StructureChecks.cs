@@ -1,10 +1,6 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -18,25 +14,7 @@ public sealed class JsonCheck(JsonSchemaRule? schema) : TextCheck
     public override string Expectation => schema is null ? "be valid JSON" : "be JSON valid against the schema";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Verdict.NotHeld("is empty");
-        }
-
-        JsonNode? value;
-        try
-        {
-            value = JsonNode.Parse(text);
-        }
-        catch (JsonException invalid)
-        {
-            return Verdict.NotHeld($"is not JSON ({invalid.Message})");
-        }
-
-        return schema?.Problems(value) is { } problems ? Verdict.NotHeld($"does not fit the schema ({problems})") : Verdict.Held();
-    }
+    public override Verdict Judge(string text) => StructureJudgments.Json(text, schema);
 }
 
 /// <summary>
@@ -52,63 +30,10 @@ public sealed class ContainJsonCheck(JsonSchemaRule? schema) : TextCheck
     public override string Expectation => schema is null ? "contain JSON" : "contain JSON valid against the schema";
 
     /// <summary>The JSON objects and arrays inside <paramref name="text"/>, in order, none inside another.</summary>
-    public static IReadOnlyList<JsonNode> Find(string text)
-    {
-        var found = new List<JsonNode>();
-        var bytes = Encoding.UTF8.GetBytes(text);
-        for (var start = 0; start < bytes.Length; start++)
-        {
-            if (bytes[start] is not ((byte)'{' or (byte)'['))
-            {
-                continue;
-            }
-
-            // A value's end is where a reader that skips it stops; prose after it is not read.
-            try
-            {
-                var reader = new Utf8JsonReader(bytes.AsSpan(start));
-                reader.Read();
-                reader.Skip();
-                var length = (int)reader.BytesConsumed;
-                found.Add(JsonNode.Parse(bytes.AsSpan(start, length))!);
-                start += length - 1;
-            }
-            catch (JsonException)
-            {
-            }
-        }
-
-        return found;
-    }
+    public static IReadOnlyList<JsonNode> Find(string text) => StructureJudgments.FindJson(text);
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        var values = Find(text);
-        if (values.Count == 0)
-        {
-            return Verdict.NotHeld("contains no JSON object or array");
-        }
-
-        if (schema is null)
-        {
-            return Verdict.Held();
-        }
-
-        string? firstProblems = null;
-        foreach (var value in values)
-        {
-            var problems = schema.Problems(value);
-            if (problems is null)
-            {
-                return Verdict.Held();
-            }
-
-            firstProblems ??= problems;
-        }
-
-        return Verdict.NotHeld($"contains JSON, but none that fits the schema ({firstProblems})");
-    }
+    public override Verdict Judge(string text) => StructureJudgments.ContainJson(text, schema);
 }
 
 /// <summary><c>Xml</c>: the whole text is one well-formed XML document (DTDs refused).</summary>
@@ -121,26 +46,5 @@ public sealed class XmlCheck : TextCheck
     public override string Expectation => "be well-formed XML";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Verdict.NotHeld("is empty");
-        }
-
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(text.Trim()), settings);
-            while (reader.Read())
-            {
-            }
-
-            return Verdict.Held();
-        }
-        catch (XmlException invalid)
-        {
-            return Verdict.NotHeld($"is not XML ({invalid.Message})");
-        }
-    }
+    public override Verdict Judge(string text) => StructureJudgments.Xml(text);
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -28,22 +29,7 @@ public sealed class EqualCheck(string expected, bool caseInsensitive) : TextChec
     public override string Expectation => $"equal {FailureText.Quote(expected)}{TextChecks.CaseNote(caseInsensitive)}";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        var comparison = TextChecks.Comparison(caseInsensitive);
-        if (string.Equals(text, expected, comparison))
-        {
-            return Verdict.Held();
-        }
-
-        var at = 0;
-        while (at < text.Length && at < expected.Length && string.Equals(text[at].ToString(), expected[at].ToString(), comparison))
-        {
-            at++;
-        }
-
-        return Verdict.NotHeld($"differs from character {at + 1}");
-    }
+    public override Verdict Judge(string text) => TextJudgments.Equal(text, expected, caseInsensitive);
 }
 
 /// <summary><c>Contain</c>: the text contains any of the given texts (or, with all-of, every one).</summary>
@@ -80,19 +66,7 @@ public sealed class ContainCheck : TextCheck
         $"contain {string.Join(_all ? " and " : " or ", _texts.Select(FailureText.Quote))}{(_mentionCase ? TextChecks.CaseNote(_caseInsensitive) : string.Empty)}";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        var comparison = TextChecks.Comparison(_caseInsensitive);
-        var missing = _texts.Where(part => text.IndexOf(part, comparison) < 0).ToList();
-        var holds = _all ? missing.Count == 0 : missing.Count < _texts.Count;
-        if (holds)
-        {
-            return Verdict.Held();
-        }
-
-        // One text says it all; of several, naming those missing helps.
-        return Verdict.NotHeld(_texts.Count == 1 ? null : "lacks " + string.Join(", ", missing.Select(FailureText.Quote)));
-    }
+    public override Verdict Judge(string text) => TextJudgments.Contain(text, _texts, _all, _caseInsensitive);
 }
 
 /// <summary><c>StartWith</c>: the text starts with the given text.</summary>
@@ -105,8 +79,7 @@ public sealed class StartWithCheck(string prefix, bool caseInsensitive) : TextCh
     public override string Expectation => $"start with {FailureText.Quote(prefix)}{TextChecks.CaseNote(caseInsensitive)}";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text) =>
-        text.StartsWith(prefix, TextChecks.Comparison(caseInsensitive)) ? Verdict.Held() : Verdict.NotHeld();
+    public override Verdict Judge(string text) => TextJudgments.StartWith(text, prefix, caseInsensitive);
 }
 
 /// <summary><c>Match</c>: the text matches a .NET regular expression (anywhere, unless anchored).</summary>
@@ -123,14 +96,7 @@ public sealed class MatchCheck : TextCheck
     public MatchCheck(string pattern, bool caseInsensitive, bool mentionCase = true)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        try
-        {
-            _regex = new Regex(pattern, caseInsensitive ? RegexOptions.IgnoreCase | RegexOptions.CultureInvariant : RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
-        }
-        catch (ArgumentException invalid)
-        {
-            throw new ArgumentException($"'{pattern}' is not a regular expression: {invalid.Message}", nameof(pattern), invalid);
-        }
+        _regex = TextJudgments.Pattern(pattern, caseInsensitive);
 
         Pattern = pattern;
         CaseInsensitive = caseInsensitive;
@@ -150,7 +116,7 @@ public sealed class MatchCheck : TextCheck
     public override string Expectation => $"match '{Pattern}'{(_mentionCase ? TextChecks.CaseNote(CaseInsensitive) : string.Empty)}";
 
     /// <inheritdoc />
-    public override Verdict Judge(string text) => _regex.IsMatch(text) ? Verdict.Held() : Verdict.NotHeld();
+    public override Verdict Judge(string text) => TextJudgments.Match(text, _regex);
 }
 
 /// <summary><c>WordCount</c>: the number of words (runs of non-whitespace) is within a range.</summary>
@@ -187,19 +153,13 @@ public sealed class WordCountCheck : TextCheck
         : $"have between {Minimum} and {Maximum} words";
 
     /// <summary>The words of <paramref name="text"/>: runs of characters other than whitespace.</summary>
-    public static int CountWords(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+    public static int CountWords(string text) => TextJudgments.CountWords(text);
 
     /// <inheritdoc />
-    public override Verdict Judge(string text)
-    {
-        var count = CountWords(text);
-        return Verdict.Judged(count >= Minimum && count <= Maximum, $"has {count} word{(count == 1 ? string.Empty : "s")}");
-    }
+    public override Verdict Judge(string text) => TextJudgments.WordCount(text, Minimum, Maximum);
 }
 
 internal static class TextChecks
 {
-    public static StringComparison Comparison(bool caseInsensitive) => caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-
     public static string CaseNote(bool caseInsensitive) => caseInsensitive ? " (ignoring case)" : string.Empty;
 }

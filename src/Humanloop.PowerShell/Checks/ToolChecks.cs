@@ -2,10 +2,10 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Checks;
 
@@ -22,38 +22,10 @@ public abstract class ToolCallCheck : SampleCheck
 
     /// <inheritdoc />
     public sealed override ValueTask<Verdict> JudgeAsync(GenerationSample sample, CheckContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Judge(sample.ToolCalls ?? []));
+        ValueTask.FromResult(Judge((sample.ToolCalls ?? []).Select(call => new JudgedToolCall(call.Name, call.Arguments)).ToList()));
 
     /// <summary>Judges the sample's tool calls (none when it made none).</summary>
-    protected abstract Verdict Judge(IReadOnlyList<ToolCall> calls);
-
-    /// <summary>The arguments of a call as a JSON object, or why they are not one.</summary>
-    protected static JsonObject? ArgumentsOf(ToolCall call, out string? problem)
-    {
-        problem = null;
-        try
-        {
-            if (JsonNode.Parse(string.IsNullOrWhiteSpace(call.Arguments) ? "{}" : call.Arguments) is JsonObject arguments)
-            {
-                return arguments;
-            }
-
-            problem = "are not a JSON object";
-        }
-        catch (JsonException invalid)
-        {
-            problem = $"are not JSON ({invalid.Message})";
-        }
-
-        return null;
-    }
-
-    /// <summary>"lookup_order, get_weather", or "none".</summary>
-    protected static string Names(IEnumerable<string?> names)
-    {
-        var list = names.Select(name => name ?? "(unnamed)").ToList();
-        return list.Count == 0 ? "none" : string.Join(", ", list);
-    }
+    protected abstract Verdict Judge(IReadOnlyList<JudgedToolCall> calls);
 }
 
 /// <summary>
@@ -64,7 +36,7 @@ public abstract class ToolCallCheck : SampleCheck
 /// </summary>
 public sealed class ValidToolCallsCheck : ToolCallCheck
 {
-    private readonly Dictionary<string, (ToolDefinition Tool, JsonSchemaRule Schema)> _tools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonSchemaRule> _tools = new(StringComparer.Ordinal);
 
     /// <summary>Creates the check.</summary>
     /// <param name="tools">The tools the request offered.</param>
@@ -79,17 +51,14 @@ public sealed class ValidToolCallsCheck : ToolCallCheck
         foreach (var tool in tools)
         {
             var name = tool.Name ?? throw new ArgumentException("An offered tool has no name.", nameof(tools));
-            JsonSchemaRule schema;
             try
             {
-                schema = JsonSchemaRule.FromText(PlainJson.ToNode(tool.Parameters ?? new Hashtable())?.ToJsonString() ?? "{}");
+                _tools[name] = ToolJudgments.ParameterSchema(name, PlainJson.ToNode(tool.Parameters ?? new Hashtable())?.ToJsonString());
             }
-            catch (UnusableSchemaException unusable)
+            catch (ArgumentException unusable)
             {
-                throw new ArgumentException($"The parameters of the tool '{name}' {unusable.Message}", nameof(tools), unusable);
+                throw new ArgumentException(unusable.Message, nameof(tools), unusable.InnerException);
             }
-
-            _tools[name] = (tool, schema);
         }
     }
 
@@ -97,36 +66,10 @@ public sealed class ValidToolCallsCheck : ToolCallCheck
     public override string Name => "ValidToolCalls";
 
     /// <inheritdoc />
-    public override string Expectation => $"make only valid calls to the offered tools ({Names(_tools.Keys)})";
+    public override string Expectation => $"make only valid calls to the offered tools ({ToolJudgments.Names(_tools.Keys)})";
 
     /// <inheritdoc />
-    protected override Verdict Judge(IReadOnlyList<ToolCall> calls)
-    {
-        if (calls.Count == 0)
-        {
-            return Verdict.NotHeld("called no tool");
-        }
-
-        foreach (var call in calls)
-        {
-            if (call.Name is null || !_tools.TryGetValue(call.Name, out var offered))
-            {
-                return Verdict.NotHeld($"called '{call.Name}', which was not offered");
-            }
-
-            if (ArgumentsOf(call, out var problem) is not { } arguments)
-            {
-                return Verdict.NotHeld($"called '{call.Name}' with arguments that {problem}");
-            }
-
-            if (offered.Schema.Problems(arguments) is { } problems)
-            {
-                return Verdict.NotHeld($"called '{call.Name}' with arguments that do not fit its parameters ({problems}): {arguments.ToJsonString()}");
-            }
-        }
-
-        return Verdict.Held($"called {Names(calls.Select(call => call.Name))}");
-    }
+    protected override Verdict Judge(IReadOnlyList<JudgedToolCall> calls) => ToolJudgments.ValidCalls(calls, _tools);
 }
 
 /// <summary>
@@ -159,42 +102,5 @@ public sealed class ToolCalledCheck : ToolCallCheck
     public override string Expectation => _arguments is null ? $"call '{_name}'" : $"call '{_name}' with {_arguments.ToJsonString()}";
 
     /// <inheritdoc />
-    protected override Verdict Judge(IReadOnlyList<ToolCall> calls)
-    {
-        var named = calls.Where(call => string.Equals(call.Name, _name, StringComparison.Ordinal)).ToList();
-        if (named.Count == 0)
-        {
-            return Verdict.NotHeld($"called {Names(calls.Select(call => call.Name))}");
-        }
-
-        if (_arguments is null)
-        {
-            return Verdict.Held($"called '{_name}'");
-        }
-
-        var seen = new List<string>();
-        foreach (var call in named)
-        {
-            if (ArgumentsOf(call, out var problem) is not { } arguments)
-            {
-                seen.Add($"arguments that {problem}");
-                continue;
-            }
-
-            if (_arguments.All(expected => Has(arguments, expected.Key, expected.Value)))
-            {
-                return Verdict.Held($"called '{_name}' with {arguments.ToJsonString()}");
-            }
-
-            seen.Add(arguments.ToJsonString());
-        }
-
-        return Verdict.NotHeld($"called '{_name}' with {string.Join(" and with ", seen)}");
-    }
-
-    private static bool Has(JsonObject arguments, string name, JsonNode? expected)
-    {
-        var actual = arguments.FirstOrDefault(argument => string.Equals(argument.Key, name, StringComparison.OrdinalIgnoreCase));
-        return actual.Key is not null && JsonNode.DeepEquals(actual.Value, expected);
-    }
+    protected override Verdict Judge(IReadOnlyList<JudgedToolCall> calls) => ToolJudgments.Called(calls, _name, _arguments);
 }

@@ -429,7 +429,7 @@ public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
     public double MinScore { get; set; }
 
     /// <inheritdoc />
-    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.Rubric, Rubric, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+    protected override OutputCheck BuildCheck() => new GradedCheck(Judging.GradeKind.Rubric, Rubric, minScore: Bound(nameof(MinScore)) ? MinScore : null);
 }
 
 /// <summary>Asserts that every sample agrees with a reference answer, as the runspace's grader judges it (Should-HumanloopFactuality).</summary>
@@ -456,7 +456,7 @@ public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
     public double MinScore { get; set; }
 
     /// <inheritdoc />
-    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.Factuality, null, reference: Reference, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+    protected override OutputCheck BuildCheck() => new GradedCheck(Judging.GradeKind.Factuality, null, reference: Reference, minScore: Bound(nameof(MinScore)) ? MinScore : null);
 }
 
 /// <summary>Asserts that every sample answers a question and meets a criterion, as the runspace's grader judges it (Should-HumanloopClosedQa).</summary>
@@ -485,7 +485,7 @@ public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
     public double MinScore { get; set; }
 
     /// <inheritdoc />
-    protected override OutputCheck BuildCheck() => new GradedCheck(Grading.GradeKind.ClosedQa, Criterion, question: Question, minScore: Bound(nameof(MinScore)) ? MinScore : null);
+    protected override OutputCheck BuildCheck() => new GradedCheck(Judging.GradeKind.ClosedQa, Criterion, question: Question, minScore: Bound(nameof(MinScore)) ? MinScore : null);
 }
 
 /// <summary>Asserts that every sample meets a test case's expectations (Should-HumanloopMeetExpectation).</summary>

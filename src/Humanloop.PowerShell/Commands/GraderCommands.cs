@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Humanloop.Judging;
 using Humanloop.PowerShell.Grading;
 using Humanloop.PowerShell.Infrastructure;
 

@@ -10,7 +10,7 @@ namespace Humanloop.PowerShell.Commands;
 
 /// <summary>
 /// The base of the cmdlets over the API's resources (projects, configs, deployments, experiments, logs,
-/// feedback, datasets, datapoints, evaluators): one call per input with its result written as it arrives, lists read page by page,
+/// feedback, datasets, datapoints, evaluators, evaluations): one call per input with its result written as it arrives, lists read page by page,
 /// failures written as non-terminating errors about the input, and the -Force rule of the Remove cmdlets.
 /// </summary>
 public abstract class ResourceCmdlet : HumanloopCmdlet
@@ -32,16 +32,17 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     protected void InvokeWithoutResult(object? target, Func<HumanloopClient, CancellationToken, Task> call) => RunForInput(target, call);
 
     /// <summary>
-    /// Reads a paged list from page 0 until every record was seen (or a page comes back empty), writing
-    /// each page's records the moment the page arrives, so the first results show before the last page
-    /// is requested. False when a page failed (and was reported).
+    /// Reads a paged list from its first page until every record was seen (or a page comes back empty),
+    /// writing each page's records the moment the page arrives, so the first results show before the last
+    /// page is requested. Pages count from 0 unless <paramref name="firstPage"/> says otherwise (the
+    /// datapoints of an evaluation count from 1). False when a page failed (and was reported).
     /// </summary>
-    protected bool InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null)
+    protected bool InvokePaged<T>(object? target, Func<HumanloopClient, int, CancellationToken, Task<Page<T>>> fetchPage, Func<T, bool>? include = null, int firstPage = 0)
         where T : class =>
         RunForInput(target, async (client, cancellationToken) =>
         {
             var seen = 0;
-            for (var number = 0; ; number++)
+            for (var number = firstPage; ; number++)
             {
                 var page = await fetchPage(client, number, cancellationToken).ConfigureAwait(false);
                 EmitEach(page.Records, include);

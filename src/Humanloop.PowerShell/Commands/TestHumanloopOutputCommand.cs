@@ -303,9 +303,9 @@ public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
         MaxTokensSet => new MaxTokensCheck(MaxTokens),
         MaxLatencySet => new MaxLatencyCheck(MaxLatency),
         SatisfySet => new SatisfyCheck(Satisfy!),
-        RubricSet => new GradedCheck(Grading.GradeKind.Rubric, Rubric, minScore: GradeFloor()),
-        FactualitySet => new GradedCheck(Grading.GradeKind.Factuality, null, reference: Factuality, minScore: GradeFloor()),
-        ClosedQaSet => new GradedCheck(Grading.GradeKind.ClosedQa, Criterion, question: ClosedQa, minScore: GradeFloor()),
+        RubricSet => new GradedCheck(Judging.GradeKind.Rubric, Rubric, minScore: GradeFloor()),
+        FactualitySet => new GradedCheck(Judging.GradeKind.Factuality, null, reference: Factuality, minScore: GradeFloor()),
+        ClosedQaSet => new GradedCheck(Judging.GradeKind.ClosedQa, Criterion, question: ClosedQa, minScore: GradeFloor()),
         _ => throw new InvalidOperationException($"The parameter set {ParameterSetName} has no check."),
     }, MyInvocation.MyCommand.Name);
 }

@@ -1,29 +1,8 @@
-using System;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Humanloop.Judging;
 
 namespace Humanloop.PowerShell.Grading;
-
-/// <summary>A grader's verdict on one output: whether it passed, a score, the grader's reason and the log of the grading call.</summary>
-public sealed class GradeVerdict
-{
-    /// <summary>Whether the output passed.</summary>
-    public bool Passed { get; init; }
-
-    /// <summary>The grader's score, from 0 to 1.</summary>
-    public double Score { get; init; }
-
-    /// <summary>Why, in the grader's words.</summary>
-    public string Reason { get; init; } = string.Empty;
-
-    /// <summary>The log id of the grading call (data_…), to look it up or give it feedback.</summary>
-    public string? LogId { get; init; }
-
-    /// <inheritdoc />
-    public override string ToString() => $"{(Passed ? "pass" : "fail")} ({Score:0.##}): {Reason}";
-}
 
 /// <summary>
 /// Grades an output with a chat call through the runspace's client: the kind's system prompt, and a user
@@ -55,52 +34,13 @@ public static class Grader
         return Read(answer, response.Data.Count > 0 ? response.Data[0].Id : null);
     }
 
-    /// <summary>The user message the grader reads: each given section in its tag.</summary>
-    public static string UserMessage(string? output, string criterion, string? reference, string? question)
-    {
-        var text = new StringBuilder();
-        if (question is not null)
-        {
-            text.Append("<question>").Append(question).Append("</question>\n");
-        }
-
-        text.Append("<criterion>").Append(criterion).Append("</criterion>\n");
-        if (reference is not null)
-        {
-            text.Append("<reference>").Append(reference).Append("</reference>\n");
-        }
-
-        return text.Append("<output>").Append(output ?? string.Empty).Append("</output>").ToString();
-    }
+    /// <summary>The user message the grader reads: each given section in its tag (<see cref="GradedJudgment.UserMessage"/>).</summary>
+    public static string UserMessage(string? output, string criterion, string? reference, string? question) =>
+        GradedJudgment.UserMessage(output, criterion, reference, question);
 
     /// <summary>Reads a verdict from the grader's answer: the first JSON object in it, with pass, and optionally score and reason.</summary>
     /// <exception cref="GraderAnswerException">No such object.</exception>
-    public static GradeVerdict Read(string answer, string? logId)
-    {
-        var start = answer.IndexOf('{');
-        var end = answer.LastIndexOf('}');
-        if (start >= 0 && end > start)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(answer.Substring(start, end - start + 1));
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pass", out var pass) && pass.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                {
-                    var passed = pass.GetBoolean();
-                    var score = root.TryGetProperty("score", out var given) && given.ValueKind == JsonValueKind.Number ? Math.Clamp(given.GetDouble(), 0, 1) : passed ? 1 : 0;
-                    var reason = root.TryGetProperty("reason", out var why) && why.ValueKind == JsonValueKind.String ? why.GetString()! : string.Empty;
-                    return new GradeVerdict { Passed = passed, Score = score, Reason = reason, LogId = logId };
-                }
-            }
-            catch (JsonException)
-            {
-                // Reported below with the grader's words.
-            }
-        }
-
-        throw new GraderAnswerException(answer, logId);
-    }
+    public static GradeVerdict Read(string answer, string? logId) => GradedJudgment.TryRead(answer, logId) ?? throw new GraderAnswerException(answer, logId);
 }
 
 /// <summary>The grader answered without a JSON verdict; the check cannot be judged.</summary>

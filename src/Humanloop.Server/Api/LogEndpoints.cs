@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Humanloop.Server.Evaluations;
 using Humanloop.Server.Http;
 using Humanloop.Server.Storage;
 
@@ -28,7 +29,7 @@ internal static class LogEndpoints
 
         v4.MapGet("/logs/{id}", (string id, LogStore logs, ResponseBuilder responses) => WireResults.Json(responses.Log(logs.GetRequired(id))));
 
-        v4.MapPost("/feedback", async (HttpContext context, LogStore logs) =>
+        v4.MapPost("/feedback", async (HttpContext context, LogStore logs, HumanEvaluatorFeedback humanEvaluators) =>
         {
             var errors = new ValidationErrors();
             var node = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
@@ -44,12 +45,15 @@ internal static class LogEndpoints
             errors.ThrowIfAny();
 
             // Check every log first, so a batch with an unknown data_id records nothing.
-            foreach (var request in requests)
-            {
-                logs.GetRequired(request!.DataId);
-            }
+            var targets = requests.Select(request => logs.GetRequired(request!.DataId)).ToList();
 
-            var results = requests.Select(r => ResponseBuilder.Feedback(logs.AddFeedback(r!.DataId, r.Type, r.Value, r.User, r.CreatedAt, r.Unset))).ToList();
+            var results = requests.Select((r, i) =>
+            {
+                var feedback = logs.AddFeedback(r!.DataId, r.Type, r.Value, r.User, r.CreatedAt, r.Unset);
+                // Feedback named after a human evaluator of the log's evaluation is that evaluator's result.
+                humanEvaluators.Record(targets[i], r.Type, r.Value, r.Unset);
+                return ResponseBuilder.Feedback(feedback);
+            }).ToList();
             return single ? WireResults.Json(results[0]) : WireResults.Json(results);
         });
     }

@@ -10,7 +10,8 @@ internal sealed class ResponseBuilder(
     ModelConfigStore configs,
     ExperimentStore experiments,
     DeploymentStore deployments,
-    LogStore logs)
+    LogStore logs,
+    EvaluationStore evaluations)
 {
     public const string TeamId = "tm_local";
 
@@ -167,6 +168,7 @@ internal sealed class ResponseBuilder(
             Environment = log.Environment,
             Feedback = logs.Feedback(log.Id).Select(Feedback).ToList(),
             CreatedAt = log.CreatedAt,
+            Error = log.Error,
             Duration = log.ProviderLatency,
             OutputMessage = (JsonObject?)log.OutputMessage?.DeepClone(),
             PromptTokens = log.PromptTokens,
@@ -181,7 +183,7 @@ internal sealed class ResponseBuilder(
             MetricValues = [],
             Tools = [],
             ToolChoice = log.ToolChoice?.DeepClone(),
-            EvaluationResults = [],
+            EvaluationResults = log.EvaluationId is null ? [] : evaluations.Results([log.Id]).Select(r => EvaluationResult(r, null)).ToList(),
             ObservabilityStatus = "completed",
             UpdatedAt = log.UpdatedAt,
             BatchIds = [],
@@ -189,4 +191,20 @@ internal sealed class ResponseBuilder(
             ModelConfigId = log.ConfigId,
         };
     }
+
+    /// <summary>A result; its <c>log</c> is left out (the caller shows the log), the judging call's log is given or null.</summary>
+    public static EvaluationResultResponse EvaluationResult(EvaluationResultRecord result, LogResponse? judgeLog) => new(
+        result.Id,
+        result.EvaluatorId,
+        result.EvaluatorId,
+        result.EvaluationId,
+        result.LogId,
+        null,
+        null,
+        null,
+        result.Value?.DeepClone(),
+        result.Error,
+        result.UpdatedAt,
+        result.CreatedAt,
+        judgeLog);
 }

@@ -238,7 +238,7 @@ internal sealed record LogResponse
     public required IReadOnlyList<object> MetricValues { get; init; }
     public required IReadOnlyList<object> Tools { get; init; }
     public JsonNode? ToolChoice { get; init; }
-    public required IReadOnlyList<object> EvaluationResults { get; init; }
+    public required IReadOnlyList<EvaluationResultResponse> EvaluationResults { get; init; }
     public required string ObservabilityStatus { get; init; }
     public required DateTime UpdatedAt { get; init; }
     public required IReadOnlyList<string> BatchIds { get; init; }
@@ -263,3 +263,45 @@ internal sealed record EvaluatorResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     ProjectResponse? LoggingProject);
+
+/// <summary>
+/// <c>EvaluationResponse</c>. <c>evaluator_aggregates</c> is left out unless asked for; <c>status_reason</c> (why a run
+/// failed) is an extension: the spec has no place for it.
+/// </summary>
+internal sealed record EvaluationResponse(
+    string Id,
+    string Status,
+    ModelConfigResponse Config,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    IReadOnlyList<EvaluatorResponse> Evaluators,
+    DatasetResponse Dataset,
+    string DatasetVersionId,
+    DatasetResponse DatasetSnapshot,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ModelConfigEvaluatorAggregateResponse>? EvaluatorAggregates,
+    object? FeedbackAggregates,
+    string? StatusReason);
+
+/// <summary>One evaluator's aggregate over an evaluation's results: the share of true results, or the mean; null without results.</summary>
+internal sealed record ModelConfigEvaluatorAggregateResponse(string ModelConfigId, string EvaluatorId, string EvaluatorVersionId, double? AggregateValue);
+
+/// <summary><c>EvaluationResultResponse</c>. Evaluators have no versions here: <c>evaluator_version_id</c> is the evaluator's id.</summary>
+internal sealed record EvaluationResultResponse(
+    string Id,
+    string EvaluatorId,
+    string EvaluatorVersionId,
+    string EvaluationId,
+    string LogId,
+    LogResponse? Log,
+    string? VersionId,
+    object? Version,
+    JsonNode? Value,
+    string? Error,
+    DateTime UpdatedAt,
+    DateTime CreatedAt,
+    LogResponse? LlmEvaluatorLog);
+
+/// <summary>A datapoint of an evaluation's snapshot, with its (latest) log and that log's results.</summary>
+internal sealed record EvaluationDatapointSnapshotResponse(DatapointResponse Datapoint, LogResponse? Log, IReadOnlyList<EvaluationResultResponse> EvaluationResults);
+
+internal sealed record CreateLogResponse(string Id, string ProjectId, string? SessionId);

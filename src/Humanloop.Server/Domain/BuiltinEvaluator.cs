@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
 namespace Humanloop.Server.Domain;
 
 /// <summary>
@@ -9,7 +13,7 @@ namespace Humanloop.Server.Domain;
 /// needs beyond it. The hosted API shipped its preset checks as python evaluators too; this server
 /// runs these natively and never runs other python code.
 /// </summary>
-internal sealed record BuiltinEvaluator(Expectation Expectation)
+internal sealed partial record BuiltinEvaluator(Expectation Expectation)
 {
     public const string Prefix = "builtin:";
 
@@ -57,4 +61,37 @@ internal sealed record BuiltinEvaluator(Expectation Expectation)
         "boolean" when IsMetric && Expectation.Comparison is null => $"the built-in check '{Kind}' measures a number: give it a threshold (e.g. builtin:{Kind}<=3:…) or return_type number",
         _ => null,
     };
+
+    /// <summary>
+    /// The expectation for one datapoint: <c>{{name}}</c> filled with its input <c>name</c> and <c>{{target.key}}</c>
+    /// with its target's <c>key</c> (strings as they are, other JSON values as JSON text), then read again.
+    /// </summary>
+    /// <exception cref="ArgumentException">A placeholder names something the datapoint lacks, or the filled text no longer reads.</exception>
+    public Expectation ForDatapoint(JsonObject inputs, JsonObject target)
+    {
+        var text = Placeholder().Replace(Expectation.Text, match =>
+        {
+            var name = match.Groups["name"].Value;
+            var (source, key, where) = name.StartsWith("target.", StringComparison.Ordinal)
+                ? (target, name["target.".Length..], "target has")
+                : (inputs, name, "inputs have");
+            if (!source.TryGetPropertyValue(key, out var value))
+            {
+                throw new ArgumentException($"the check reads {{{{{name}}}}}, but the datapoint's {where} no '{key}'");
+            }
+
+            return value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value?.ToJsonString() ?? "null";
+        });
+        try
+        {
+            return Expectation.Parse(text, thresholdOptional: true);
+        }
+        catch (ExpectationFormatException unreadable)
+        {
+            throw new ArgumentException($"the check, filled from the datapoint, does not read: {unreadable.Message}", unreadable);
+        }
+    }
+
+    [GeneratedRegex(@"\{\{\s*(?<name>[^{}\s]+)\s*\}\}")]
+    private static partial Regex Placeholder();
 }

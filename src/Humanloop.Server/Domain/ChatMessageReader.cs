@@ -19,6 +19,9 @@ internal static class ChatMessageReader
         return items?.Select(Read).OfType<ChatMessage>().ToList();
     }
 
+    /// <summary>One message (a log's <c>output_message</c>), checked like a list's.</summary>
+    public static ChatMessage? ReadOne(FieldReader body, string name) => body.Nested(name) is { } message ? Read(message) : null;
+
     /// <summary>A stored list, checked when it was stored; anything unreadable is skipped.</summary>
     public static IReadOnlyList<ChatMessage> FromStored(JsonArray? messages)
     {

@@ -21,6 +21,12 @@ internal static class Ids
     public const string Dataset = "evts";
     public const string Datapoint = "evtc";
     public const string Evaluator = "evfn";
+    public const string Evaluation = "ev";
+
+    /// <summary>The snapshot of a dataset an evaluation runs on (the hosted API's dataset versions had no documented prefix).</summary>
+    public const string DatasetVersion = "evdsv";
+
+    public const string EvaluationResult = "evr";
 
     public static string New(string prefix) => prefix + "_" + RandomBase62(RandomLength);
 

@@ -16,15 +16,19 @@ internal sealed record FinishedSample(
     JsonNode ProviderRequest,
     JsonNode ProviderResponse);
 
-/// <summary>Records one finished sample as a log; every generated sample is a log.</summary>
+/// <summary>
+/// Records one finished sample as a log; every generated sample is a log. An evaluation's failed generation is
+/// a log too, one that records the error.
+/// </summary>
 internal sealed class GenerationLogWriter(LogStore logs, TimeProvider time)
 {
-    public void Write(GenerationPlan plan, FinishedSample finished)
+    /// <summary>Writes the sample's log; false when an evaluation run's log was not written because the evaluation has ended.</summary>
+    public bool Write(GenerationPlan plan, FinishedSample finished)
     {
         var request = plan.Request;
         var sample = finished.Sample;
         var now = time.GetUtcNow().UtcDateTime;
-        logs.Insert(new LogRecord
+        return Insert(request, new LogRecord
         {
             Id = sample.LogId,
             ProjectId = plan.Project.Id,
@@ -46,6 +50,7 @@ internal sealed class GenerationLogWriter(LogStore logs, TimeProvider time)
             Metadata = (JsonObject?)request.Metadata?.DeepClone(),
             User = request.User,
             SourceDatapointId = request.SourceDatapointId,
+            EvaluationId = request.EvaluationId,
             Save = request.Save,
             PromptTokens = finished.PromptTokens,
             OutputTokens = finished.GenerationTokens,
@@ -56,5 +61,44 @@ internal sealed class GenerationLogWriter(LogStore logs, TimeProvider time)
             CreatedAt = now,
             UpdatedAt = now,
         });
+    }
+
+    /// <summary>
+    /// Writes the log of a generation that failed before it produced anything (a missing input, a provider error):
+    /// the request's inputs and messages, no output, and the error. Returns the log id, or null when the log was not
+    /// written because the evaluation it belongs to has ended.
+    /// </summary>
+    public string? WriteFailed(GenerationRequest request, string projectId, string configId, string error)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var log = new LogRecord
+        {
+            Id = Ids.New(Ids.Log),
+            ProjectId = projectId,
+            ConfigId = configId,
+            Inputs = (JsonObject)request.Inputs.DeepClone(),
+            Messages = request.Kind.LogsMessages ? ChatMessage.ToJson(request.Messages) : null,
+            Source = request.Source,
+            Metadata = (JsonObject?)request.Metadata?.DeepClone(),
+            User = request.User,
+            SourceDatapointId = request.SourceDatapointId,
+            EvaluationId = request.EvaluationId,
+            Error = error,
+            Save = request.Save,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return Insert(request, log) ? log.Id : null;
+    }
+
+    private bool Insert(GenerationRequest request, LogRecord log)
+    {
+        if (request.OnlyWhileEvaluationActive && request.EvaluationId is not null)
+        {
+            return logs.InsertWhileEvaluationActive(log);
+        }
+
+        logs.Insert(log);
+        return true;
     }
 }

@@ -47,6 +47,15 @@ internal sealed record GenerationRequest
     public int? Seed { get; init; }
     public bool ReturnInputs { get; init; } = true;
 
+    /// <summary>The evaluation the generated logs belong to (set by evaluation runs, never read from a request body).</summary>
+    public string? EvaluationId { get; init; }
+
+    /// <summary>
+    /// For a server-run evaluation: write the logs only while the evaluation is pending or running, so nothing is
+    /// written once a client has cancelled it.
+    /// </summary>
+    public bool OnlyWhileEvaluationActive { get; init; }
+
     public ModelConfigContent? ModelConfig { get; init; }
     public string? ModelConfigId { get; init; }
     public string? Environment { get; init; }

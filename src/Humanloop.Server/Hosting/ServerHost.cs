@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Humanloop.Server.Api;
 using Humanloop.Server.Domain;
+using Humanloop.Server.Evaluations;
 using Humanloop.Server.Faults;
 using Humanloop.Server.Generation;
 using Humanloop.Server.Http;
@@ -32,6 +33,8 @@ public static class ServerHost
             output.WriteLine($"Humanloop server data: {database.Description}");
             var apiKeys = ApiKeyProvisioner.Provision(options, output);
             var app = Build(options, database, providerHttp, apiKeys);
+            // No run of this process has started yet: server runs still pending or running were interrupted by a stop.
+            app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -80,6 +83,7 @@ public static class ServerHost
         services.AddSingleton<LogStore>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<EvaluatorStore>();
+        services.AddSingleton<EvaluationStore>();
         services.AddSingleton<ResponseBuilder>();
         services.AddSingleton<ConfigRegistry>();
         services.AddSingleton<DeploymentResolver>();
@@ -97,6 +101,14 @@ public static class ServerHost
         services.AddSingleton<GenerationPlanner>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationStreamer>();
+        services.AddSingleton<EvaluationResponseBuilder>();
+        services.AddSingleton<EvaluatorCalls>();
+        services.AddSingleton<EvaluatorExecutor>();
+        services.AddSingleton<EvaluationScorer>();
+        services.AddSingleton<EvaluationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<EvaluationRunner>());
+        services.AddSingleton<EvaluationLifecycle>();
+        services.AddSingleton<HumanEvaluatorFeedback>();
         services.AddSingleton(new AcceptedApiKeys(apiKeys));
         if (options.EnableFaults)
         {
@@ -129,6 +141,7 @@ public static class ServerHost
         v4.MapLogEndpoints();
         v4.MapDatasetEndpoints();
         v4.MapEvaluatorEndpoints();
+        v4.MapEvaluationEndpoints();
         return app;
     }
 

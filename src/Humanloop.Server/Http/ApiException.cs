@@ -26,5 +26,7 @@ internal sealed class ApiException : Exception
 
     public static ApiException NotFound(string kind, string id) => NotFound($"{kind} {id} not found");
 
+    public static ApiException Conflict(string message) => new(StatusCodes.Status409Conflict, JsonValue.Create(message));
+
     public static ApiException Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, JsonValue.Create(message));
 }

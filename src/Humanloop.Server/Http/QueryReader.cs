@@ -52,6 +52,28 @@ internal sealed class QueryReader
         return value;
     }
 
+    /// <summary>A boolean as pydantic read one: true/false, 1/0, yes/no, on/off (any case).</summary>
+    public bool Bool(string name, bool defaultValue)
+    {
+        var text = String(name);
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null:
+                return defaultValue;
+            case "true" or "1" or "yes" or "on":
+                return true;
+            case "false" or "0" or "no" or "off":
+                return false;
+            default:
+                Errors.Add(["query", name], "value could not be parsed to a boolean", "type_error.bool");
+                return defaultValue;
+        }
+    }
+
+    /// <summary>Every value of a repeated parameter (<c>?id=a&amp;id=b</c>), empty ones left out.</summary>
+    public IReadOnlyList<string> Strings(string name) =>
+        _query.TryGetValue(name, out var values) ? values.OfType<string>().Where(v => v.Length > 0).ToList() : [];
+
     public string Enum(string name, string defaultValue, IReadOnlyCollection<string> permitted)
     {
         var text = String(name);

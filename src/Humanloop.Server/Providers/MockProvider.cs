@@ -7,7 +7,7 @@ namespace Humanloop.Server.Providers;
 /// <summary>
 /// The default provider: no network, deterministic answers. A completion's text comes from
 /// <see cref="MockGenerator"/> over the prompt; a chat's from the same generator over the transcript,
-/// unless <see cref="MockToolRule"/> calls a tool or quotes tool results, or <see cref="MockGrader"/> grades. Streams send one chunk per
+/// unless <see cref="MockToolRule"/> calls a tool or quotes tool results; either is graded by <see cref="MockGrader"/> when it is a grading request. Streams send one chunk per
 /// token (or per tool-argument fragment), samples interleaved round-robin, with an optional delay
 /// per chunk (<c>model_config.other.mock_token_delay_ms</c>, else the server's <c>--mock-token-delay-ms</c>).
 /// </summary>
@@ -49,11 +49,12 @@ internal sealed class MockProvider(int defaultTokenDelayMs) : IModelProvider
             {
                 return MockGenerator.Say(call.Config, quote);
             }
+        }
 
-            if (MockGrader.Verdict(call.Conversation.Messages) is { } verdict)
-            {
-                return MockGenerator.Say(call.Config, verdict);
-            }
+        // A completion's prompt is its one user message, so an llm evaluator's prompt template is graded too.
+        if (MockGrader.Verdict(call.Conversation.Messages) is { } verdict)
+        {
+            return MockGenerator.Say(call.Config, verdict);
         }
 
         return MockGenerator.Generate(call.Config, Prompt(call), sampleIndex, call.RequestSeed);

@@ -10,16 +10,36 @@ internal sealed class LogStore(Database database, TimeProvider time)
         id, project_id, session_id, session_reference_id, parent_id, config_id, experiment_id, trial_id, environment,
         inputs, output, raw_output, finish_reason, source, metadata, user, source_datapoint_id, save,
         prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at,
-        messages, output_message, tool_choice
+        messages, output_message, tool_choice, evaluation_id, error
         """;
 
-    public void Insert(LogRecord log) => database.Run(c => Database.Execute(c, $"""
-        INSERT INTO logs ({SelectColumns})
-        VALUES (@id, @project, @session, @sessionRef, @parent, @config, @experiment, @trial, @environment,
-                @inputs, @output, @raw, @finish, @source, @metadata, @user, @datapoint, @save,
-                @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated,
-                @messages, @outputMessage, @toolChoice)
-        """,
+    private const string InsertValues = """
+        @id, @project, @session, @sessionRef, @parent, @config, @experiment, @trial, @environment,
+        @inputs, @output, @raw, @finish, @source, @metadata, @user, @datapoint, @save,
+        @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated,
+        @messages, @outputMessage, @toolChoice, @evaluation, @error
+        """;
+
+    public void Insert(LogRecord log) => database.Run(c => Database.Execute(c, $"INSERT INTO logs ({SelectColumns}) VALUES ({InsertValues})", Parameters(log)));
+
+    /// <summary>
+    /// Inserts a log of a server-run evaluation only while the evaluation is still pending or running, in one
+    /// statement, so that nothing is written once its status says it was cancelled or failed. False when not written.
+    /// </summary>
+    public bool InsertWhileEvaluationActive(LogRecord log) => database.Run(c => Database.Execute(c, $"""
+        INSERT INTO logs ({SelectColumns}) SELECT {InsertValues}
+        WHERE EXISTS (SELECT 1 FROM evaluations WHERE id = @evaluation AND status IN ('pending', 'running'))
+        """, Parameters(log)) > 0);
+
+    /// <summary>The latest log of each datapoint of an evaluation (a datapoint's later log replaces the earlier), by datapoint id.</summary>
+    public IReadOnlyDictionary<string, LogRecord> LatestForEvaluation(string evaluationId) => database.Run(c =>
+        Select(c, """
+            WHERE seq IN (SELECT MAX(seq) FROM logs WHERE evaluation_id = @evaluation AND source_datapoint_id IS NOT NULL GROUP BY source_datapoint_id)
+            """, ("@evaluation", evaluationId))
+        .ToDictionary(l => l.SourceDatapointId!, StringComparer.Ordinal));
+
+    private static (string, object?)[] Parameters(LogRecord log) =>
+    [
         ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
         ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
         ("@environment", log.Environment), ("@inputs", WireJson.ToText(log.Inputs)), ("@output", log.Output), ("@raw", log.RawOutput),
@@ -27,7 +47,9 @@ internal sealed class LogStore(Database database, TimeProvider time)
         ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
         ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
         ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt)),
-        ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice))));
+        ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice)),
+        ("@evaluation", log.EvaluationId), ("@error", log.Error),
+    ];
 
     public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
@@ -119,5 +141,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
             ProviderResponse = WireJson.ParseOrNull(Columns.Text(r, "provider_response")),
             CreatedAt = Columns.Time(r, "created_at"),
             UpdatedAt = Columns.Time(r, "updated_at"),
+            EvaluationId = Columns.Text(r, "evaluation_id"),
+            Error = Columns.Text(r, "error"),
         }, parameters);
 }

@@ -62,6 +62,13 @@ internal sealed record LogRecord
     public JsonObject? Metadata { get; init; }
     public string? User { get; init; }
     public string? SourceDatapointId { get; init; }
+
+    /// <summary>The evaluation the log was generated or posted for (its datapoint is <see cref="SourceDatapointId"/>).</summary>
+    public string? EvaluationId { get; init; }
+
+    /// <summary>What went wrong, for a log that records a failed generation (then <see cref="Output"/> is null).</summary>
+    public string? Error { get; init; }
+
     public bool Save { get; init; } = true;
     public int? PromptTokens { get; init; }
     public int? OutputTokens { get; init; }
@@ -103,6 +110,48 @@ internal sealed record EvaluatorRecord
     public string? Code { get; init; }
     public string? ModelConfigId { get; init; }
     public ModelConfigContent? ModelConfig { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// An evaluation run: a config judged on a snapshot of a dataset's datapoints by evaluators. The server
+/// generates the logs itself when <see cref="HlGenerated"/>; otherwise a client posts them.
+/// </summary>
+internal sealed record EvaluationRecord
+{
+    public required string Id { get; init; }
+    public required string ProjectId { get; init; }
+    public required string ConfigId { get; init; }
+    public required string DatasetId { get; init; }
+    public required string DatasetVersionId { get; init; }
+
+    /// <summary>The dataset as it was when the evaluation was created (its datapoints are the snapshot).</summary>
+    public required DatasetRecord DatasetSnapshot { get; init; }
+
+    public required bool HlGenerated { get; init; }
+    public required string Status { get; init; }
+
+    /// <summary>Why the run failed (or who stopped it); null otherwise.</summary>
+    public string? StatusReason { get; init; }
+
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+}
+
+/// <summary>One evaluator's verdict on one log of an evaluation: a value, or an error; at most one per (log, evaluator).</summary>
+internal sealed record EvaluationResultRecord
+{
+    public required string Id { get; init; }
+    public required string EvaluationId { get; init; }
+    public required string LogId { get; init; }
+    public required string EvaluatorId { get; init; }
+    public JsonNode? Value { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>The log of the generation that judged (an llm evaluator's or a graded check's call); null otherwise.</summary>
+    public string? JudgeLogId { get; init; }
+
     public required DateTime CreatedAt { get; init; }
     public required DateTime UpdatedAt { get; init; }
 }

@@ -9,7 +9,7 @@ namespace Humanloop.Server.Storage;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS projects (
@@ -91,10 +91,13 @@ internal static class Schema
             updated_at TEXT NOT NULL,
             messages TEXT,
             output_message TEXT,
-            tool_choice TEXT
+            tool_choice TEXT,
+            evaluation_id TEXT,
+            error TEXT
         );
         CREATE INDEX IF NOT EXISTS logs_project_created ON logs (project_id, created_at);
         CREATE INDEX IF NOT EXISTS logs_experiment ON logs (experiment_id);
+        CREATE INDEX IF NOT EXISTS logs_evaluation ON logs (evaluation_id, source_datapoint_id);
         CREATE TABLE IF NOT EXISTS feedback (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -140,6 +143,54 @@ internal static class Schema
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS evaluations (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            config_id TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            dataset_version_id TEXT NOT NULL,
+            dataset_snapshot TEXT NOT NULL,
+            hl_generated INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS evaluations_project_created ON evaluations (project_id, created_at);
+        CREATE TABLE IF NOT EXISTS evaluation_evaluators (
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            evaluator_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (evaluation_id, evaluator_id)
+        );
+        CREATE TABLE IF NOT EXISTS evaluation_datapoints (
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            datapoint_id TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            messages TEXT NOT NULL,
+            target TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, position),
+            UNIQUE (evaluation_id, datapoint_id)
+        );
+        CREATE TABLE IF NOT EXISTS evaluation_results (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            log_id TEXT NOT NULL REFERENCES logs(id) ON DELETE CASCADE,
+            evaluator_id TEXT NOT NULL,
+            value TEXT,
+            error TEXT,
+            judge_log_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (log_id, evaluator_id)
+        );
+        CREATE INDEX IF NOT EXISTS evaluation_results_evaluation ON evaluation_results (evaluation_id);
         """;
 
     public static void Apply(SqliteConnection connection)
@@ -156,8 +207,15 @@ internal static class Schema
             Database.Execute(connection, "ALTER TABLE logs ADD COLUMN messages TEXT; ALTER TABLE logs ADD COLUMN output_message TEXT; ALTER TABLE logs ADD COLUMN tool_choice TEXT;");
         }
 
-        // Version 3 added datasets, datapoints and evaluators: new tables only, which CreateTables adds
-        // to an older folder as it stands.
+        if (version is >= 1 and < 4)
+        {
+            // Version 4 added evaluations: logs say which evaluation they belong to and what error they record
+            // (both null for older logs); the evaluation tables are new, and CreateTables adds them.
+            Database.Execute(connection, "ALTER TABLE logs ADD COLUMN evaluation_id TEXT; ALTER TABLE logs ADD COLUMN error TEXT;");
+        }
+
+        // Version 3 added datasets, datapoints and evaluators, version 4 evaluations: new tables, which
+        // CreateTables adds to an older folder as it stands.
         Database.Execute(connection, CreateTables);
         Database.Execute(connection, $"PRAGMA user_version = {Version};");
     }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace Humanloop.PowerShell.Checks;
+namespace Humanloop.Judging;
 
 /// <summary>
 /// The similarity metrics of the text checks, as plain functions so they can be tested on worked examples.

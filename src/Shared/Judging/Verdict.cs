@@ -1,4 +1,4 @@
-namespace Humanloop.PowerShell.Checks;
+namespace Humanloop.Judging;
 
 /// <summary>
 /// What a check found about one sample or response, before the mode is applied: whether the expectation
