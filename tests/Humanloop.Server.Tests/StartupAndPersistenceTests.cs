@@ -246,4 +246,102 @@ public sealed class StartupAndPersistenceTests : IDisposable
             Assert.Equal("builtin:contains:refund", (string)evaluators.Single()!["code"]!);
         }
     }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_3_is_upgraded_and_then_keeps_evaluations()
+    {
+        string projectId, configId, logId, datasetId, datapointId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            projectId = (string)(await api.CreateProjectAsync("before-evaluations"))["id"]!;
+            configId = (string)(await api.RegisterConfigAsync(projectId, "old {{q}}", temperature: 0))["config"]!["id"]!;
+            logId = (string)(await api.PostAsync("completion-model-config", new JsonObject { ["model_config_id"] = configId, ["inputs"] = new JsonObject { ["q"] = "times" } }))
+                .ShouldBe(HttpStatusCode.OK).Object["data"]![0]!["id"]!;
+            datasetId = (string)(await api.PostAsync($"projects/{projectId}/datasets", new JsonObject { ["name"] = "cases", ["description"] = "" }))
+                .ShouldBe(HttpStatusCode.Created).Object["id"]!;
+            datapointId = (string)(await api.PostAsync($"datasets/{datasetId}/datapoints", new JsonObject { ["inputs"] = new JsonObject { ["q"] = "kept" } }))
+                .ShouldBe(HttpStatusCode.Created).Array[0]!["id"]!;
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = WithoutSchema4 + "PRAGMA user_version = 3;";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var old = (await api.GetAsync($"logs/{logId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.StartsWith("Echo: old times", (string)old["output"]!);
+            Assert.Null(old["error"]);
+            Assert.Empty(old["evaluation_results"]!.AsArray());
+
+            var evaluation = (await api.PostAsync($"projects/{projectId}/evaluations", new JsonObject
+            {
+                ["config_id"] = configId, ["dataset_id"] = datasetId, ["evaluator_ids"] = new JsonArray(), ["hl_generated"] = false,
+            })).ShouldBe(HttpStatusCode.Created).Object;
+            (await api.PostAsync($"evaluations/{evaluation["id"]}/log", new JsonObject { ["datapoint_id"] = datapointId, ["log"] = new JsonObject { ["error"] = "boom" } }))
+                .ShouldBe(HttpStatusCode.Created);
+            var record = (await api.GetAsync($"evaluations/{evaluation["id"]}/datapoints")).ShouldBe(HttpStatusCode.OK).Object["records"]![0]!;
+            Assert.Equal("kept", (string)record["datapoint"]!["inputs"]!["q"]!);
+            Assert.Equal("boom", (string)record["log"]!["error"]!);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version;";
+            Assert.Equal(4L, (long)command.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_cancels_a_server_run_and_the_next_start_fails_it_while_a_client_driven_evaluation_is_left()
+    {
+        await using var stub = await OpenAiStub.StartAsync();
+        var options = FileOptions(TextWriter.Null, ["k1"]) with { OpenAiBaseUrl = stub.BaseUrl + "/v1", OpenAiApiKey = "sk-test" };
+        string serverRun, clientDriven;
+        var server = await TestServers.StartAsync(options);
+        using (var api = new ApiClient(server, "k1"))
+        {
+            var projectId = (string)(await api.CreateProjectAsync("interrupted"))["id"]!;
+            var configId = (string)(await api.PostAsync("model-configs", new JsonObject
+            {
+                ["project_id"] = projectId, ["provider"] = "openai", ["model"] = "stall-on-demand", ["prompt_template"] = "{{q}}",
+            })).ShouldBe(HttpStatusCode.OK).Object["config"]!["id"]!;
+            var datasetId = (string)(await api.PostAsync($"projects/{projectId}/datasets", new JsonObject { ["name"] = "cases", ["description"] = "" }))
+                .ShouldBe(HttpStatusCode.Created).Object["id"]!;
+            (await api.PostAsync($"datasets/{datasetId}/datapoints", new JsonObject { ["inputs"] = new JsonObject { ["q"] = OpenAiStub.StallMarker + " forever" } }))
+                .ShouldBe(HttpStatusCode.Created);
+            JsonObject Evaluation(bool generated) => new()
+            {
+                ["config_id"] = configId, ["dataset_id"] = datasetId, ["evaluator_ids"] = new JsonArray(), ["hl_generated"] = generated,
+            };
+            clientDriven = (string)(await api.PostAsync($"projects/{projectId}/evaluations", Evaluation(false))).ShouldBe(HttpStatusCode.Created).Object["id"]!;
+            serverRun = (string)(await api.PostAsync($"projects/{projectId}/evaluations", Evaluation(true))).ShouldBe(HttpStatusCode.Created).Object["id"]!;
+            await stub.WaitUntilAsync(s => s.StalledNow == 1, "the run's provider call");
+            Assert.Equal("running", (string)(await api.GetAsync($"evaluations/{serverRun}")).ShouldBe(HttpStatusCode.OK).Object["status"]!);
+        }
+
+        // Stopping the server abandons the run's provider call at once instead of waiting out the shutdown timeout.
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await server.DisposeAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(4), $"the stop took {stopping.Elapsed}");
+        await stub.WaitUntilAsync(s => s.StalledNow == 0 && s.StallsAbandoned == 1, "the run's call abandoned");
+
+        await using (var restarted = await TestServers.StartAsync(options))
+        {
+            using var api = new ApiClient(restarted, "k1");
+            var failed = (await api.GetAsync($"evaluations/{serverRun}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal("failed", (string)failed["status"]!);
+            Assert.Equal(Evaluations.EvaluationRunner.InterruptedReason, (string)failed["status_reason"]!);
+            Assert.Equal("pending", (string)(await api.GetAsync($"evaluations/{clientDriven}")).ShouldBe(HttpStatusCode.OK).Object["status"]!);
+            Assert.Null((await api.GetAsync($"evaluations/{serverRun}/datapoints")).ShouldBe(HttpStatusCode.OK).Object["records"]![0]!["log"]);
+        }
+    }
 }

@@ -256,6 +256,8 @@ Describe 'A canary key' {
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         $sample = @{ [string] = 'canary-value'; [string[]] = @('canary-value'); [int] = 1; [double] = 0.5; [uri] = 'http://127.0.0.1:1/'
             [psobject] = @{ a = 1 }; [hashtable] = @{ a = 1 }; [object] = 'canary-value'; [datetime] = [datetime]'2026-01-01' }
+        # Parameters whose type takes values the cmdlet then refuses before sending: a value it sends instead.
+        $valid = @{ 'Add-HumanloopEvaluationResult' = @{ Value = 0.5 } }
 
         Start-Transcript -Path $transcript | Out-Null
         $DebugPreference = 'Continue'
@@ -270,6 +272,7 @@ Describe 'A canary key' {
                     $arguments[$parameter.Name] = if ($type.IsEnum) { [enum]::GetValues($type)[0] } elseif ($sample.ContainsKey($type)) { $sample[$type] } else { 'canary-value' }
                 }
                 if ($set.Parameters.Name -contains 'ProjectId' -and -not $arguments.ContainsKey('ProjectId')) { $arguments.ProjectId = 'pr_canary' }
+                if ($valid.ContainsKey($command.Name)) { foreach ($entry in $valid[$command.Name].GetEnumerator()) { $arguments[$entry.Key] = $entry.Value } }
                 if ($command.Parameters.ContainsKey('ApiKey')) { $arguments.ApiKey = $canary }
                 if ($command.Parameters.ContainsKey('BaseUri')) { $arguments.BaseUri = $server.Uri }
                 if ($command.Parameters.ContainsKey('MaxRetries')) { $arguments.MaxRetries = 1 }

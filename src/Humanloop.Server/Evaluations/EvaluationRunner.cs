@@ -72,7 +72,7 @@ internal sealed class EvaluationRunner(
             await foreach (var run in _queue.Reader.ReadAllAsync(stoppingToken))
             {
                 inFlight.RemoveAll(task => task.IsCompleted);
-                inFlight.Add(Task.Run(() => ExecuteAsync(run, stoppingToken), CancellationToken.None));
+                inFlight.Add(Task.Run(() => RunAsync(run, stoppingToken), CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -95,7 +95,7 @@ internal sealed class EvaluationRunner(
         _slots.Dispose();
     }
 
-    private async Task ExecuteAsync(Run run, CancellationToken stoppingToken)
+    private async Task RunAsync(Run run, CancellationToken stoppingToken)
     {
         var id = run.EvaluationId;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(run.Token, stoppingToken);

@@ -28,6 +28,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The accepted keys (configured or generated).</summary>
     public IReadOnlyList<string> ApiKeys { get; }
 
+    /// <summary>The server's services, for tests that wait on background work.</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 

@@ -38,19 +38,6 @@ internal sealed class LogStore(Database database, TimeProvider time)
             """, ("@evaluation", evaluationId))
         .ToDictionary(l => l.SourceDatapointId!, StringComparer.Ordinal));
 
-    private static (string, object?)[] Parameters(LogRecord log) =>
-    [
-        ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
-        ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
-        ("@environment", log.Environment), ("@inputs", WireJson.ToText(log.Inputs)), ("@output", log.Output), ("@raw", log.RawOutput),
-        ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", WireJson.ToText(log.Metadata)), ("@user", log.User),
-        ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
-        ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
-        ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt)),
-        ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice)),
-        ("@evaluation", log.EvaluationId), ("@error", log.Error),
-    ];
-
     public LogRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
     public LogRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Log", id);
@@ -109,6 +96,19 @@ internal sealed class LogStore(Database database, TimeProvider time)
             ("@log", logId)));
 
     private static bool IsMultiValued(string type) => type is "action" or "issue";
+
+    private static (string, object?)[] Parameters(LogRecord log) =>
+    [
+        ("@id", log.Id), ("@project", log.ProjectId), ("@session", log.SessionId), ("@sessionRef", log.SessionReferenceId),
+        ("@parent", log.ParentId), ("@config", log.ConfigId), ("@experiment", log.ExperimentId), ("@trial", log.TrialId),
+        ("@environment", log.Environment), ("@inputs", WireJson.ToText(log.Inputs)), ("@output", log.Output), ("@raw", log.RawOutput),
+        ("@finish", log.FinishReason), ("@source", log.Source), ("@metadata", WireJson.ToText(log.Metadata)), ("@user", log.User),
+        ("@datapoint", log.SourceDatapointId), ("@save", log.Save ? 1 : 0), ("@promptTokens", log.PromptTokens),
+        ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
+        ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt)),
+        ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice)),
+        ("@evaluation", log.EvaluationId), ("@error", log.Error),
+    ];
 
     private static List<LogRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {SelectColumns} FROM logs {clause}", r => new LogRecord

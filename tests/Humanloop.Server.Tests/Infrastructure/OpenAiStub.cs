@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Humanloop.Server.Tests.Infrastructure;
@@ -17,13 +19,19 @@ public sealed record StubRequest(string Path, string Query, string? Authorizatio
 /// the request's first tool (streamed as OpenAI does: keyed by index, id and name only on the first
 /// delta of each call, arguments in pieces); <c>no-usage</c> streams without a usage chunk;
 /// <c>sse-variants</c> streams "Hello from choice 0" in the less tidy framing real servers use;
-/// <c>error-mid-stream</c> streams "Hello" then an error event and ends; anything else answers
-/// "Hello from choice {i}" for each of the <c>n</c> choices.
+/// <c>error-mid-stream</c> streams "Hello" then an error event and ends; <c>stall-on-demand</c> holds a
+/// request whose last message contains <see cref="StallMarker"/> until the caller gives up (or the stub stops),
+/// answering others normally; anything else answers "Hello from choice {i}" for each of the <c>n</c> choices.
 /// </summary>
 public sealed class OpenAiStub : IAsyncDisposable
 {
+    /// <summary>What makes the <c>stall-on-demand</c> model hold a request.</summary>
+    public const string StallMarker = "[stall]";
+
     private readonly WebApplication _app;
     private readonly List<StubRequest> _requests = new();
+    private int _stalledNow;
+    private int _stallsAbandoned;
 
     private OpenAiStub(WebApplication app)
     {
@@ -69,6 +77,27 @@ public sealed class OpenAiStub : IAsyncDisposable
     /// <summary>How the stub cuts each call's arguments when it streams them.</summary>
     public static IEnumerable<string> ArgumentPieces(string arguments) => arguments.Chunk(5).Select(c => new string(c));
 
+    /// <summary>How many <c>stall-on-demand</c> requests are being held right now.</summary>
+    public int StalledNow => Volatile.Read(ref _stalledNow);
+
+    /// <summary>How many held requests ended because their caller gave up on them.</summary>
+    public int StallsAbandoned => Volatile.Read(ref _stallsAbandoned);
+
+    /// <summary>Waits until <paramref name="condition"/> holds of the stub (polled; fails after 15 s, naming <paramref name="what"/>).</summary>
+    public async Task WaitUntilAsync(Func<OpenAiStub, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition(this))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The OpenAI stub never saw {what} (held now: {StalledNow}, abandoned: {StallsAbandoned}).");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
@@ -93,6 +122,12 @@ public sealed class OpenAiStub : IAsyncDisposable
             case "fail-401":
                 await WriteErrorAsync(context, 401, "Incorrect API key provided", "invalid_request_error");
                 return;
+        }
+
+        if (model == "stall-on-demand" && ((string?)body["messages"]?.AsArray().LastOrDefault()?["content"] ?? "").Contains(StallMarker, StringComparison.Ordinal))
+        {
+            await HoldAsync(context);
+            return;
         }
 
         if (stream && model is "sse-variants" or "error-mid-stream")
@@ -293,6 +328,28 @@ public sealed class OpenAiStub : IAsyncDisposable
             ["choices"] = new JsonArray(),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 9 * n, ["total_tokens"] = 11 + 9 * n },
         }.ToJsonString() + "\n\ndata: [DONE]\n\n");
+    }
+
+    private async Task HoldAsync(HttpContext context)
+    {
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        Interlocked.Increment(ref _stalledNow);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _stallsAbandoned);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _stalledNow);
+        }
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type)
