@@ -553,6 +553,50 @@ public sealed class EvaluationTests(EvaluationServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Built_in_checks_read_the_logs_facts_and_the_datapoints_target()
+    {
+        var setup = await SetUpAsync(null, Case("refunds", "Refunds within 30 business days."));
+        var seconds = await EvaluatorAsync("python", "number", "builtin:latency");
+        var quick = await EvaluatorAsync("python", code: "builtin:latency<=2s");
+        var instant = await EvaluatorAsync("python", code: "builtin:latency<=1000");
+        var budget = await EvaluatorAsync("python", code: "builtin:tokens<=10");
+        var rouge = await EvaluatorAsync("python", "number", "builtin:rouge-1:{{target.answer}}");
+        var close = await EvaluatorAsync("python", code: "builtin:levenshtein<=10:{{target.answer}}");
+        var inverted = await EvaluatorAsync("python", code: "builtin:levenshtein>=1:{{target.answer}}");
+        var unknown = await EvaluatorAsync("python", code: "builtin:equals:{{target.missing}}");
+        var words = await EvaluatorAsync("python", code: "builtin:words:3..4");
+        var json = await EvaluatorAsync("python", code: "builtin:contains-json:{\"required\":[\"days\"]}");
+        var id = (string)(await CreateAsync(setup, [seconds, quick, instant, budget, rouge, close, inverted, unknown, words, json], hlGenerated: false))["id"]!;
+
+        await PostLogAsync(id, setup.DatapointIds[0], new JsonObject
+        {
+            ["output"] = "Refunds within 30 days",
+            ["duration"] = 1.25,
+            ["prompt_tokens"] = 7,
+            ["output_tokens"] = 4,
+        });
+        var record = (await SnapshotAsync(id))[0];
+        Assert.Equal(1.25, (double)ResultOf(record, seconds)!["value"]!);
+        Assert.True((bool)ResultOf(record, quick)!["value"]!);
+        Assert.False((bool)ResultOf(record, instant)!["value"]!);
+        Assert.False((bool)ResultOf(record, budget)!["value"]!, "11 tokens are over 10");
+        Assert.Equal(0.8, (double)ResultOf(record, rouge)!["value"]!);
+        Assert.True((bool)ResultOf(record, close)!["value"]!, "ten edits from the target");
+        Assert.Equal("'levenshtein>=1:Refunds within 30 business days.': levenshtein takes an upper bound, levenshtein<=number.", (string)ResultOf(record, inverted)!["error"]!);
+        Assert.Equal("the check reads {{target.missing}}, but the datapoint's target has no 'missing'", (string)ResultOf(record, unknown)!["error"]!);
+        Assert.True((bool)ResultOf(record, words)!["value"]!);
+        Assert.False((bool)ResultOf(record, json)!["value"]!);
+
+        // Without the facts a check needs, it cannot judge: that is the result's error, not a verdict.
+        await PostLogAsync(id, setup.DatapointIds[0], new JsonObject { ["output"] = "{\"days\": 30}" });
+        record = (await SnapshotAsync(id))[0];
+        Assert.Equal("the check could not judge the log: the log reported no duration", (string)ResultOf(record, quick)!["error"]!);
+        Assert.Equal("the log has no duration to measure", (string)ResultOf(record, seconds)!["error"]!);
+        Assert.Equal("the check could not judge the log: the log reported no token counts", (string)ResultOf(record, budget)!["error"]!);
+        Assert.True((bool)ResultOf(record, json)!["value"]!);
+    }
+
+    [Fact]
     public async Task A_posted_log_is_checked()
     {
         var setup = await SetUpAsync(null, Case("refunds"));
