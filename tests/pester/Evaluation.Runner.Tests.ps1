@@ -47,7 +47,7 @@ Describe 'Invoke-HumanloopEvaluation' {
             -Evaluator $builtin.Id -Expect 'icontains:{{topic}}' -LocalEvaluator @{ 'starts with echo' = { param($Log) $Log.Output.StartsWith('Echo:') } }
     }
 
-    It 'writes a typed summary per config and evaluator, server evaluators first' {
+    It 'writes a typed summary per config and evaluator: server evaluators, then -Expect, then -LocalEvaluator' {
         $summaries.Count | Should -Be 6
         $summaries | Should -BeOfType Humanloop.PowerShell.Evaluations.EvaluationSummary
         ($summaries | Where-Object ConfigId -eq $setup.Good).Evaluator | Should -Be $builtin.Name, 'icontains:{{topic}}', 'starts with echo'
@@ -61,7 +61,7 @@ Describe 'Invoke-HumanloopEvaluation' {
         $good = $summaries | Where-Object ConfigId -eq $setup.Good
         $bad = $summaries | Where-Object ConfigId -eq $setup.Bad
         $good.Score | Should -Be 1, 1, 1
-        $good.Count | Should -Be 3, 3, 3
+        $good | ForEach-Object Count | Should -Be 3, 3, 3
         $good.Errors | Should -Be 0, 0, 0
         $bad[0].Score | Should -Be 0
         $bad[1].Score | Should -Be 0
@@ -291,37 +291,50 @@ Describe 'Throttle and progress' {
 }
 
 Describe 'Ctrl+C' {
-    It 'stops the run and marks it cancelled' {
-        $setup = New-EvaluationProject 'cancel'
-        $slow = Register-HumanloopModelConfig -ProjectId $setup.Project.Id -Name slow -ModelConfig @{ provider = 'mock'; model = 'mock-1'; prompt_template = 'About {{topic}}'; other = @{ mock_token_delay_ms = 200 } }
-        $path = New-CasesFile -Name 'cancelled' -Topics (1..6 | ForEach-Object { "topic$_" })
+    BeforeAll {
+        # Generations that never answer (a fault rule stalls them), so the run is surely in flight when stopped.
+        $script:faultServer = Start-HumanloopTestServer -Arguments '--enable-faults', '--in-memory'
+        $script:on = @{ ApiKey = $TestApiKey; BaseUri = $faultServer.Uri }
+    }
+
+    AfterAll {
+        $faultServer | Stop-ReadyProcess
+    }
+
+    It 'stops the run at once and marks it cancelled' {
+        $project = New-HumanloopProject -Name 'cancel' @on
+        $config = Register-HumanloopModelConfig -ProjectId $project.Id -Name stalled -Provider mock -Model mock-1 -PromptTemplate 'About {{topic}}' @on
+        Add-ServerFault $faultServer @{ path = '/v4/completion-model-config'; fault = 'stall_before_headers'; count = 100 }
         $modulePath = Join-Path $RepoRoot 'output/Humanloop'
         $shell = [powershell]::Create()
         try {
-            $null = $shell.AddScript("Import-Module '$modulePath'; Invoke-HumanloopEvaluation -ProjectId '$($setup.Project.Id)' -ModelConfigId '$($slow.Config.Id)' -Path '$path' -Expect 'icontains:topic' -ThrottleLimit 1 -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'")
+            $null = $shell.AddScript("Import-Module '$modulePath'; Invoke-HumanloopEvaluation -ProjectId '$($project.Id)' -ModelConfigId '$($config.Config.Id)' -Path '$casesPath' -Expect 'icontains:topic' -ThrottleLimit 2 -ApiKey '$TestApiKey' -BaseUri '$($faultServer.Uri)'")
             $async = $shell.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(30)
-            $running = $null
-            while (-not $running -and [datetime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
+            while ((Get-ServerRequestCount $faultServer -Path '/v4/completion-model-config') -lt 2 -and [datetime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
                 Start-Sleep -Milliseconds 50
-                $running = Get-HumanloopEvaluation -ProjectId $setup.Project.Id | Where-Object Status -eq 'running'
             }
-            $running | Should -Not -BeNullOrEmpty -Because 'the run should be under way'
+            Get-ServerRequestCount $faultServer -Path '/v4/completion-model-config' | Should -Be 2 -Because "two generations should be in flight (errors: $($shell.Streams.Error -join '; '))"
+            $run = Get-HumanloopEvaluation -ProjectId $project.Id @on
 
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
             $shell.Stop()
+            $watch.Stop()
 
             $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $watch.Elapsed | Should -BeLessThan ([timespan]::FromSeconds(5))
             $status = $null
             $deadline = [datetime]::UtcNow.AddSeconds(15)
             while ($status -ne 'cancelled' -and [datetime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 50
-                $status = (Get-HumanloopEvaluation -EvaluationId $running.Id).Status
+                $status = (Get-HumanloopEvaluation -EvaluationId $run.Id @on).Status
             }
             $status | Should -Be 'cancelled'
-            @(Get-HumanloopEvaluationResult -EvaluationId $running.Id | Where-Object Log).Count | Should -BeLessThan 6
+            @(Get-HumanloopEvaluationResult -EvaluationId $run.Id @on | Where-Object Log).Count | Should -Be 0
         }
         finally {
             $shell.Dispose()
+            Clear-ServerFault $faultServer
         }
     }
 }

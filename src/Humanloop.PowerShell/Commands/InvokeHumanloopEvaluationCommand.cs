@@ -174,18 +174,6 @@ public sealed class InvokeHumanloopEvaluationCommand : HumanloopCmdlet
         string ResolvePath(string path) => System.IO.Path.GetFullPath(System.IO.Path.Combine(location, path));
 
         var locals = new List<LocalEvaluator>();
-        foreach (DictionaryEntry entry in LocalEvaluator ?? new Hashtable())
-        {
-            var name = PowerShellValues.Unwrap(entry.Key)?.ToString();
-            if (string.IsNullOrWhiteSpace(name) || PowerShellValues.Unwrap(entry.Value) is not ScriptBlock script)
-            {
-                ThrowInvalidParameters($"-LocalEvaluator maps names to script blocks; '{name}' is given {(entry.Value is null ? "nothing" : $"a {PowerShellValues.Unwrap(entry.Value)!.GetType().Name}")}.");
-                throw new InvalidOperationException();
-            }
-
-            locals.Add(new ScriptEvaluator(name, script));
-        }
-
         foreach (var text in Expect)
         {
             try
@@ -198,6 +186,18 @@ public sealed class InvokeHumanloopEvaluationCommand : HumanloopCmdlet
             }
 
             locals.Add(new ExpectationEvaluator(text, ResolvePath));
+        }
+
+        foreach (DictionaryEntry entry in LocalEvaluator ?? new Hashtable())
+        {
+            var name = PowerShellValues.Unwrap(entry.Key)?.ToString();
+            if (string.IsNullOrWhiteSpace(name) || PowerShellValues.Unwrap(entry.Value) is not ScriptBlock script)
+            {
+                ThrowInvalidParameters($"-LocalEvaluator maps names to script blocks; '{name}' is given {(entry.Value is null ? "nothing" : $"a {PowerShellValues.Unwrap(entry.Value)!.GetType().Name}")}.");
+                throw new InvalidOperationException();
+            }
+
+            locals.Add(new ScriptEvaluator(name, script));
         }
 
         if (locals.GroupBy(local => local.Name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1) is { } twice)

@@ -369,7 +369,7 @@ internal sealed class EvaluationRun(HumanloopClient client, EvaluationPlan plan,
         return summaries;
     }
 
-    // Server evaluators as given, then the local ones in the order given.
+    // Server evaluators as given, then the local ones: -Expect, -LocalEvaluator, the datapoints' own expectations.
     private IEnumerable<Evaluator> OrderedEvaluators(Evaluation evaluation)
     {
         var local = _locals.Select(binding => binding.Id).OfType<string>().ToList();
