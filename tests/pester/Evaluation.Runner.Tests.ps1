@@ -264,6 +264,24 @@ Describe 'Throttle and progress' {
         $inFlight[1] | Should -BeGreaterThan 1 -Because 'eight slow generations with room for three overlap'
     }
 
+    It 'shows a progress bar when asked with -ProgressAction, ending it when done' {
+        $setup = New-EvaluationProject 'progress'
+        $modulePath = Join-Path $RepoRoot 'output/Humanloop'
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("Import-Module '$modulePath'; Invoke-HumanloopEvaluation -ProjectId '$($setup.Project.Id)' -ModelConfigId '$($setup.Good)' -Path '$casesPath' -Expect 'icontains:{{topic}}' -ProgressAction Continue -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'").Invoke()
+            $progress = @($shell.Streams.Progress)
+        }
+        finally {
+            $shell.Dispose()
+        }
+
+        $progress[0].Activity | Should -Be 'Evaluating 1 config(s) over 3 datapoint(s)'
+        $progress[0].StatusDescription | Should -BeLike '0 of 3 done, 0 failed, *'
+        ($progress | Where-Object RecordType -eq 'Processing')[-1].StatusDescription | Should -BeLike '3 of 3 done, 0 failed, */s'
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'words progress as done, failed, rate and time left' {
         $start = [datetime]::new(2026, 11, 30, 12, 0, 0, [DateTimeKind]::Utc)
         $progress = [Humanloop.PowerShell.Evaluations.EvaluationProgress]::new(10, 2, $start)
@@ -314,7 +332,7 @@ Describe 'Ctrl+C' {
             while ((Get-ServerRequestCount $faultServer -Path '/v4/completion-model-config') -lt 2 -and [datetime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
                 Start-Sleep -Milliseconds 50
             }
-            Get-ServerRequestCount $faultServer -Path '/v4/completion-model-config' | Should -Be 2 -Because "two generations should be in flight (errors: $($shell.Streams.Error -join '; '))"
+            Get-ServerRequestCount $faultServer -Path '/v4/completion-model-config' | Should -Be 2 -Because 'two generations should be in flight'
             $run = Get-HumanloopEvaluation -ProjectId $project.Id @on
 
             $watch = [System.Diagnostics.Stopwatch]::StartNew()

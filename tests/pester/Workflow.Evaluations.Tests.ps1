@@ -536,15 +536,15 @@ Describe 'Wait-HumanloopEvaluation' {
         $failures[0].TargetObject | Should -Be 'ev_missing'
     }
 
-    It 'writes its progress with the run''s status while it waits, and none under $ProgressPreference SilentlyContinue' {
+    It 'writes its progress with the run''s status while it waits, and none under -ProgressAction SilentlyContinue' {
         $run = New-ClientRun | Set-HumanloopEvaluation -Status running
         $shell = New-ConnectedShell
         try {
-            $null = $shell.AddScript("Wait-HumanloopEvaluation -EvaluationId $($run.Id) -Timeout 2 -ErrorAction SilentlyContinue").Invoke()
+            $null = $shell.AddScript("Wait-HumanloopEvaluation -EvaluationId $($run.Id) -Timeout 2 -ErrorAction SilentlyContinue -ProgressAction Continue").Invoke()
             $progress = @($shell.Streams.Progress)
             $shell.Commands.Clear()
             $shell.Streams.Progress.Clear()
-            $null = $shell.AddScript("`$ProgressPreference = 'SilentlyContinue'; Wait-HumanloopEvaluation -EvaluationId $($run.Id) -Timeout 1 -ErrorAction SilentlyContinue").Invoke()
+            $null = $shell.AddScript("Wait-HumanloopEvaluation -EvaluationId $($run.Id) -Timeout 1 -ErrorAction SilentlyContinue -ProgressAction SilentlyContinue").Invoke()
             $quiet = @($shell.Streams.Progress)
         }
         finally {
@@ -563,7 +563,7 @@ Describe 'Wait-HumanloopEvaluation' {
         $run = New-ClientRun | Set-HumanloopEvaluation -Status running
         $shell = New-ConnectedShell
         try {
-            $null = $shell.AddScript("Wait-HumanloopEvaluation -EvaluationId $($run.Id)")
+            $null = $shell.AddScript("Wait-HumanloopEvaluation -EvaluationId $($run.Id) -ProgressAction Continue")
             $async = $shell.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(20)
             while ($shell.Streams.Progress.Count -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }

@@ -20,6 +20,9 @@ public sealed class Evaluation
     /// <summary><c>pending</c>, <c>running</c>, <c>completed</c>, <c>cancelled</c> or <c>failed</c> (see <see cref="EvaluationStatuses"/>).</summary>
     public string? Status { get; init; }
 
+    /// <summary>Why the run failed, when the server says (the local server's <c>status_reason</c>; the spec has no such field).</summary>
+    public string? StatusReason { get; init; }
+
     /// <summary>The config evaluated.</summary>
     public ModelConfig? Config { get; init; }
 

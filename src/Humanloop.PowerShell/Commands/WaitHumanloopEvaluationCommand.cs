@@ -11,7 +11,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <remarks>
 /// <para>Reads each run (GET /v4/evaluations/{id}) until its status is final (completed, cancelled or
 /// failed), polling every quarter second at first and a little less often as the wait grows (at most once a
-/// second), and writes a progress record with the run's status meanwhile ($ProgressPreference silences it).
+/// second), and writes a progress record with the run's status meanwhile (in interactive sessions, as Invoke-HumanloopEvaluation decides, or when -ProgressAction is given).
 /// Then writes the evaluation with its score per evaluator (EvaluatorAggregates). Piped evaluations bind
 /// by their id and are waited for one after the other.</para>
 /// <para>-Timeout bounds the whole command's wait, in seconds; a run still unfinished when it has passed is
@@ -39,6 +39,7 @@ public sealed class WaitHumanloopEvaluationCommand : ResourceCmdlet
 
     private readonly Stopwatch _waited = new();
     private int _activity;
+    private bool _showProgress;
 
     /// <summary>The evaluation runs to wait for (ev_…); piped evaluations bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -52,7 +53,11 @@ public sealed class WaitHumanloopEvaluationCommand : ResourceCmdlet
     public int Timeout { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _waited.Start();
+    protected override void BeginProcessing()
+    {
+        _showProgress = Interactivity.ShowsProgress(this);
+        _waited.Start();
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -91,8 +96,11 @@ public sealed class WaitHumanloopEvaluationCommand : ResourceCmdlet
                     return;
                 }
 
-                EmitProgress(Progress($"Status: {evaluation.Status}; waited {(_waited.Elapsed - started).TotalSeconds:0} s"));
-                shown = true;
+                if (_showProgress)
+                {
+                    EmitProgress(Progress($"Status: {evaluation.Status}; waited {(_waited.Elapsed - started).TotalSeconds:0} s"));
+                    shown = true;
+                }
                 await Task.Delay(left < poll ? left.Value : poll, cancellationToken).ConfigureAwait(false);
                 poll = TimeSpan.FromTicks(Math.Min((long)(poll.Ticks * PollGrowth), LongestPoll.Ticks));
             }
