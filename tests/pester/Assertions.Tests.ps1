@@ -353,11 +353,11 @@ Describe 'Test-HumanloopOutput' {
 }
 
 Describe 'The assertion commands' {
-    It 'are found as Should-Humanloop… aliases of Assert-Humanloop… cmdlets, one per check, imported without a warning' {
+    It 'are found as Should-Humanloop… aliases of Assert-Humanloop… cmdlets, one per check and one for evaluations, imported without a warning' {
         $aliases = @(Get-Command Should-Humanloop* -Module Humanloop)
         $checks = 'Equal', 'Contain', 'StartWith', 'Match', 'WordCount', 'Levenshtein', 'Rouge', 'Bleu', 'Json', 'ContainJson', 'Xml', 'ValidToolCalls', 'ToolCall', 'FinishReason', 'MaxTokens', 'MaxLatency', 'Satisfy', 'Rubric', 'Factuality', 'ClosedQa', 'MeetExpectation'
 
-        @($aliases.Name | Sort-Object) | Should -Be @($checks | ForEach-Object { "Should-Humanloop$_" } | Sort-Object)
+        @($aliases.Name | Sort-Object) | Should -Be @(@($checks) + 'PassEvaluation' | ForEach-Object { "Should-Humanloop$_" } | Sort-Object)
         $aliases | ForEach-Object { $_.ResolvedCommand.Name | Should -Be ($_.Name -replace '^Should-', 'Assert-') }
         $manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'Humanloop.psd1')
         @($manifest.AliasesToExport | Sort-Object) | Should -Be @($aliases.Name | Sort-Object)

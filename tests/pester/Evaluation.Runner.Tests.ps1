@@ -105,6 +105,20 @@ Describe 'Invoke-HumanloopEvaluation' {
         $after[1].Score | Should -BeGreaterThan 10
     }
 
+    It 'creates a new script evaluator once, on its first verdict, and gives it to every config''s run' {
+        $name = "words $([guid]::NewGuid().ToString('n').Substring(0, 6))"
+        $result = Invoke-HumanloopEvaluation -ProjectId $setup.Project.Id -ModelConfigId $setup.Good, $setup.Bad -Path $casesPath -ThrottleLimit 6 -WarningVariable warned -LocalEvaluator @{ $name = { param($Log) ($Log.Output -split ' ').Count } }
+
+        $warned | Should -BeNullOrEmpty
+        $result.Count | Should -Be 2
+        $result | ForEach-Object Count | Should -Be 3, 3
+        $result | ForEach-Object Errors | Should -Be 0, 0
+        $created = @(Get-HumanloopEvaluator -Name $name)
+        $created.Count | Should -Be 1
+        $created[0].Type | Should -Be 'external'
+        $created[0].ReturnType | Should -Be 'number'
+    }
+
     It 'judges the expectations a dataset file carries as the evaluator expect' {
         $path = New-CasesFile -Name 'expecting' -Topics 'tides', 'glaciers' -WithExpectations
         $result = Invoke-HumanloopEvaluation -ProjectId $setup.Project.Id -ModelConfigId $setup.Good, $setup.Bad -Path $path

@@ -257,7 +257,7 @@ Describe 'A canary key' {
         $sample = @{ [string] = 'canary-value'; [string[]] = @('canary-value'); [int] = 1; [double] = 0.5; [uri] = 'http://127.0.0.1:1/'
             [psobject] = @{ a = 1 }; [hashtable] = @{ a = 1 }; [object] = 'canary-value'; [datetime] = [datetime]'2026-01-01' }
         # Parameters whose type takes values the cmdlet then refuses before sending: a value it sends instead.
-        $valid = @{ 'Add-HumanloopEvaluationResult' = @{ Value = 0.5 } }
+        $valid = @{ 'Add-HumanloopEvaluationResult' = @{ Value = 0.5 }; 'Invoke-HumanloopEvaluation' = @{ ModelConfigId = 'config_canary' } }
 
         Start-Transcript -Path $transcript | Out-Null
         $DebugPreference = 'Continue'
@@ -277,7 +277,8 @@ Describe 'A canary key' {
                 if ($command.Parameters.ContainsKey('BaseUri')) { $arguments.BaseUri = $server.Uri }
                 if ($command.Parameters.ContainsKey('MaxRetries')) { $arguments.MaxRetries = 1 }
                 if ($command.Parameters.ContainsKey('Confirm')) { $arguments.Confirm = $false }
-                & { & $command.Name @arguments -Verbose -ErrorAction Continue -WarningAction Continue *>&1 } 2>&1 |
+                # A terminating error (a run that cannot proceed) is checked like any other record.
+                & { try { & $command.Name @arguments -Verbose -ErrorAction Continue -WarningAction Continue *>&1 } catch { $_ } } 2>&1 |
                     ForEach-Object { $_ | Out-String; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId; $_.Exception.ToString(); $_.ErrorDetails.Message; $_.TargetObject | Out-String } }
                 Get-HumanloopContext | Format-List * | Out-String
             }

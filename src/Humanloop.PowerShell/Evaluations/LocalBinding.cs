@@ -15,6 +15,10 @@ internal sealed class LocalBinding
 {
     private readonly SemaphoreSlim _creating = new(1, 1);
 
+    // Whether results may be posted under Id: it exists and every run of this invocation has it. Set once,
+    // after the runs were given the evaluator, so no task posts to a run that does not know it yet.
+    private volatile bool _usable;
+
     private LocalBinding(LocalEvaluator evaluator, string? id, string? returnType)
     {
         Evaluator = evaluator;
@@ -37,17 +41,14 @@ internal sealed class LocalBinding
             .Where(candidate => candidate.Type == EvaluatorTypes.External && candidate.Name == evaluator.Name)
             .OrderBy(candidate => candidate.CreatedAt)
             .FirstOrDefault();
-        if (existing is not null)
-        {
-            return new LocalBinding(evaluator, existing.Id, existing.ReturnType);
-        }
-
-        var binding = new LocalBinding(evaluator, null, null);
-        if (evaluator.ReturnType is { } returnType)
+        var binding = existing is not null ? new LocalBinding(evaluator, existing.Id, existing.ReturnType) : new LocalBinding(evaluator, null, null);
+        if (existing is null && evaluator.ReturnType is { } returnType)
         {
             await binding.CreateAsync(client, returnType, cancellationToken).ConfigureAwait(false);
         }
 
+        // Found before the runs are created: the caller gives them the evaluator from the start.
+        binding._usable = binding.Id is not null;
         return binding;
     }
 
@@ -59,18 +60,24 @@ internal sealed class LocalBinding
     public async Task<string> IdForAsync(HumanloopClient client, object? value, IReadOnlyList<string> evaluationIds, CancellationToken cancellationToken)
     {
         var kind = value is null or bool ? EvaluatorReturnTypes.Boolean : EvaluatorReturnTypes.Number;
-        if (Id is null)
+        if (!_usable)
         {
             await _creating.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (Id is null)
+                if (!_usable)
                 {
-                    await CreateAsync(client, kind, cancellationToken).ConfigureAwait(false);
+                    if (Id is null)
+                    {
+                        await CreateAsync(client, kind, cancellationToken).ConfigureAwait(false);
+                    }
+
                     foreach (var evaluationId in evaluationIds)
                     {
                         await client.AddEvaluationEvaluatorsAsync(evaluationId, [Id!], cancellationToken).ConfigureAwait(false);
                     }
+
+                    _usable = true;
                 }
             }
             finally
