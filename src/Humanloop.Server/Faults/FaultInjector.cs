@@ -5,14 +5,16 @@ using Humanloop.Server.Http;
 namespace Humanloop.Server.Faults;
 
 /// <summary>
-/// The fault rules and the per-path request counters. Rules are taken in the order they were
-/// added; a request takes at most one.
+/// The fault rules, the per-path request counters and the count of requests in flight. A request
+/// goes down the rules in the order they were added and takes the first that applies; a delay rule
+/// does not end the search, so after its wait the request goes on down the list.
 /// </summary>
 internal sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = new();
     private readonly SortedDictionary<string, int> _requests = new(StringComparer.Ordinal);
+    private int _inFlight;
 
     public bool HasPendingRules
     {
@@ -37,6 +39,16 @@ internal sealed class FaultInjector
         if (kind == FaultKinds.Status && status is null)
         {
             body.Errors.Missing(body.At("status"));
+        }
+
+        if (kind == FaultKinds.Delay && delay is null)
+        {
+            body.Errors.Missing(body.At("delay_ms"));
+        }
+
+        if (delay < 0)
+        {
+            body.Errors.Add(body.At("delay_ms"), "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
         }
 
         if (status is < 100 or > 599)
@@ -81,27 +93,44 @@ internal sealed class FaultInjector
         return rule;
     }
 
-    public void CountRequest(string path)
+    /// <summary>
+    /// Counts a /v4 request and holds it in flight until the result is disposed: when its response
+    /// starts, or when it ends without one (the first of the two; later calls do nothing).
+    /// </summary>
+    public IDisposable Arrive(string path)
     {
         lock (_gate)
         {
             _requests[path] = _requests.GetValueOrDefault(path) + 1;
+            _inFlight++;
         }
+
+        return new Departure(this);
     }
 
-    /// <summary>Takes the first rule with uses left that applies to the request, if any.</summary>
-    public FaultRule? TryTake(string path, string method, bool streaming)
+    /// <summary>
+    /// Takes the first rule with uses left that applies to the request, looking from
+    /// <paramref name="position"/> on, and moves the position past it; null when none applies.
+    /// </summary>
+    public FaultRule? TryTake(string path, string method, bool streaming, ref int position)
     {
         lock (_gate)
         {
-            var rule = _rules.FirstOrDefault(r => r.Remaining > 0 && r.Matches(path, method, streaming));
-            if (rule is not null)
+            for (var index = position; index < _rules.Count; index++)
             {
-                rule.Remaining--;
-                rule.Hits++;
+                var rule = _rules[index];
+                if (rule.Remaining > 0 && rule.Matches(path, method, streaming))
+                {
+                    rule.Remaining--;
+                    rule.Hits++;
+                    rule.MaxInFlight = Math.Max(rule.MaxInFlight, _inFlight);
+                    position = index + 1;
+                    return rule;
+                }
             }
 
-            return rule;
+            position = _rules.Count;
+            return null;
         }
     }
 
@@ -119,6 +148,7 @@ internal sealed class FaultInjector
             {
                 ["rules"] = new JsonArray(_rules.Select(r => (JsonNode)r.ToJson()).ToArray()),
                 ["requests"] = requests,
+                ["in_flight"] = _inFlight,
             };
         }
     }
@@ -129,6 +159,22 @@ internal sealed class FaultInjector
         {
             _rules.Clear();
             _requests.Clear();
+        }
+    }
+
+    private sealed class Departure(FaultInjector injector) : IDisposable
+    {
+        private int _departed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _departed, 1) == 0)
+            {
+                lock (injector._gate)
+                {
+                    injector._inFlight--;
+                }
+            }
         }
     }
 }

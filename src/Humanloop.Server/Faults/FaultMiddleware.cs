@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 namespace Humanloop.Server.Faults;
 
 /// <summary>
-/// Counts /v4 requests and applies the first matching fault rule. Present only when the server
-/// was started with faults enabled. It runs before the key check, like a proxy or rate limiter
-/// in front of the real service would.
+/// Counts /v4 requests (and those in flight) and applies the fault rules: any delays, then the
+/// first other rule that matches. Present only when the server was started with faults enabled.
+/// It runs before the key check, like a proxy or rate limiter in front of the real service would.
 /// </summary>
 internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector)
 {
@@ -20,7 +20,12 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             return;
         }
 
-        injector.CountRequest(path);
+        using var arrival = injector.Arrive(path);
+        context.Response.OnStarting(() =>
+        {
+            arrival.Dispose();
+            return Task.CompletedTask;
+        });
         if (!injector.HasPendingRules)
         {
             await next(context);
@@ -28,7 +33,18 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
         }
 
         var streaming = await IsStreamingRequestAsync(context.Request);
-        var rule = injector.TryTake(path, context.Request.Method, streaming);
+        var position = 0;
+        var rule = injector.TryTake(path, context.Request.Method, streaming, ref position);
+        while (rule?.Kind == FaultKinds.Delay)
+        {
+            if (!await StallAsync(rule.DelayMs, context))
+            {
+                return;
+            }
+
+            rule = injector.TryTake(path, context.Request.Method, streaming, ref position);
+        }
+
         switch (rule?.Kind)
         {
             case null:
