@@ -166,13 +166,13 @@ public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
     }
 
     /// <inheritdoc />
-    protected override async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken)
+    private protected override async Task<IGenerationResult> GenerateAsync(HumanloopClient client, GenerationRequest request, InputBatch.Input input, CancellationToken cancellationToken)
     {
         var chat = (ChatRequestBase)request;
         for (var round = 1; ; round++)
         {
-            // Only the answer is written; a streamed round's chunks have been written as they came.
-            var response = (ChatResponse)await SendAsync(client, chat, cancellationToken).ConfigureAwait(false);
+            // Only the answer is the result; a streamed round's chunks have been written as they came.
+            var response = (ChatResponse)await SendAsync(client, chat, input, cancellationToken).ConfigureAwait(false);
             var calls = response.Message?.ToolCalls;
             var answered = !InvokeTools || calls is not { Count: > 0 };
             if (!answered && round > MaxToolRounds)
@@ -183,11 +183,6 @@ public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
 
             if (answered)
             {
-                if (!Stream)
-                {
-                    Emit(response);
-                }
-
                 return response;
             }
 
