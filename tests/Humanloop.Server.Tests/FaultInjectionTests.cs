@@ -252,9 +252,11 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
     [Fact]
     public async Task A_delay_waits_then_the_request_goes_on_down_the_rules_added_after_it()
     {
-        // The 500 was added before the delay, so a request the delay took never meets it.
+        // The 500 was added before the delay, so a request the delay took never meets it; and a request
+        // waits once, so the second delay only takes requests the first one did not.
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 500 });
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 300, ["count"] = 2 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 1 });
         await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 503 });
 
         (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.InternalServerError);
@@ -265,7 +267,7 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
         (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
 
         var hits = (await FaultStateAsync())["rules"]!.AsArray().Select(rule => (int)rule!["hits"]!).ToList();
-        Assert.Equal([1, 2, 1], hits);
+        Assert.Equal([1, 2, 1, 1], hits);
     }
 
     [Fact]
@@ -291,6 +293,40 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
         var state = await FaultStateAsync();
         Assert.Equal([3, 1], state["rules"]!.AsArray().Select(rule => (int)rule!["max_in_flight"]!));
         Assert.Equal(0, (int)state["in_flight"]!);
+    }
+
+    [Fact]
+    public async Task A_barrier_holds_a_request_until_enough_others_have_arrived()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 429, ["await_requests"] = 3 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 0, ["await_requests"] = 3 });
+
+        var first = _api.GetAsync("projects");
+        var second = _api.GetAsync("projects");
+        await Task.Delay(300);
+        Assert.False(first.IsCompleted || second.IsCompleted, "both wait for a third request");
+        Assert.Equal(2, (int)(await FaultStateAsync())["in_flight"]!);
+
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+        var answers = new[] { (await first).Status, (await second).Status };
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Order());
+    }
+
+    [Fact]
+    public async Task A_clear_releases_the_requests_at_a_barrier()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 503, ["await_requests"] = 100 });
+        var waiting = _api.GetAsync("projects");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)(await FaultStateAsync())["in_flight"]! < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the request should be waiting");
+            await Task.Delay(10);
+        }
+
+        (await _fixture.Control.DeleteAsync(_fixture.Server.BaseUrl + "/_faults")).EnsureSuccessStatusCode();
+
+        (await waiting).ShouldBe(HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]

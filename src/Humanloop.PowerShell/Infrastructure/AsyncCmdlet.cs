@@ -62,16 +62,28 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal Task StartWork(Func<CancellationToken, Task> work)
     {
-        var session = _session ??= new WorkSession(_stopping.Token);
+        var session = _session;
+        if (session is null)
+        {
+            _session = session = new WorkSession();
+
+            // Ctrl+C may have come while the session was made, and missed it.
+            if (_stopping.IsCancellationRequested)
+            {
+                session.Abandoned.Cancel();
+            }
+        }
+
         var cancellationToken = session.Abandoned.Token;
         return Task.Run(() => work(cancellationToken), CancellationToken.None);
     }
 
     /// <summary>
-    /// On the pipeline thread: runs queued writes, waiting for them, for as long as <paramref name="busy"/>
-    /// says (asked before each). Ctrl+C ends it with <see cref="PipelineStoppedException"/>; a write that
-    /// throws (an <c>-ErrorAction Stop</c>, a <c>Select-Object -First</c> that has enough) ends it with that.
-    /// Either way the started work is abandoned: cancelled, and its later writes dropped.
+    /// On the pipeline thread: runs the writes already queued, then waits for more and runs them for as long
+    /// as <paramref name="busy"/> says (asked before each). Ctrl+C ends it with
+    /// <see cref="PipelineStoppedException"/>; a write that throws (an <c>-ErrorAction Stop</c>, a
+    /// <c>Select-Object -First</c> that has enough) ends it with that. Either way the started work is
+    /// abandoned: cancelled, and its later writes dropped.
     /// </summary>
     internal void PumpWrites(Func<bool> busy)
     {
@@ -83,6 +95,12 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
         try
         {
+            // Only those queued now: tasks writing faster than the pipeline reads must not keep it here.
+            for (var ready = session.Writes.Count; ready > 0 && session.Writes.TryTake(out var write); ready--)
+            {
+                write();
+            }
+
             while (busy())
             {
                 session.Writes.Take(_stopping.Token)();
@@ -104,7 +122,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     internal void AbandonWork()
     {
         // Cancelled, never disposed: the abandoned tasks may still hold its token.
-        _session?.Abandoned.Cancel();
+        CancelWorkSoon();
         _session = null;
     }
 
@@ -205,22 +223,38 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stopping.Cancel();
+    /// <summary>
+    /// Ctrl+C: wakes the pipeline thread at once, and cancels the work on the thread pool, so that stopping many
+    /// requests (each cancel runs its transport's callbacks) never holds up the return to the prompt.
+    /// </summary>
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        CancelWorkSoon();
+    }
 
     /// <summary>Stops any work still running when PowerShell is done with the cmdlet.</summary>
-    /// <remarks>The token source is cancelled rather than disposed: work abandoned by Ctrl+C may still hold its token.</remarks>
+    /// <remarks>The token sources are cancelled rather than disposed: work abandoned by Ctrl+C may still hold a token.</remarks>
     public void Dispose()
     {
         _stopping.Cancel();
+        CancelWorkSoon();
         GC.SuppressFinalize(this);
     }
 
+    private void CancelWorkSoon()
+    {
+        if (_session is { } session)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(abandoned => abandoned.Cancel(), session.Abandoned, preferLocal: false);
+        }
+    }
+
     /// <summary>The queue of writes of the work started since the last abandonment, and the token that abandons it.</summary>
-    private sealed class WorkSession(CancellationToken stopping)
+    private sealed class WorkSession
     {
         public BlockingCollection<Action> Writes { get; } = new(QueuedWritesLimit);
 
-        public CancellationTokenSource Abandoned { get; } = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        public CancellationTokenSource Abandoned { get; } = new();
     }
 }

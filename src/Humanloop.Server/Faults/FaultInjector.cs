@@ -7,14 +7,16 @@ namespace Humanloop.Server.Faults;
 /// <summary>
 /// The fault rules, the per-path request counters and the count of requests in flight. A request
 /// goes down the rules in the order they were added and takes the first that applies; a delay rule
-/// does not end the search, so after its wait the request goes on down the list.
+/// does not end the search: after its wait the request goes on down the list, past any other delay.
 /// </summary>
 internal sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = new();
     private readonly SortedDictionary<string, int> _requests = new(StringComparer.Ordinal);
+    private readonly List<(int Count, TaskCompletionSource Reached)> _barriers = new();
     private int _inFlight;
+    private int _arrived;
 
     public bool HasPendingRules
     {
@@ -36,6 +38,7 @@ internal sealed class FaultInjector
         var status = body.Int("status");
         var delay = body.Int("delay_ms");
         var afterEvents = body.Int("after_events") ?? 1;
+        var awaitRequests = body.Int("await_requests");
         if (kind == FaultKinds.Status && status is null)
         {
             body.Errors.Missing(body.At("status"));
@@ -61,6 +64,11 @@ internal sealed class FaultInjector
             body.Errors.Add(body.At("count"), "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
         }
 
+        if (awaitRequests < 1)
+        {
+            body.Errors.Add(body.At("await_requests"), "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
+        }
+
         if (afterEvents < 0)
         {
             body.Errors.Add(body.At("after_events"), "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
@@ -81,6 +89,7 @@ internal sealed class FaultInjector
             ContentType = body.String("content_type"),
             DelayMs = delay,
             AfterEvents = afterEvents,
+            AwaitRequests = awaitRequests,
             Abort = body.Bool("abort") ?? false,
         };
         body.Errors.ThrowIfAny();
@@ -103,23 +112,49 @@ internal sealed class FaultInjector
         {
             _requests[path] = _requests.GetValueOrDefault(path) + 1;
             _inFlight++;
+            _arrived++;
+            for (var index = _barriers.Count - 1; index >= 0; index--)
+            {
+                if (_barriers[index].Count <= _arrived)
+                {
+                    _barriers[index].Reached.TrySetResult();
+                    _barriers.RemoveAt(index);
+                }
+            }
         }
 
         return new Departure(this);
     }
 
+    /// <summary>Completes once <paramref name="count"/> /v4 requests have arrived since the last clear (at once after a clear).</summary>
+    public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_arrived >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _barriers.Add((count, reached));
+            return reached.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Takes the first rule with uses left that applies to the request, looking from
-    /// <paramref name="position"/> on, and moves the position past it; null when none applies.
+    /// <paramref name="position"/> on (past delays when <paramref name="delayed"/>: a request waits once),
+    /// and moves the position past it; null when none applies.
     /// </summary>
-    public FaultRule? TryTake(string path, string method, bool streaming, ref int position)
+    public FaultRule? TryTake(string path, string method, bool streaming, bool delayed, ref int position)
     {
         lock (_gate)
         {
             for (var index = position; index < _rules.Count; index++)
             {
                 var rule = _rules[index];
-                if (rule.Remaining > 0 && rule.Matches(path, method, streaming))
+                if (rule.Remaining > 0 && !(delayed && rule.Kind == FaultKinds.Delay) && rule.Matches(path, method, streaming))
                 {
                     rule.Remaining--;
                     rule.Hits++;
@@ -159,6 +194,15 @@ internal sealed class FaultInjector
         {
             _rules.Clear();
             _requests.Clear();
+            _arrived = 0;
+
+            // Nobody waits for a count that has just started again.
+            foreach (var (_, reached) in _barriers)
+            {
+                reached.TrySetResult();
+            }
+
+            _barriers.Clear();
         }
     }
 

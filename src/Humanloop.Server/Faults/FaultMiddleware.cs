@@ -34,15 +34,24 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
 
         var streaming = await IsStreamingRequestAsync(context.Request);
         var position = 0;
-        var rule = injector.TryTake(path, context.Request.Method, streaming, ref position);
-        while (rule?.Kind == FaultKinds.Delay)
+        var rule = injector.TryTake(path, context.Request.Method, streaming, delayed: false, ref position);
+        if (!await AwaitRequestsAsync(rule, context))
+        {
+            return;
+        }
+
+        if (rule?.Kind == FaultKinds.Delay)
         {
             if (!await StallAsync(rule.DelayMs, context))
             {
                 return;
             }
 
-            rule = injector.TryTake(path, context.Request.Method, streaming, ref position);
+            rule = injector.TryTake(path, context.Request.Method, streaming, delayed: true, ref position);
+            if (!await AwaitRequestsAsync(rule, context))
+            {
+                return;
+            }
         }
 
         switch (rule?.Kind)
@@ -97,13 +106,20 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
     /// Waits; false when the client gave up first (then there is nothing left to do). A server
     /// shutdown also ends the wait, so an endless stall never holds up Ctrl+C.
     /// </summary>
-    public static async Task<bool> StallAsync(int? delayMs, HttpContext context)
+    public static Task<bool> StallAsync(int? delayMs, HttpContext context) =>
+        WaitAsync(token => Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, token), context);
+
+    /// <summary>A taken rule's barrier: waits until that many /v4 requests have arrived; false when the client gave up first.</summary>
+    private Task<bool> AwaitRequestsAsync(FaultRule? rule, HttpContext context) =>
+        rule?.AwaitRequests is { } count ? WaitAsync(token => injector.WaitForRequestsAsync(count, token), context) : Task.FromResult(true);
+
+    private static async Task<bool> WaitAsync(Func<CancellationToken, Task> wait, HttpContext context)
     {
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
         {
-            await Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, either.Token);
+            await wait(either.Token);
             return true;
         }
         catch (OperationCanceledException)

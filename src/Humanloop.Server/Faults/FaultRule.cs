@@ -49,6 +49,9 @@ internal sealed class FaultRule
     /// <summary>Null means "until the client disconnects".</summary>
     public int? DelayMs { get; init; }
 
+    /// <summary>A barrier: before its fault, the request waits until this many /v4 requests have arrived since the last clear.</summary>
+    public int? AwaitRequests { get; init; }
+
     public int AfterEvents { get; init; } = 1;
     public bool Abort { get; init; }
 
@@ -91,6 +94,7 @@ internal sealed class FaultRule
         ["content_type"] = ContentType,
         ["delay_ms"] = DelayMs,
         ["after_events"] = AfterEvents,
+        ["await_requests"] = AwaitRequests,
         ["abort"] = Abort,
     };
 }
