@@ -102,6 +102,24 @@ Describe 'A batch' {
         (Get-Command New-HumanloopExperiment).Parameters.Keys | Should -Contain 'Unordered'
     }
 
+    It 'runs the tools of several chats on the pipeline thread while the others are in flight' {
+        $script:toolCalls = [System.Collections.Generic.List[string]]::new()
+        function script:Get-BatchWeather {
+            <# .SYNOPSIS Tells the weather in a city. #>
+            param([Parameter(Mandatory)] [string] $City)
+            $script:toolCalls.Add($City)
+            "Sunny in $City"
+        }
+
+        $answers = 1..5 | ForEach-Object { @{ n = $_ } } |
+            New-HumanloopChat -Project batches -Provider mock -Model mock-1 -Messages 'Use Get-BatchWeather City=Paris' -Tools (Get-Command Get-BatchWeather) -InvokeTools -ThrottleLimit 3
+
+        $answers.Count | Should -Be 5
+        $answers.Output | Should -Be @(1..5 | ForEach-Object { 'The tool Get-BatchWeather returned: Sunny in Paris' })
+        $answers.Data.Inputs.n | Should -Be @(1..5)
+        $toolCalls.Count | Should -Be 5
+    }
+
     It 'gives every input exactly one result or one error record, in order, under 503 bursts, 429s, resets and timeouts' {
         $items = @(New-Inputs 24)
         $items[5] = @{ wrong = 'item 6' }
