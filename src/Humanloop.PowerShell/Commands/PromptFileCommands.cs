@@ -76,7 +76,8 @@ public sealed class ExportHumanloopModelConfigCommand : ResourceCmdlet
 /// <para>Reads each file, has the server parse it (POST /v4/model-configs/deserialize), and registers the config
 /// to the project (POST /v4/model-configs), like Register-HumanloopModelConfig: -Project by name (created when
 /// missing) or -ProjectId, and optionally -Experiment. The config is named by -Name, else by the name the file
-/// gives, else after the file (support.prompt: support). A file with chat_template or tools is a chat config.
+/// gives (for a file without one, the server makes one up, as it does for any config registered without a
+/// name). A file with a chat template or tools is a chat config.
 /// Registering a config the project already has returns the existing registration, so importing the file a
 /// config was exported to gives back that config. Writes each registration (Humanloop.ProjectModelConfig).</para>
 /// <para>-Path takes wildcards and binds by property name (FullName), so Get-ChildItem output pipes in. A
@@ -89,7 +90,7 @@ public sealed class ExportHumanloopModelConfigCommand : ResourceCmdlet
 /// </example>
 /// <example>
 /// <code>Get-ChildItem ./prompts -Filter *.prompt | Import-HumanloopModelConfig -ProjectId $project.Id</code>
-/// <para>Registers every .prompt file of a folder, each named after its file unless the file names it.</para>
+/// <para>Registers every .prompt file of a folder.</para>
 /// </example>
 [Cmdlet(VerbsData.Import, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ProjectModelConfig))]
@@ -112,7 +113,7 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
     [ValidateNotNullOrEmpty]
     public string? ProjectId { get; set; }
 
-    /// <summary>The config's display name, instead of the one in the file or the file's name.</summary>
+    /// <summary>The config's display name, instead of the one in the file.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
@@ -150,7 +151,6 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
                 continue;
             }
 
-            var fileName = System.IO.Path.GetFileNameWithoutExtension(file);
             var project = Project;
             var projectId = ProjectId;
             var name = Name;
@@ -159,7 +159,7 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
             Invoke(file, async (client, cancellationToken) =>
             {
                 var config = (await client.DeserializeModelConfigAsync(text, cancellationToken).ConfigureAwait(false)).ToRequest();
-                config.Name = name ?? config.Name ?? fileName;
+                config.Name = name ?? config.Name;
                 config.Description = description ?? config.Description;
                 var request = new RegisterModelConfigRequest { Config = config, Project = project, ProjectId = projectId, Experiment = experiment };
                 return await client.RegisterModelConfigAsync(request, cancellationToken).ConfigureAwait(false);
