@@ -17,8 +17,22 @@ public sealed class StartupAndPersistenceTests : IDisposable
         }
     }
 
-    /// <summary>What schema 4 added (evaluations, and the columns logs keep for them), removed again.</summary>
-    private const string WithoutSchema4 = """
+    /// <summary>
+    /// What schema 5 added (tool configs, trials, what posted logs keep, a project's feedback types), removed again; and
+    /// sessions as schema 4 had them, each belonging to a project.
+    /// </summary>
+    private const string WithoutSchema5 = """
+        DROP TABLE trials; DROP TABLE tool_configs; DROP INDEX model_configs_content; DROP INDEX logs_session; DROP INDEX logs_reference;
+        ALTER TABLE logs DROP COLUMN reference_id; ALTER TABLE logs DROP COLUMN parent_reference_id; ALTER TABLE logs DROP COLUMN judgment;
+        ALTER TABLE logs DROP COLUMN prompt_cost; ALTER TABLE logs DROP COLUMN output_cost; ALTER TABLE projects DROP COLUMN feedback_types;
+        CREATE TABLE sessions_v4 (id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE, reference_id TEXT, created_at TEXT NOT NULL);
+        INSERT INTO sessions_v4 SELECT id, project_id, reference_id, created_at FROM sessions;
+        DROP TABLE sessions; ALTER TABLE sessions_v4 RENAME TO sessions;
+        CREATE UNIQUE INDEX sessions_reference ON sessions (project_id, reference_id) WHERE reference_id IS NOT NULL;
+        """;
+
+    /// <summary>What schema 4 added (evaluations, and the columns logs keep for them), removed again, after schema 5's additions.</summary>
+    private const string WithoutSchema4 = WithoutSchema5 + """
         DROP TABLE evaluation_results; DROP TABLE evaluation_datapoints; DROP TABLE evaluation_evaluators; DROP TABLE evaluations;
         DROP INDEX logs_evaluation; ALTER TABLE logs DROP COLUMN evaluation_id; ALTER TABLE logs DROP COLUMN error;
         """;
@@ -296,7 +310,69 @@ public sealed class StartupAndPersistenceTests : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA user_version;";
-            Assert.Equal(4L, (long)command.ExecuteScalar()!);
+            Assert.Equal(5L, (long)command.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_4_is_upgraded_and_keeps_its_sessions()
+    {
+        string projectId, logId, sessionId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            projectId = (string)(await api.CreateProjectAsync("before-posted-logs"))["id"]!;
+            var completion = (await api.PostAsync("completion", new JsonObject
+            {
+                ["project_id"] = projectId,
+                ["session_reference_id"] = "conversation-1",
+                ["model_config"] = new JsonObject { ["model"] = "m", ["prompt_template"] = "old times" },
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            logId = (string)completion["data"]![0]!["id"]!;
+            sessionId = (string)completion["session_id"]!;
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = WithoutSchema5 + "PRAGMA user_version = 4;";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            var old = (await api.GetAsync($"logs/{logId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Null(old["reference_id"]);
+            Assert.Null(old["judgment"]);
+
+            var listed = (await api.GetAsync($"sessions?project_id={projectId}")).ShouldBe(HttpStatusCode.OK).Object;
+            var session = listed["records"]!.AsArray().Single()!;
+            Assert.Equal(sessionId, (string)session["id"]!);
+            Assert.Equal("conversation-1", (string)session["reference_id"]!);
+            Assert.Equal(1, (int)session["datapoints_count"]!);
+
+            // The same reference still names the session; posted logs keep what schema 5 added.
+            var posted = (await api.PostAsync("logs", new JsonObject
+            {
+                ["project_id"] = projectId, ["session_reference_id"] = "conversation-1", ["reference_id"] = "step-2",
+                ["config"] = new JsonObject { ["model"] = "m" }, ["output"] = "new times", ["judgment"] = true,
+            })).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal(sessionId, (string)posted["session_id"]!);
+            Assert.Equal("step-2", (string)(await api.GetAsync($"logs/{posted["id"]}")).Object["reference_id"]!);
+
+            // A session may now belong to no project, and a project keep its own feedback types.
+            (await api.PostAsync("sessions", null)).ShouldBe(HttpStatusCode.Created);
+            (await api.PostAsync($"projects/{projectId}/feedback-types", new JsonObject { ["type"] = "tone" })).ShouldBe(HttpStatusCode.Created);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version;";
+            Assert.Equal(5L, (long)command.ExecuteScalar()!);
         }
     }
 

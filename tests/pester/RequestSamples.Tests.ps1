@@ -144,3 +144,44 @@ Describe 'The requests the evaluation cmdlets send' {
         }
     }
 }
+
+Describe 'The requests the session, log, prompt file and project settings cmdlets send' {
+    BeforeAll {
+        $script:session = New-HumanloopSession
+        $script:sampled = Get-HumanloopModelConfig -ExperimentId $completionExperiment.Id
+        $script:written = Add-HumanloopLog -ProjectId $project.Id -ModelConfigId $completionConfig.ModelConfigId -Output 'to change' -ReferenceId 'samples-ref'
+        $script:promptFile = Join-Path $TestDrive 'samples.prompt'
+        $null = $chatConfig | Export-HumanloopModelConfig -Path $promptFile
+        $script:settings = New-HumanloopProject -Name 'samples-settings'
+    }
+
+    It '<Name>: succeeds, and its requests are kept as samples' -ForEach @(
+        @{ Name = 'Add-HumanloopLog, inline chat config in a session'; Invoke = { $session | Add-HumanloopLog -Project samples -ModelConfig @{ provider = 'mock'; model = 'mock-1'; chat_template = @(@{ role = 'system'; content = 'About {{topic}}' }); tools = @(@{ name = 'lookup'; parameters = @{ type = 'object' } }); temperature = 0.2 } -Inputs @{ topic = 'tides' } -Messages 'Hello', @{ role = 'assistant'; content = 'Hi' } -OutputMessage 'About tides.' -Output 'About tides.' -Duration 1.5 -CreatedAt (Get-Date) -PromptTokens 9 -OutputTokens 3 -PromptCost 0.001 -OutputCost 0.002 -Metadata @{ run = 1 } -Source pester -Save:$true -ReferenceId 'sample-root' -Environment production } }
+        @{ Name = 'Add-HumanloopLog, stored config, a child by reference, failed'; Invoke = { Add-HumanloopLog -ProjectId $project.Id -ModelConfigId $completionConfig.ModelConfigId -SessionReferenceId 'samples-session' -ParentReferenceId 'sample-root' -ErrorMessage 'timed out' -SourceDatapointId 'dp_1' } }
+        @{ Name = 'Add-HumanloopLog, a sampled config''s trial'; Invoke = { $sampled | Add-HumanloopLog -Inputs @{ topic = 'tides' } -Output 'About tides.' -ParentId $written.Id } }
+        @{ Name = 'Set-HumanloopLog, by id'; Invoke = { $written | Set-HumanloopLog -Output 'changed' -Duration 2 } }
+        @{ Name = 'Set-HumanloopLog, by reference'; Invoke = { Set-HumanloopLog -ReferenceId 'samples-ref' -ErrorMessage 'failed after all' } }
+        @{ Name = 'Add-HumanloopFeedback, unset'; Invoke = { $written | Add-HumanloopFeedback -Type rating -Unset } }
+        @{ Name = 'ConvertTo-HumanloopPrompt, completion'; Invoke = { @{ provider = 'mock'; model = 'mock-1'; prompt_template = 'About {{topic}}'; stop = '###'; response_format = @{ type = 'json_object' } } | ConvertTo-HumanloopPrompt } }
+        @{ Name = 'ConvertTo-HumanloopPrompt, chat with tools'; Invoke = { $chatConfig | ConvertTo-HumanloopPrompt } }
+        @{ Name = 'ConvertFrom-HumanloopPrompt'; Invoke = { Get-Content -LiteralPath $promptFile | ConvertFrom-HumanloopPrompt } }
+        @{ Name = 'Import-HumanloopModelConfig'; Invoke = { Import-HumanloopModelConfig -Path $promptFile -Project 'samples-imported' -Description 'from a file' } }
+        @{ Name = 'Set-HumanloopProject, feedback types and positive labels'; Invoke = { Set-HumanloopProject -Id $settings.Id -FeedbackType @{ Type = 'tone'; Class = 'select'; Values = [ordered]@{ warm = 'positive'; curt = 'negative' } }, @{ Type = 'rating'; Values = @{ meh = 'neutral' } } -PositiveLabel @{ rating = 'good'; tone = 'warm' } } }
+    ) {
+        $samples = @(Save-RequestSample $Invoke)
+
+        foreach ($sample in ($samples | ConvertFrom-Json)) {
+            $sample.method | Should -BeIn 'POST', 'PATCH'
+            $sample.path | Should -Match '^/v4/(logs(/data_\w+)?|feedback|model-configs(/serialize|/deserialize)?|projects/pr_\w+(/feedback-types)?)$'
+        }
+    }
+
+    It 'covers every operation with a request body that these cmdlets reach' {
+        $operations = Get-Content -LiteralPath $samplesFile | ForEach-Object { $sample = $_ | ConvertFrom-Json; "$($sample.method) $($sample.path -replace '/(data|pr)_\w+', '/{id}')" } | Sort-Object -Unique
+
+        foreach ($operation in 'POST /v4/logs', 'PATCH /v4/logs', 'PATCH /v4/logs/{id}', 'POST /v4/feedback', 'POST /v4/model-configs/serialize', 'POST /v4/model-configs/deserialize',
+            'POST /v4/model-configs', 'POST /v4/projects/{id}/feedback-types', 'PATCH /v4/projects/{id}/feedback-types', 'PATCH /v4/projects/{id}') {
+            $operations | Should -Contain $operation
+        }
+    }
+}

@@ -166,7 +166,7 @@ Describe 'Set-HumanloopProject' {
     It 'warns, and sends nothing, when there is nothing to change' {
         Set-HumanloopProject -Id pr_missing -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
 
-        $warnings | Should -BeLike 'Nothing to change: give -Name, -DirectoryId, -ActiveConfigId or -ActiveExperimentId.'
+        $warnings | Should -BeLike 'Nothing to change: give -Name, -DirectoryId, -ActiveConfigId, -ActiveExperimentId, -ClearActiveConfig, -ClearActiveExperiment, -FeedbackType or -PositiveLabel.'
         $failures | Should -BeNullOrEmpty -Because 'no request was made, so the unknown id went unnoticed'
     }
 

@@ -14,6 +14,16 @@ BeforeDiscovery {
         @{ Name = 'Set-HumanloopExperiment'; Invoke = { Set-HumanloopExperiment -Id exp_1 -Name e -WhatIf } }
         @{ Name = 'Remove-HumanloopExperiment'; Invoke = { Remove-HumanloopExperiment -Id exp_1 -Force -WhatIf } }
         @{ Name = 'Add-HumanloopFeedback'; Invoke = { Add-HumanloopFeedback -LogId data_1 -Type rating -Value good -WhatIf } }
+        @{ Name = 'Add-HumanloopFeedback -Unset'; Invoke = { Add-HumanloopFeedback -LogId data_1 -Type rating -Unset -WhatIf } }
+        @{ Name = 'Set-HumanloopProject -FeedbackType -ClearActiveConfig'; Invoke = { Set-HumanloopProject -Id pr_1 -FeedbackType @{ Type = 'tone' } -ClearActiveConfig -ClearActiveExperiment -WhatIf } }
+        @{ Name = 'Export-HumanloopProject'; Invoke = { Export-HumanloopProject -Id pr_1 -Path (Join-Path $TestDrive 'logs.jsonl') -WhatIf } }
+        @{ Name = 'Unpublish-HumanloopModelConfig -PassThru'; Invoke = { Unpublish-HumanloopModelConfig -ProjectId pr_1 -Environment staging -PassThru -WhatIf } }
+        @{ Name = 'Export-HumanloopModelConfig'; Invoke = { Export-HumanloopModelConfig -Id config_1 -Path (Join-Path $TestDrive 'c.prompt') -WhatIf } }
+        @{ Name = 'Import-HumanloopModelConfig'; Invoke = { Import-HumanloopModelConfig -Path $promptFile -ProjectId pr_1 -WhatIf } }
+        @{ Name = 'New-HumanloopSession'; Invoke = { New-HumanloopSession -WhatIf } }
+        @{ Name = 'Add-HumanloopLog'; Invoke = { Add-HumanloopLog -ProjectId pr_1 -ModelConfigId config_1 -Output o -WhatIf } }
+        @{ Name = 'Set-HumanloopLog'; Invoke = { Set-HumanloopLog -Id data_1 -Output o -WhatIf } }
+        @{ Name = 'Remove-HumanloopLog'; Invoke = { Remove-HumanloopLog -Id data_1 -Force -WhatIf } }
     )
 }
 
@@ -21,6 +31,8 @@ BeforeAll {
     . $PSScriptRoot/common.ps1
     Import-HumanloopModule
     $script:stub = Start-StubServer
+    $script:promptFile = Join-Path $TestDrive 'import.prompt'
+    Set-Content -LiteralPath $promptFile -Value "---`nmodel: m`n---`nHi"
 }
 
 AfterAll {
@@ -45,26 +57,28 @@ Describe '<Name> -WhatIf' -ForEach $whatIfCases {
 
 Describe 'Every workflow cmdlet' {
     BeforeAll {
-        $script:workflow = Get-Command -Module Humanloop -CommandType Cmdlet | Where-Object Noun -In 'HumanloopProject', 'HumanloopModelConfig', 'HumanloopDeployment', 'HumanloopExperiment', 'HumanloopLog', 'HumanloopFeedback' |
+        $script:workflow = Get-Command -Module Humanloop -CommandType Cmdlet |
+            Where-Object Noun -In 'HumanloopProject', 'HumanloopModelConfig', 'HumanloopDeployment', 'HumanloopExperiment', 'HumanloopLog', 'HumanloopFeedback', 'HumanloopSession', 'HumanloopPrompt' |
             Where-Object Name -NE 'New-HumanloopExperiment'
     }
 
-    It 'supports -WhatIf and -Confirm when it changes something, and only then' {
-        $workflow.Count | Should -Be 15
+    It 'supports -WhatIf and -Confirm when it changes something (on the server or on disk), and only then' {
+        $workflow.Count | Should -Be 25
         foreach ($command in $workflow) {
-            $changes = $command.Verb -notin 'Get'
+            # Get reads; ConvertTo and ConvertFrom have the server turn text into a config and back, storing nothing.
+            $changes = $command.Verb -notin 'Get', 'ConvertTo', 'ConvertFrom'
             $command.Parameters.ContainsKey('WhatIf') | Should -Be $changes -Because "$($command.Name) $(if ($changes) { 'changes server state' } else { 'only reads' })"
         }
     }
 
-    It 'declares a Humanloop output type, or none for Remove and Unpublish' {
+    It 'declares a Humanloop output type; a file for Export, text for ConvertTo, none for Remove' {
         foreach ($command in $workflow) {
             $declared = @($command.OutputType.Type)
-            if ($command.Verb -in 'Remove', 'Unpublish') {
-                $declared | Should -Be ([void])
-            }
-            else {
-                $declared.Namespace | Sort-Object -Unique | Should -Be 'Humanloop' -Because $command.Name
+            switch ($command.Verb) {
+                'Remove' { $declared | Should -Be ([void]) -Because $command.Name }
+                'Export' { $declared | Should -Be ([System.IO.FileInfo]) -Because $command.Name }
+                'ConvertTo' { $declared | Should -Be ([string]) -Because $command.Name }
+                default { $declared.Namespace | Sort-Object -Unique | Should -Be 'Humanloop' -Because $command.Name }
             }
         }
     }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Humanloop.Json;
 
 /// <summary>
-/// Serializers for the projects, model configs, deployments, experiments, logs, feedback, datasets, datapoints, evaluators and evaluations groups.
+/// Serializers for the projects, model configs, deployments, experiments, logs, sessions, feedback, datasets, datapoints, evaluators and evaluations groups.
 /// </summary>
 /// <remarks>
 /// A context of its own because the JSON source generator does not merge [JsonSerializable] attributes
@@ -57,6 +57,18 @@ namespace Humanloop.Json;
 [JsonSerializable(typeof(CreatedLog))]
 [JsonSerializable(typeof(EvaluationResultRequest))]
 [JsonSerializable(typeof(EvaluationResult))]
+[JsonSerializable(typeof(LogRequest))]
+[JsonSerializable(typeof(UpdateLogRequest))]
+[JsonSerializable(typeof(Page<ExportedLog>))]
+[JsonSerializable(typeof(Session))]
+[JsonSerializable(typeof(Page<Session>))]
+[JsonSerializable(typeof(CreatedSession))]
+[JsonSerializable(typeof(DeserializeModelConfigRequest))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(FeedbackType))]
+[JsonSerializable(typeof(List<FeedbackType>))]
+[JsonSerializable(typeof(FeedbackTypeRequest))]
+[JsonSerializable(typeof(List<FeedbackTypeRequest>))]
 internal sealed partial class WorkflowJsonContext : JsonSerializerContext
 {
 }

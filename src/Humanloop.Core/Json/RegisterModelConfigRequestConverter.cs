@@ -19,17 +19,7 @@ internal sealed class RegisterModelConfigRequestConverter : JsonConverter<Regist
         writer.WriteStartObject();
         if (value.Config is not null)
         {
-            var configJson = value.Config switch
-            {
-                ModelConfigChatRequest chat => JsonSerializer.SerializeToUtf8Bytes(chat, HumanloopJsonContext.Default.ModelConfigChatRequest),
-                ModelConfigCompletionRequest completion => JsonSerializer.SerializeToUtf8Bytes(completion, HumanloopJsonContext.Default.ModelConfigCompletionRequest),
-                _ => throw new NotSupportedException($"A {value.Config.GetType().Name} cannot be registered."),
-            };
-            using var config = JsonDocument.Parse(configJson);
-            foreach (var field in config.RootElement.EnumerateObject())
-            {
-                field.WriteTo(writer);
-            }
+            ModelConfigJson.WriteFields(writer, value.Config);
         }
 
         WriteIfSet(writer, "project", value.Project);

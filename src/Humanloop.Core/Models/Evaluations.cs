@@ -146,60 +146,6 @@ public sealed class EvaluationLogRequest
     public LogRequest? Log { get; set; }
 }
 
-/// <summary>A log the client made itself (<c>LogRequest</c>); every field is optional.</summary>
-public sealed class LogRequest
-{
-    /// <summary>The project, by id.</summary>
-    public string? ProjectId { get; set; }
-
-    /// <summary>The template inputs.</summary>
-    [JsonConverter(typeof(FreeFormDictionaryConverter))]
-    public IDictionary? Inputs { get; set; }
-
-    /// <summary>Where the call came from.</summary>
-    public string? Source { get; set; }
-
-    /// <summary>Metadata to store with the log.</summary>
-    [JsonConverter(typeof(FreeFormDictionaryConverter))]
-    public IDictionary? Metadata { get; set; }
-
-    /// <summary>The dataset datapoint the log derives from.</summary>
-    public string? SourceDatapointId { get; set; }
-
-    /// <summary>The caller's own reference for the log.</summary>
-    public string? ReferenceId { get; set; }
-
-    /// <summary>The chat messages sent, for chat logs.</summary>
-    public IList<ChatMessage>? Messages { get; set; }
-
-    /// <summary>The generated output; null when logging an error.</summary>
-    public string? Output { get; set; }
-
-    /// <summary>The config that produced the log (<c>config_…</c>).</summary>
-    public string? ConfigId { get; set; }
-
-    /// <summary>The environment whose deployment served the call.</summary>
-    public string? Environment { get; set; }
-
-    /// <summary>The error, when generation failed.</summary>
-    public string? Error { get; set; }
-
-    /// <summary>How long the call took, in seconds.</summary>
-    public double? Duration { get; set; }
-
-    /// <summary>The chat output message, for chat logs.</summary>
-    public ChatMessage? OutputMessage { get; set; }
-
-    /// <summary>Tokens in the prompt.</summary>
-    public int? PromptTokens { get; set; }
-
-    /// <summary>Tokens generated.</summary>
-    public int? OutputTokens { get; set; }
-
-    /// <summary>When the call was made.</summary>
-    public DateTimeOffset? CreatedAt { get; set; }
-}
-
 /// <summary>The answer to a log written by the client (<c>CreateLogResponse</c>).</summary>
 public sealed class CreatedLog
 {

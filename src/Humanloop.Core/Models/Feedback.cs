@@ -72,4 +72,7 @@ public sealed class FeedbackRequest
 
     /// <summary>When the feedback was given; the server's clock when unset.</summary>
     public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>True to remove the log's feedback of <see cref="Type"/> instead of setting it; <see cref="Value"/> stays unset.</summary>
+    public bool? Unset { get; set; }
 }

@@ -157,3 +157,129 @@ public sealed class LogFilter
     /// <summary>Only logs created at or before this moment.</summary>
     public DateTimeOffset? Until { get; set; }
 }
+
+/// <summary>
+/// A log the client made itself (<c>LogRequest</c>): the body of <c>POST /logs</c>, and the log of
+/// <c>POST /evaluations/{id}/log</c>. Every field is optional; the API needs a config, given inline
+/// (<see cref="Config"/>), by id (<see cref="ConfigId"/>) or through an experiment trial (<see cref="TrialId"/>).
+/// </summary>
+public sealed class LogRequest
+{
+    /// <summary>The project, by name; the server creates it when none has this name.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>The project, by id.</summary>
+    public string? ProjectId { get; set; }
+
+    /// <summary>The session (<c>sesh_…</c>) the log belongs to.</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>The caller's own session key; logs with the same key share a session.</summary>
+    public string? SessionReferenceId { get; set; }
+
+    /// <summary>The log's parent inside its session (<c>data_…</c>).</summary>
+    public string? ParentId { get; set; }
+
+    /// <summary>The <see cref="ReferenceId"/> of the log's parent inside its session.</summary>
+    public string? ParentReferenceId { get; set; }
+
+    /// <summary>The template inputs.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Inputs { get; set; }
+
+    /// <summary>Where the call came from.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Metadata to store with the log.</summary>
+    [JsonConverter(typeof(FreeFormDictionaryConverter))]
+    public IDictionary? Metadata { get; set; }
+
+    /// <summary>Whether the server stores the payloads (server default: true).</summary>
+    public bool? Save { get; set; }
+
+    /// <summary>The dataset datapoint the log derives from.</summary>
+    public string? SourceDatapointId { get; set; }
+
+    /// <summary>The caller's own reference for the log, which later logs name as their parent and <c>PATCH /logs</c> finds it by.</summary>
+    public string? ReferenceId { get; set; }
+
+    /// <summary>The experiment trial the log belongs to, as a config sampled from an experiment names it.</summary>
+    public string? TrialId { get; set; }
+
+    /// <summary>The chat messages sent, for chat logs.</summary>
+    public IList<ChatMessage>? Messages { get; set; }
+
+    /// <summary>The generated output; null when logging an error.</summary>
+    public string? Output { get; set; }
+
+    /// <summary>The config that produced the log (<c>config_…</c>).</summary>
+    public string? ConfigId { get; set; }
+
+    /// <summary>The config that produced the log, given inline; sent with <c>"type": "model"</c>.</summary>
+    [JsonConverter(typeof(LogModelConfigConverter))]
+    public ModelConfigRequest? Config { get; set; }
+
+    /// <summary>The environment whose deployment served the call.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>The error, when generation failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>How long the call took, in seconds.</summary>
+    public double? Duration { get; set; }
+
+    /// <summary>The chat output message, for chat logs.</summary>
+    public ChatMessage? OutputMessage { get; set; }
+
+    /// <summary>Tokens in the prompt.</summary>
+    public int? PromptTokens { get; set; }
+
+    /// <summary>Tokens generated.</summary>
+    public int? OutputTokens { get; set; }
+
+    /// <summary>What the prompt's tokens cost, in dollars.</summary>
+    public double? PromptCost { get; set; }
+
+    /// <summary>What the output's tokens cost, in dollars.</summary>
+    public double? OutputCost { get; set; }
+
+    /// <summary>When the call was made; the server's clock when unset.</summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+}
+
+/// <summary><c>PATCH /logs/{id}</c> and <c>PATCH /logs?reference_id=</c> (<c>UpdateLogRequest</c>): unset fields stay as they are.</summary>
+public sealed class UpdateLogRequest
+{
+    /// <summary>The output, for example of a parent log whose work has finished.</summary>
+    public string? Output { get; set; }
+
+    /// <summary>The error, when the call failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>How long the call took, in seconds.</summary>
+    public double? Duration { get; set; }
+}
+
+/// <summary>
+/// One log of a project export (<c>POST /projects/{id}/export</c>): the log as the server wrote it, and
+/// typed. The text keeps every field, including those this client has no property for, so an export
+/// file loses nothing.
+/// </summary>
+[JsonConverter(typeof(ExportedLogConverter))]
+public sealed class ExportedLog
+{
+    internal ExportedLog(Log log, string json)
+    {
+        Log = log;
+        Json = json;
+    }
+
+    /// <summary>The log.</summary>
+    public Log Log { get; }
+
+    /// <summary>The log's JSON, compact (on one line), as the server sent it.</summary>
+    public string Json { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Log.Id ?? string.Empty;
+}

@@ -1,6 +1,9 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Humanloop.Json;
 
@@ -69,6 +72,42 @@ public sealed class ModelConfig
 
     /// <summary>Provider endpoint: <c>complete</c>, <c>chat</c> or <c>edit</c>.</summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>
+    /// Whether this is a chat config: it has a chat template or tools, or names the chat endpoint and has
+    /// no prompt template.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsChat => ChatTemplate is { Length: > 0 } || Tools is { Length: > 0 } || ("chat".Equals(Endpoint, StringComparison.Ordinal) && PromptTemplate is null);
+
+    /// <summary>
+    /// The config as a request that registers, serializes or runs it again: a
+    /// <see cref="ModelConfigChatRequest"/> for a chat config (see <see cref="IsChat"/>), otherwise a
+    /// <see cref="ModelConfigCompletionRequest"/>. What only a stored config has (its id, a tool's id) is left out.
+    /// </summary>
+    public ModelConfigRequest ToRequest()
+    {
+        var fields = JsonSerializer.SerializeToNode(this, WorkflowJsonContext.Default.ModelConfig)!.AsObject();
+        fields.Remove("id");
+        fields.Remove("type");
+        if (!IsChat)
+        {
+            fields.Remove("chat_template");
+            fields.Remove("tools");
+            return fields.Deserialize(HumanloopJsonContext.Default.ModelConfigCompletionRequest)!;
+        }
+
+        fields.Remove("prompt_template");
+        if (fields["tools"] is JsonArray tools)
+        {
+            foreach (var tool in tools.OfType<JsonObject>())
+            {
+                tool.Remove("id");
+            }
+        }
+
+        return fields.Deserialize(HumanloopJsonContext.Default.ModelConfigChatRequest)!;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Name ?? Id ?? string.Empty;
@@ -142,4 +181,11 @@ public sealed class RegisterModelConfigRequest
 
     /// <summary>Name of an existing experiment of the project to add the config to.</summary>
     public string? Experiment { get; set; }
+}
+
+/// <summary><c>POST /model-configs/deserialize</c>: the text of a <c>.prompt</c> file to read as a config.</summary>
+internal sealed class DeserializeModelConfigRequest
+{
+    /// <summary>The <c>.prompt</c> text (required by the API).</summary>
+    public string? Config { get; set; }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace Humanloop;
 
@@ -64,7 +65,7 @@ public sealed class FeedbackLabel
     /// <summary>The value, for example <c>good</c>.</summary>
     public string? Value { get; init; }
 
-    /// <summary><c>positive</c>, <c>negative</c> or <c>neutral</c>.</summary>
+    /// <summary><c>positive</c>, <c>negative</c>, <c>neutral</c> or <c>unset</c> (see <see cref="LabelSentiments"/>).</summary>
     public string? Sentiment { get; init; }
 
     /// <inheritdoc />
@@ -95,4 +96,65 @@ public sealed class UpdateProjectRequest
 
     /// <summary>Moves the project to this directory.</summary>
     public string? DirectoryId { get; set; }
+
+    /// <summary>The whole list of feedback labels that count as positive, replacing the project's list.</summary>
+    public IList<PositiveLabel>? PositiveLabels { get; set; }
+}
+
+/// <summary>
+/// A feedback type to create (<c>POST /projects/{id}/feedback-types</c>) or change (<c>PATCH</c>, a list of
+/// them) in a project (<c>FeedbackTypeRequest</c>).
+/// </summary>
+public sealed class FeedbackTypeRequest
+{
+    /// <summary>The type's name, for example <c>rating</c> or <c>tone</c> (required by the API).</summary>
+    public string? Type { get; set; }
+
+    /// <summary>The values a categorical type takes, with their sentiment; values the project lacks are added.</summary>
+    public IList<FeedbackLabel>? Values { get; set; }
+
+    /// <summary>
+    /// What the feedback's values are (see <see cref="FeedbackClasses"/>); the API's own types
+    /// (<c>rating</c>, <c>action</c>, <c>issue</c>) have one already.
+    /// </summary>
+    [JsonPropertyName("class")]
+    public string? Class { get; set; }
+}
+
+/// <summary>The values of <see cref="FeedbackTypeRequest.Class"/> (<c>FeedbackClass</c>).</summary>
+public static class FeedbackClasses
+{
+    /// <summary>One of the type's values.</summary>
+    public const string Select = "select";
+
+    /// <summary>Several of the type's values.</summary>
+    public const string MultiSelect = "multi_select";
+
+    /// <summary>Free text.</summary>
+    public const string Text = "text";
+
+    /// <summary>A number.</summary>
+    public const string Number = "number";
+
+    /// <summary>Every class, in the API's order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Select, MultiSelect, Text, Number];
+}
+
+/// <summary>The values of <see cref="FeedbackLabel.Sentiment"/> (<c>LabelSentiment</c>).</summary>
+public static class LabelSentiments
+{
+    /// <summary>Counts for the config that earned it.</summary>
+    public const string Positive = "positive";
+
+    /// <summary>Counts against the config that earned it.</summary>
+    public const string Negative = "negative";
+
+    /// <summary>Counts neither way.</summary>
+    public const string Neutral = "neutral";
+
+    /// <summary>Not decided.</summary>
+    public const string Unset = "unset";
+
+    /// <summary>Every sentiment, in the API's order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Positive, Negative, Neutral, Unset];
 }

@@ -134,7 +134,11 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
 /// <remarks>
 /// <para>Deletes the deployment of each environment given (DELETE /v4/projects/{id}/deployed-config/{environment});
 /// the config or experiment itself stays registered. Environments are given by name or id. Writes
-/// nothing on success. Deployments piped from Get-HumanloopDeployment bind by ProjectId and EnvironmentId.</para>
+/// nothing on success; with -PassThru, the project's deployments as they are afterwards (as
+/// Get-HumanloopDeployment writes them), to show what each environment still serves. Deployments piped from
+/// Get-HumanloopDeployment bind by ProjectId and EnvironmentId.</para>
+/// <para>For the default environment, Set-HumanloopProject -ClearActiveConfig or -ClearActiveExperiment removes
+/// only a deployed config or only a deployed experiment.</para>
 /// </remarks>
 /// <example>
 /// <code>Unpublish-HumanloopModelConfig -ProjectId $project.Id -Environment staging</code>
@@ -144,8 +148,12 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
 /// <code>Get-HumanloopDeployment -ProjectId $project.Id | Where-Object ExperimentId | Unpublish-HumanloopModelConfig -Confirm:$false</code>
 /// <para>Removes every deployment of an experiment in the project.</para>
 /// </example>
+/// <example>
+/// <code>Unpublish-HumanloopModelConfig -ProjectId $project.Id -Environment staging -PassThru | Format-Table</code>
+/// <para>Removes the staging deployment and shows what the project's environments serve now.</para>
+/// </example>
 [Cmdlet(VerbsData.Unpublish, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(void))]
+[OutputType(typeof(Deployment))]
 public sealed class UnpublishHumanloopModelConfigCommand : ResourceCmdlet
 {
     /// <summary>The project (pr_…).</summary>
@@ -159,20 +167,30 @@ public sealed class UnpublishHumanloopModelConfigCommand : ResourceCmdlet
     [Alias("EnvironmentId")]
     public string[] Environment { get; set; } = [];
 
+    /// <summary>Writes the project's deployments as they are afterwards (Humanloop.Deployment); nothing is written otherwise.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var projectId = ProjectId;
+        var removed = false;
         foreach (var environment in Environment)
         {
             if (ShouldProcess($"{environment} of project {projectId}", "Remove deployment"))
             {
-                InvokeWithoutResult(environment, async (client, cancellationToken) =>
+                removed |= RunForInput(environment, async (client, cancellationToken) =>
                 {
                     var ids = await Environments.ResolveAsync(client, projectId, [environment], cancellationToken).ConfigureAwait(false);
                     await client.RemoveDeploymentAsync(projectId, ids[0], cancellationToken).ConfigureAwait(false);
                 });
             }
+        }
+
+        if (PassThru && removed)
+        {
+            InvokeEach(projectId, (client, cancellationToken) => client.ListDeploymentsAsync(projectId, cancellationToken));
         }
     }
 }

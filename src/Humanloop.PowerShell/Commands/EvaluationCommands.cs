@@ -469,7 +469,7 @@ public sealed class AddHumanloopEvaluationLogCommand : ResourceCmdlet
         {
             _inputs = Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
             _messages = Messages is null ? null : ChatValues.ToMessages(Messages, "-Messages");
-            _outputMessage = OutputMessage is null ? null : ToOutputMessage(OutputMessage);
+            _outputMessage = OutputMessage is null ? null : LogValues.ToOutputMessage(OutputMessage);
         }
         catch (ArgumentException exception)
         {
@@ -505,12 +505,6 @@ public sealed class AddHumanloopEvaluationLogCommand : ResourceCmdlet
         };
         Invoke(DatapointId, (client, cancellationToken) => client.LogEvaluationAsync(id, request, cancellationToken));
     }
-
-    // A plain string is what the model said, so it is the assistant's message (not a user's, as in -Messages).
-    private static ChatMessage ToOutputMessage(object value) =>
-        PowerShellValues.Unwrap(value) is string text
-            ? new ChatMessage { Role = "assistant", Content = text }
-            : ChatValues.ToMessages([value], "-OutputMessage")[0];
 }
 
 /// <summary>Posts one evaluator's result on one log of a Humanloop evaluation.</summary>

@@ -5,7 +5,7 @@ using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
 
-/// <summary>Records feedback on Humanloop logs, for example a rating of a completion.</summary>
+/// <summary>Records feedback on Humanloop logs, for example a rating of a completion, or takes it back.</summary>
 /// <remarks>
 /// <para>Records one piece of feedback per log (POST /v4/feedback) and writes it as a Humanloop.Feedback.
 /// Feedback on the logs of an experiment counts in its statistics when it matches a positive label.</para>
@@ -17,7 +17,8 @@ namespace Humanloop.PowerShell.Commands;
 /// one piece of feedback, recorded once it has finished; the other chunks are passed over. To rate a
 /// stream after showing it, keep the assembled response with -ResponseVariable and pipe that.</para>
 /// <para>-Value is a string, a number or a boolean. For -Type rating the usual values are good and bad;
-/// action, issue, correction and comment are the API's other types, and projects may define more.</para>
+/// action, issue, correction and comment are the API's other types, and projects may define more.
+/// -Unset instead removes the log's feedback of that type (the API's unset flag, sent without a value).</para>
 /// </remarks>
 /// <example>
 /// <code>Import-Csv ./questions.csv | New-HumanloopExperiment -ExperimentId $experiment.Id | Add-HumanloopFeedback -Type rating -Value good</code>
@@ -31,10 +32,17 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopLog -ProjectId $p.Id | Where-Object FinishReason -eq 'length' | Add-HumanloopFeedback -Type issue -Value truncated</code>
 /// <para>Flags every cut-off completion of a project.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopFeedback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+/// <example>
+/// <code>Add-HumanloopFeedback -LogId data_9sk2 -Type rating -Unset</code>
+/// <para>Takes back the rating given to a log.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Add, "HumanloopFeedback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
 [OutputType(typeof(Feedback))]
 public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
 {
+    private const string ValueSet = "Value";
+    private const string UnsetSet = "Unset";
+
     private object? _value;
 
     /// <summary>The logs (data_…) the feedback is about; a completion response piped in gives the logs of all its samples.</summary>
@@ -50,9 +58,13 @@ public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
     public string Type { get; set; } = string.Empty;
 
     /// <summary>The feedback value: a string (good, bad, a correction's text, …), a number or a boolean.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ValueSet)]
     [ValidateNotNull]
     public object Value { get; set; } = string.Empty;
+
+    /// <summary>Removes the log's feedback of -Type instead of setting a value.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UnsetSet)]
+    public SwitchParameter Unset { get; set; }
 
     /// <summary>Who gave the feedback.</summary>
     [Parameter]
@@ -62,6 +74,11 @@ public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        if (ParameterSetName == UnsetSet)
+        {
+            return;
+        }
+
         var plain = PowerShellValues.ToPlain(Value, "-Value");
         if (plain is not (string or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal))
         {
@@ -94,9 +111,11 @@ public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
                 continue;
             }
 
-            if (ShouldProcess(id, $"Add feedback {Type} = {_value}"))
+            if (ShouldProcess(id, Unset ? $"Unset feedback {Type}" : $"Add feedback {Type} = {_value}"))
             {
-                var request = new FeedbackRequest { LogId = id, Type = Type, Value = _value, User = User };
+                var request = Unset
+                    ? new FeedbackRequest { LogId = id, Type = Type, Unset = true, User = User }
+                    : new FeedbackRequest { LogId = id, Type = Type, Value = _value, User = User };
                 Invoke(id, (client, cancellationToken) => client.AddFeedbackAsync(request, cancellationToken));
             }
         }

@@ -18,6 +18,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
 {
     private readonly List<object> _responses = [];
     private InputBatch? _batch;
+    private bool _sessionIdTyped;
 
     /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -35,9 +36,12 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     [Alias("project_id")]
     public string? ProjectId { get; set; }
 
-    /// <summary>Session id (sesh_…) to attach the log to.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>
+    /// Session id (sesh_…) to attach the log to. Binds by property name: a piped session (New-HumanloopSession,
+    /// Get-HumanloopSession) puts each request in it, and a piped chat result keeps its continuation in the
+    /// result's session; an empty value means none.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? SessionId { get; set; }
 
     /// <summary>Your own session key; reusing it groups logs into one session.</summary>
@@ -145,8 +149,11 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// <exception cref="ArgumentException">The parameters do not make a valid request.</exception>
     protected abstract GenerationRequest CreateRequest();
 
-    /// <summary>The template inputs of this input: -Inputs (or the pipeline object) as a JSON object.</summary>
-    protected virtual IDictionary? ReadInputs() => Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+    /// <summary>
+    /// The template inputs of this input: -Inputs (or the pipeline object) as a JSON object. A piped session
+    /// only names the session (-SessionId), so it brings no inputs.
+    /// </summary>
+    protected virtual IDictionary? ReadInputs() => Inputs is null || Inputs.BaseObject is Session or CreatedSession ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -160,6 +167,8 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
             ? new WorkProgress($"{MyInvocation.MyCommand.Name}: up to {ThrottleLimit} requests at once", DateTime.UtcNow, 0, totalKnown: false)
             : null;
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
+        // What is bound now was typed; a -SessionId bound later came from a piped object.
+        _sessionIdTyped = Bound(nameof(SessionId));
     }
 
     /// <inheritdoc />
@@ -259,7 +268,8 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         request.Inputs = ReadInputs();
         request.Project = Project;
         request.ProjectId = ProjectId;
-        request.SessionId = SessionId;
+        // A typed -SessionReferenceId names the session on purpose: it wins over a piped object's SessionId.
+        request.SessionId = string.IsNullOrEmpty(SessionId) || (!_sessionIdTyped && SessionReferenceId is not null) ? null : SessionId;
         request.SessionReferenceId = SessionReferenceId;
         request.ParentId = ParentId;
         request.ParentReferenceId = ParentReferenceId;

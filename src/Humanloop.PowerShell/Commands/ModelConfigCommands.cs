@@ -168,13 +168,18 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
     }
 }
 
-/// <summary>Gets Humanloop model configs: by id, every config of a project, or one sampled from an experiment.</summary>
+/// <summary>Gets Humanloop model configs: by id, every config of a project, the one an environment serves, or one sampled from an experiment.</summary>
 /// <remarks>
 /// <para>-ProjectId lists the configs registered to a project (GET /v4/projects/{id}/configs) as
 /// Humanloop.ProjectModelConfig objects, with usage counts. -Id reads configs directly
 /// (GET /v4/model-configs/{id}) as Humanloop.ModelConfig objects. -ExperimentId samples one of an
 /// experiment's active configs the way a completion through the experiment would, and returns it with
 /// the TrialId to log against.</para>
+/// <para>-Active reads the config the project's default environment (or -Environment) serves
+/// (GET /v4/projects/{id}/active-config): the deployed config, or, where an experiment is deployed, a config
+/// sampled from it with its TrialId, as a completion through that environment would run. Nothing deployed
+/// there is an ObjectNotFound error (Humanloop.Http.404). Set-HumanloopProject -ClearActiveConfig and
+/// -ClearActiveExperiment stop the default environment from serving them.</para>
 /// <para>Piped objects bind by property name: anything with a ProjectId (a project, an experiment, a
 /// log) lists that project's configs; a config (Humanloop.ModelConfig, or an experiment's Configs item)
 /// is read again by its ModelConfigId.</para>
@@ -191,19 +196,34 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
 /// <code>Get-HumanloopModelConfig -ExperimentId $experiment.Id</code>
 /// <para>Samples the config the experiment would use for the next completion.</para>
 /// </example>
+/// <example>
+/// <code>Get-HumanloopModelConfig -ProjectId $project.Id -Active -Environment production | Export-HumanloopModelConfig -Path ./prompts/production.prompt</code>
+/// <para>Saves the config production serves as a .prompt file.</para>
+/// </example>
 [Cmdlet(VerbsCommon.Get, "HumanloopModelConfig", DefaultParameterSetName = ProjectSet)]
-[OutputType(typeof(ProjectModelConfig), ParameterSetName = [ProjectSet, ExperimentSet])]
+[OutputType(typeof(ProjectModelConfig), ParameterSetName = [ProjectSet, ExperimentSet, ActiveSet])]
 [OutputType(typeof(ModelConfig), ParameterSetName = [IdSet])]
 public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet
 {
     private const string ProjectSet = "Project";
     private const string IdSet = "Id";
     private const string ExperimentSet = "Experiment";
+    private const string ActiveSet = "Active";
 
-    /// <summary>The project whose configs to list (pr_…).</summary>
+    /// <summary>The project whose configs to list, or whose active config to read (pr_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ActiveSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string ProjectId { get; set; } = string.Empty;
+
+    /// <summary>Reads the config the project's default environment (or -Environment) serves, instead of listing them all.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ActiveSet)]
+    public SwitchParameter Active { get; set; }
+
+    /// <summary>With -Active: the environment's name (production, staging, …); the default environment when omitted.</summary>
+    [Parameter(ParameterSetName = ActiveSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Environment { get; set; }
 
     /// <summary>Configs to read by id (config_…).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -227,6 +247,11 @@ public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet
                     Invoke(id, (client, cancellationToken) => client.GetModelConfigAsync(id, cancellationToken));
                 }
 
+                break;
+            case ActiveSet:
+                var activeProjectId = ProjectId;
+                var environment = Environment;
+                Invoke(activeProjectId, (client, cancellationToken) => client.GetActiveModelConfigAsync(activeProjectId, environment, cancellationToken));
                 break;
             case ExperimentSet:
                 var experimentId = ExperimentId;

@@ -45,8 +45,8 @@ public sealed class ApiKeyTransformationAttribute : ArgumentTransformationAttrib
 
 /// <summary>
 /// Lets <c>-ModelConfig</c> take a typed config (Humanloop.ModelConfigCompletionRequest, or the chat one
-/// when the attribute names it), or a hashtable or object keyed by the API's field names (max_tokens,
-/// prompt_template, chat_template, …).
+/// when the attribute names it), a stored one (Humanloop.ModelConfig, Humanloop.ProjectModelConfig), or a
+/// hashtable or object keyed by the API's field names (max_tokens, prompt_template, chat_template, …).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ModelConfigTransformationAttribute(Type configType) : ArgumentTransformationAttribute
@@ -74,18 +74,52 @@ public sealed class ModelConfigTransformationAttribute(Type configType) : Argume
 
         try
         {
-            var fields = PowerShellValues.ToJsonObject(inputData!, "-ModelConfig");
-            // A config of either kind is a chat config when it says so through a chat-only field.
-            var chat = configType == typeof(ModelConfigChatRequest)
-                || (configType == typeof(ModelConfigRequest) && (fields.Contains("chat_template") || fields.Contains("tools") || "chat".Equals(fields["endpoint"])));
-            return chat
-                ? Json.ModelConfigReader.Read<ModelConfigChatRequest>(fields)
-                : Json.ModelConfigReader.Read<ModelConfigCompletionRequest>(fields);
+            return ModelConfigValues.ToRequest(inputData!, configType, "-ModelConfig");
         }
         catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
         {
             throw new ArgumentTransformationMetadataException(exception.Message, exception);
         }
+    }
+}
+
+/// <summary>Turns the configs users hold into config requests.</summary>
+internal static class ModelConfigValues
+{
+    /// <summary>
+    /// <paramref name="value"/> as a config of <paramref name="configType"/> (or either kind, for
+    /// <see cref="ModelConfigRequest"/>): a typed config as it is; a stored config as the request that makes
+    /// it again; fields keyed by the API's names read strictly, as a chat config when a chat-only field
+    /// (chat_template, tools, endpoint chat) says so.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is no config, or a config of the other kind.</exception>
+    /// <exception cref="HumanloopInputException">A field is unknown or has the wrong type.</exception>
+    public static ModelConfigRequest ToRequest(object value, Type configType, string path)
+    {
+        var config = PowerShellValues.Unwrap(value) switch
+        {
+            ModelConfigRequest request => request,
+            ModelConfig stored => stored.ToRequest(),
+            ProjectModelConfig { Config: { } stored } => stored.ToRequest(),
+            _ => FromFields(PowerShellValues.ToJsonObject(value, path), configType),
+        };
+        if (!configType.IsInstanceOfType(config))
+        {
+            var kind = config is ModelConfigChatRequest ? "chat" : "completion";
+            throw new ArgumentException($"{path} is a {kind} config (see its chat_template and tools), which this command does not take.");
+        }
+
+        return config;
+    }
+
+    private static ModelConfigRequest FromFields(IDictionary fields, Type configType)
+    {
+        // A config of either kind is a chat config when it says so through a chat-only field.
+        var chat = configType == typeof(ModelConfigChatRequest)
+            || (configType == typeof(ModelConfigRequest) && (fields.Contains("chat_template") || fields.Contains("tools") || "chat".Equals(fields["endpoint"])));
+        return chat
+            ? Json.ModelConfigReader.Read<ModelConfigChatRequest>(fields)
+            : Json.ModelConfigReader.Read<ModelConfigCompletionRequest>(fields);
     }
 }
 

@@ -163,27 +163,6 @@ internal static class DatasetEndpoints
             return fromQuery.OfType<string>().ToList();
         }
 
-        var node = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
-        if (node is not JsonArray array)
-        {
-            throw ValidationErrors.Single(RequestBody.BodyLocation, "value is not a valid list", "type_error.list");
-        }
-
-        var errors = new ValidationErrors();
-        var ids = new List<string>();
-        for (var i = 0; i < array.Count; i++)
-        {
-            if (array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
-            {
-                ids.Add(value.GetValue<string>());
-            }
-            else
-            {
-                errors.Add(["body", i], "str type expected", "type_error.str");
-            }
-        }
-
-        errors.ThrowIfAny();
-        return ids;
+        return RequestBody.IdArray(await RequestBody.ReadAsync(context.Request, context.RequestAborted));
     }
 }

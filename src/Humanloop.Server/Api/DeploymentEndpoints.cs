@@ -65,7 +65,8 @@ internal static class DeploymentEndpoints
             {
                 var experiment = experiments.GetRequired(experimentId);
                 var config = picker.Pick(experiment, 1, ["query", "environment"])[0];
-                return WireResults.Json(responses.GetModelConfig(config, experiment.Id, Ids.New(Ids.Trial), deployment.EnvironmentId));
+                var trial = experiments.RecordTrial(experiment.Id, config.Id);
+                return WireResults.Json(responses.GetModelConfig(config, experiment.Id, trial.Id, deployment.EnvironmentId));
             }
 
             return WireResults.Json(responses.GetModelConfig(configs.GetRequired(deployment.ConfigId!), null, null, deployment.EnvironmentId));

@@ -127,8 +127,12 @@ internal static class EvaluationEndpoints
             var datapoint = evaluations.Datapoint(evaluation.Id, datapointId!)
                 ?? throw ValidationErrors.Single(["body", "datapoint_id"], $"datapoint {datapointId} is not in the dataset snapshot of evaluation {evaluation.Id}");
             var config = configs.GetRequired(fields!.ConfigId ?? evaluation.ConfigId);
+            var parent = fields.ParentId is { } parentId ? logs.Get(parentId)
+                : fields.ParentReferenceId is { } parentReference ? logs.LatestByReference(parentReference)
+                : null;
             var session = fields.SessionId is { } sessionId ? sessions.GetRequired(sessionId)
                 : fields.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(evaluation.ProjectId, reference)
+                : parent?.SessionId is { } parentSession ? sessions.Get(parentSession)
                 : null;
 
             var now = time.GetUtcNow().UtcDateTime;
@@ -138,7 +142,12 @@ internal static class EvaluationEndpoints
                 ProjectId = evaluation.ProjectId,
                 SessionId = session?.Id,
                 SessionReferenceId = session?.ReferenceId,
-                ParentId = fields.ParentId,
+                ParentId = fields.ParentId ?? parent?.Id,
+                ParentReferenceId = fields.ParentReferenceId,
+                ReferenceId = fields.ReferenceId,
+                Judgment = fields.Judgment,
+                PromptCost = fields.PromptCost,
+                OutputCost = fields.OutputCost,
                 ConfigId = config.Id,
                 Environment = fields.Environment,
                 // The datapoint's inputs unless the log says what it was given.

@@ -80,7 +80,9 @@ internal static class ExperimentEndpoints
         {
             var experiment = experiments.GetRequired(id);
             var config = picker.Pick(experiment, 1, ["path", "experiment_id"])[0];
-            return WireResults.Json(responses.GetModelConfig(config, experiment.Id, Ids.New(Ids.Trial), null));
+            // Kept, so that a log posted with this trial id (POST /logs) counts as the experiment's trial of this config.
+            var trial = experiments.RecordTrial(experiment.Id, config.Id);
+            return WireResults.Json(responses.GetModelConfig(config, experiment.Id, trial.Id, null));
         });
     }
 }

@@ -11,18 +11,10 @@ internal sealed class ResponseBuilder(
     ExperimentStore experiments,
     DeploymentStore deployments,
     LogStore logs,
-    EvaluationStore evaluations)
+    EvaluationStore evaluations,
+    ToolConfigStore toolConfigs)
 {
     public const string TeamId = "tm_local";
-
-    private static readonly IReadOnlyList<FeedbackTypeModel> DefaultFeedbackTypes =
-    [
-        new("rating", [new("good", "positive"), new("bad", "negative")]),
-        new("action", [new("copied", "positive"), new("saved", "positive"), new("failed", "negative")]),
-        new("issue", [new("inappropriate", "negative"), new("off-topic", "negative"), new("incorrect", "negative")]),
-        new("correction", null),
-        new("comment", null),
-    ];
 
     public ProjectResponse Project(ProjectRecord project)
     {
@@ -37,7 +29,7 @@ internal sealed class ResponseBuilder(
             activeConfig,
             [],
             projects.DataCount(project.Id),
-            DefaultFeedbackTypes,
+            FeedbackTypes(project),
             TeamId,
             activeConfig is not null || activeExperiment is not null ? "model" : null,
             [],
@@ -45,6 +37,28 @@ internal sealed class ResponseBuilder(
             project.CreatedAt,
             project.UpdatedAt);
     }
+
+    public static IReadOnlyList<FeedbackTypeModel> FeedbackTypes(ProjectRecord project) => project.EffectiveFeedbackTypes.Select(FeedbackType).ToList();
+
+    public static FeedbackTypeModel FeedbackType(FeedbackTypeDefinition type) =>
+        new(type.Type, type.Values?.Select(v => new CategoricalFeedbackLabel(v.Value, v.Sentiment)).ToList());
+
+    public static ToolConfigResponse ToolConfig(ToolConfigRecord config)
+    {
+        var c = config.Content;
+        return new ToolConfigResponse(config.Id, (JsonObject?)c.Other?.DeepClone(), "tool", null, "committed", c.Name, c.Source, c.SourceCode, null,
+            (JsonObject?)c.Parameters?.DeepClone(), null, c.PresetName is not null, c.PresetName, c.Description);
+    }
+
+    public static SessionResponse Session(SessionSummary summary) => new(
+        summary.Session.Id,
+        summary.Session.ReferenceId,
+        summary.Projects.Select(p => new SessionProjectResponse(p.Id, p.Name, "prompt")).ToList(),
+        summary.LogCount,
+        summary.FirstInputs,
+        summary.LastOutput,
+        summary.Session.CreatedAt,
+        summary.UpdatedAt);
 
     public static ModelConfigResponse ModelConfig(ModelConfigRecord config) => ModelConfig(config.Id, config.Content);
 
@@ -146,7 +160,9 @@ internal sealed class ResponseBuilder(
     public LogResponse Log(LogRecord log, ProjectRecord? project = null)
     {
         project ??= projects.Get(log.ProjectId);
-        var config = configs.Get(log.ConfigId);
+        object? config = configs.Get(log.ConfigId) is { } model ? ModelConfig(model)
+            : toolConfigs.Get(log.ConfigId) is { } tool ? ToolConfig(tool)
+            : null;
         return new LogResponse
         {
             Project = project?.Name,
@@ -154,17 +170,20 @@ internal sealed class ResponseBuilder(
             SessionId = log.SessionId,
             SessionReferenceId = log.SessionReferenceId,
             ParentId = log.ParentId,
+            ParentReferenceId = log.ParentReferenceId,
             Inputs = (JsonObject)log.Inputs.DeepClone(),
             Source = log.Source,
             Metadata = (JsonObject?)log.Metadata?.DeepClone(),
             Save = log.Save,
             SourceDatapointId = log.SourceDatapointId,
             Id = log.Id,
+            ReferenceId = log.ReferenceId,
             TrialId = log.TrialId,
             Messages = (JsonArray?)log.Messages?.DeepClone(),
             Output = log.Output,
+            Judgment = log.Judgment?.DeepClone(),
             ConfigId = log.ConfigId,
-            Config = config is null ? null : ModelConfig(config),
+            Config = config,
             Environment = log.Environment,
             Feedback = logs.Feedback(log.Id).Select(Feedback).ToList(),
             CreatedAt = log.CreatedAt,
@@ -173,6 +192,8 @@ internal sealed class ResponseBuilder(
             OutputMessage = (JsonObject?)log.OutputMessage?.DeepClone(),
             PromptTokens = log.PromptTokens,
             OutputTokens = log.OutputTokens,
+            PromptCost = log.PromptCost,
+            OutputCost = log.OutputCost,
             ProviderRequest = log.ProviderRequest?.DeepClone(),
             ProviderResponse = log.ProviderResponse?.DeepClone(),
             User = log.User,

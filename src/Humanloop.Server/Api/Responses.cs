@@ -217,7 +217,8 @@ internal sealed record LogResponse
     public string? Output { get; init; }
     public JsonNode? Judgment { get; init; }
     public required string ConfigId { get; init; }
-    public ModelConfigResponse? Config { get; init; }
+    /// <summary>A <c>ModelConfigResponse</c>, or a <c>ToolConfigResponse</c> for a posted tool call's log.</summary>
+    public object? Config { get; init; }
     public string? Environment { get; init; }
     public required IReadOnlyList<FeedbackResponse> Feedback { get; init; }
     public required DateTime CreatedAt { get; init; }
@@ -305,3 +306,40 @@ internal sealed record EvaluationResultResponse(
 internal sealed record EvaluationDatapointSnapshotResponse(DatapointResponse Datapoint, LogResponse? Log, IReadOnlyList<EvaluationResultResponse> EvaluationResults);
 
 internal sealed record CreateLogResponse(string Id, string ProjectId, string? SessionId);
+
+/// <summary>
+/// <c>ToolConfigResponse</c>: a posted log's tool config. Tools are never run here: <c>status</c> is always
+/// <c>committed</c>, <c>created_by</c>, <c>setup_schema</c> and <c>signature</c> null; <c>description</c> is an extension
+/// (the request has it, the spec's response does not).
+/// </summary>
+internal sealed record ToolConfigResponse(
+    string Id,
+    JsonObject? Other,
+    string Type,
+    object? CreatedBy,
+    string Status,
+    string Name,
+    string? Source,
+    string? SourceCode,
+    JsonObject? SetupSchema,
+    JsonObject? Parameters,
+    string? Signature,
+    bool IsPreset,
+    string? PresetName,
+    string? Description);
+
+internal sealed record CreateSessionResponse(string Id);
+
+/// <summary><c>SessionProjectResponse</c>: a project with logs in a session (its <c>type</c>, a v4 <c>FileType</c>, is always <c>prompt</c>).</summary>
+internal sealed record SessionProjectResponse(string Id, string Name, string Type);
+
+/// <summary><c>SessionResponse</c>: the session, with what its logs say of it.</summary>
+internal sealed record SessionResponse(
+    string Id,
+    string? ReferenceId,
+    IReadOnlyList<SessionProjectResponse> Projects,
+    int DatapointsCount,
+    JsonObject? FirstInputs,
+    string? LastOutput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);

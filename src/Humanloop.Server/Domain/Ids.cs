@@ -12,6 +12,9 @@ internal static class Ids
 
     public const string Project = "pr";
     public const string Config = "config";
+
+    /// <summary>A tool config of a posted log (the hosted API's tool config ids had no documented prefix).</summary>
+    public const string ToolConfig = "tool";
     public const string Experiment = "exp";
     public const string Log = "data";
     public const string Feedback = "ann";
@@ -29,6 +32,19 @@ internal static class Ids
     public const string EvaluationResult = "evr";
 
     public static string New(string prefix) => prefix + "_" + RandomBase62(RandomLength);
+
+    /// <summary>An id made from a text (the same text, the same id): for things identified by content but not stored.</summary>
+    public static string Derived(string prefix, string text)
+    {
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        var id = new char[RandomLength];
+        for (var i = 0; i < RandomLength; i++)
+        {
+            id[i] = Base62[hash[i] % Base62.Length];
+        }
+
+        return prefix + "_" + new string(id);
+    }
 
     public static string RandomBase62(int length)
     {

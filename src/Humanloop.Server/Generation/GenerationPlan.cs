@@ -12,11 +12,15 @@ internal sealed record SamplePlan(int Index, string LogId, ModelConfigRecord Con
 /// <summary>Samples that share a config, generated with one provider call.</summary>
 internal sealed record ProviderCallPlan(IModelProvider Provider, ProviderCall Call, IReadOnlyList<SamplePlan> Samples);
 
-/// <summary>Everything resolved before generation starts, so every 4xx happens before a stream begins.</summary>
+/// <summary>
+/// Everything resolved before generation starts, so every 4xx happens before a stream begins. <see cref="ParentId"/> is
+/// the request's <c>parent_id</c>, or the log its <c>parent_reference_id</c> names.
+/// </summary>
 internal sealed record GenerationPlan(
     GenerationRequest Request,
     ProjectRecord Project,
     SessionRecord? Session,
+    string? ParentId,
     string? Environment,
     IReadOnlyList<SamplePlan> Samples,
     IReadOnlyList<ProviderCallPlan> Calls)

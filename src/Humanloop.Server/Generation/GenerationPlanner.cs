@@ -16,6 +16,7 @@ internal sealed class GenerationPlanner(
     ModelConfigStore configs,
     ExperimentStore experiments,
     SessionStore sessions,
+    LogStore logs,
     DeploymentResolver deployments,
     ExperimentConfigPicker picker,
     ProviderCatalog providers)
@@ -28,6 +29,7 @@ internal sealed class GenerationPlanner(
         // an inline config registered, only once the request is known to be valid, so a rejected request
         // leaves nothing behind.
         var namedProject = registry.FindProject(request.ProjectId, request.Project);
+        var namedSession = request.SessionId is { } sessionId ? sessions.GetRequired(sessionId) : null;
         string? environment = null;
         ExperimentRecord? experiment = null;
         IReadOnlyList<ModelConfigRecord> sampleConfigs;
@@ -98,11 +100,17 @@ internal sealed class GenerationPlanner(
             })
             .ToList();
 
-        var session = request.SessionId is { } sessionId ? sessions.GetRequired(sessionId)
-            : request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
+        // A parent named by reference is the latest log with that reference id; one that names nothing is kept as sent.
+        // A log with a parent, and no session of its own, joins its parent's session.
+        var parent = request.ParentId is { } parentId ? logs.Get(parentId)
+            : request.ParentReferenceId is { } parentReference ? logs.LatestByReference(parentReference)
             : null;
+        var session = namedSession
+            ?? (request.SessionReferenceId is { } reference ? sessions.GetOrCreateByReference(project.Id, reference)
+            : parent?.SessionId is { } parentSession ? sessions.Get(parentSession)
+            : null);
 
-        return new GenerationPlan(request, project, session, environment, samples, calls);
+        return new GenerationPlan(request, project, session, request.ParentId ?? parent?.Id, environment, samples, calls);
     }
 
     private const string UnregisteredConfigId = "inline";

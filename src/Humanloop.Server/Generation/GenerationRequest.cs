@@ -35,6 +35,7 @@ internal sealed record GenerationRequest
     public string? SessionId { get; init; }
     public string? SessionReferenceId { get; init; }
     public string? ParentId { get; init; }
+    public string? ParentReferenceId { get; init; }
     public required JsonObject Inputs { get; init; }
     public string? Source { get; init; }
     public JsonObject? Metadata { get; init; }
@@ -80,7 +81,7 @@ internal sealed record GenerationRequest
         var sessionId = body.String("session_id");
         var sessionReferenceId = body.String("session_reference_id");
         var parentId = body.String("parent_id");
-        body.String("parent_reference_id");
+        var parentReferenceId = body.String("parent_reference_id");
         var inputs = body.JsonObject("inputs");
         var logSource = body.String("source");
         var metadata = body.JsonObject("metadata");
@@ -133,6 +134,7 @@ internal sealed record GenerationRequest
             SessionId = sessionId,
             SessionReferenceId = sessionReferenceId,
             ParentId = parentId,
+            ParentReferenceId = parentReferenceId,
             Inputs = inputs is null ? new JsonObject() : (JsonObject)inputs.DeepClone(),
             Source = logSource,
             Metadata = (JsonObject?)metadata?.DeepClone(),

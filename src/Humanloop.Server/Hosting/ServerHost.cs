@@ -80,6 +80,7 @@ public static class ServerHost
         services.AddSingleton<ExperimentStore>();
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ToolConfigStore>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<EvaluatorStore>();
@@ -97,6 +98,7 @@ public static class ServerHost
             var dependencies = sp.GetRequiredService<ProviderCatalogDependencies>();
             return new ProviderCatalog(sp.GetRequiredService<MockProvider>(), dependencies.Http, dependencies.Settings);
         });
+        services.AddSingleton<LogIntake>();
         services.AddSingleton<GenerationLogWriter>();
         services.AddSingleton<GenerationPlanner>();
         services.AddSingleton<GenerationRunner>();
@@ -139,6 +141,7 @@ public static class ServerHost
         v4.MapDeploymentEndpoints();
         v4.MapExperimentEndpoints();
         v4.MapLogEndpoints();
+        v4.MapSessionEndpoints();
         v4.MapDatasetEndpoints();
         v4.MapEvaluatorEndpoints();
         v4.MapEvaluationEndpoints();

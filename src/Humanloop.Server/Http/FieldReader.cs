@@ -23,6 +23,9 @@ internal sealed class FieldReader
 
     public JsonObject Object => _object;
 
+    /// <summary>Where this object is in the request, e.g. <c>["body", 2]</c>.</summary>
+    public object[] Location => [.. _location];
+
     public object[] At(string name) => [.. _location, name];
 
     public object[] At(string name, int index) => [.. _location, name, index];

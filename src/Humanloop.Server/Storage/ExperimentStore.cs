@@ -67,6 +67,24 @@ internal sealed class ExperimentStore(Database database, TimeProvider time)
                 Columns.Time(r, "created_at"), Columns.Time(r, "updated_at")),
             ("@exp", experimentId)));
 
+    /// <summary>Records a trial handed out by sampling (the config chosen for it), so that a log posted with its id finds both.</summary>
+    public TrialRecord RecordTrial(string experimentId, string configId) => database.Run(c =>
+    {
+        var trial = new TrialRecord(Ids.New(Ids.Trial), experimentId, configId, time.GetUtcNow().UtcDateTime);
+        Database.Execute(c, "INSERT INTO trials (id, experiment_id, config_id, created_at) VALUES (@id, @exp, @config, @created)",
+            ("@id", trial.Id), ("@exp", experimentId), ("@config", configId), ("@created", Columns.Time(trial.CreatedAt)));
+        return trial;
+    });
+
+    /// <summary>A trial by id: one handed out by sampling, else one a generation through the experiment made (its log's).</summary>
+    public TrialRecord? FindTrial(string id) => database.Run(c =>
+        Database.Query(c, "SELECT id, experiment_id, config_id, created_at FROM trials WHERE id = @id",
+            r => new TrialRecord(Columns.RequiredText(r, "id"), Columns.RequiredText(r, "experiment_id"), Columns.RequiredText(r, "config_id"), Columns.Time(r, "created_at")),
+            ("@id", id)).FirstOrDefault()
+        ?? Database.Query(c, "SELECT trial_id, experiment_id, config_id, created_at FROM logs WHERE trial_id = @id AND experiment_id IS NOT NULL ORDER BY seq LIMIT 1",
+            r => new TrialRecord(Columns.RequiredText(r, "trial_id"), Columns.RequiredText(r, "experiment_id"), Columns.RequiredText(r, "config_id"), Columns.Time(r, "created_at")),
+            ("@id", id)).FirstOrDefault());
+
     /// <summary>
     /// Trials (logs produced through the experiment) per config, how many of them have feedback,
     /// and how many have feedback matching one of the experiment's positive labels.

@@ -4,20 +4,31 @@ using Microsoft.Data.Sqlite;
 namespace Humanloop.Server.Storage;
 
 /// <summary>Logs (one per generated sample) and the feedback attached to them.</summary>
+/// <summary>A field of an update: <see cref="IsSet"/> when the request named it (its value may be null, which clears it).</summary>
+internal readonly record struct Change<T>(bool IsSet, T? Value)
+{
+    public static Change<T> Unset => default;
+
+    public static Change<T> To(T? value) => new(true, value);
+}
+
+/// <summary>What <c>PATCH /logs</c> may change (v4 <c>UpdateLogRequest</c>); the duration is the log's latency.</summary>
+internal sealed record LogUpdate(Change<string> Output, Change<string> Error, Change<double?> Duration);
+
 internal sealed class LogStore(Database database, TimeProvider time)
 {
     private const string SelectColumns = """
         id, project_id, session_id, session_reference_id, parent_id, config_id, experiment_id, trial_id, environment,
         inputs, output, raw_output, finish_reason, source, metadata, user, source_datapoint_id, save,
         prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at,
-        messages, output_message, tool_choice, evaluation_id, error
+        messages, output_message, tool_choice, evaluation_id, error, reference_id, parent_reference_id, judgment, prompt_cost, output_cost
         """;
 
     private const string InsertValues = """
         @id, @project, @session, @sessionRef, @parent, @config, @experiment, @trial, @environment,
         @inputs, @output, @raw, @finish, @source, @metadata, @user, @datapoint, @save,
         @promptTokens, @outputTokens, @latency, @providerRequest, @providerResponse, @created, @updated,
-        @messages, @outputMessage, @toolChoice, @evaluation, @error
+        @messages, @outputMessage, @toolChoice, @evaluation, @error, @reference, @parentReference, @judgment, @promptCost, @outputCost
         """;
 
     public void Insert(LogRecord log) => database.Run(c => Database.Execute(c, $"INSERT INTO logs ({SelectColumns}) VALUES ({InsertValues})", Parameters(log)));
@@ -42,19 +53,25 @@ internal sealed class LogStore(Database database, TimeProvider time)
 
     public LogRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Log", id);
 
+    /// <summary>The latest log with this reference id (a caller may reuse one: the newest is the one meant).</summary>
+    public LogRecord? LatestByReference(string referenceId) =>
+        database.Run(c => Select(c, "WHERE reference_id = @ref ORDER BY seq DESC LIMIT 1", ("@ref", referenceId)).FirstOrDefault());
+
     /// <summary>
-    /// One page of a project's logs, newest first. <paramref name="search"/> matches the output or
-    /// the inputs' JSON text, case-insensitively; the dates bound created_at inclusively.
+    /// One page of logs, newest first: a project's, a session's, or a project's in a session. <paramref name="search"/>
+    /// matches the output or the inputs' JSON text, case-insensitively; the dates bound created_at inclusively.
     /// </summary>
-    public (IReadOnlyList<LogRecord> Items, int Total) List(string projectId, string? search, DateTime? start, DateTime? end, int page, int size)
+    public (IReadOnlyList<LogRecord> Items, int Total) List(string? projectId, string? search, DateTime? start, DateTime? end, int page, int size, string? sessionId = null)
     {
-        var where = "WHERE project_id = @project"
+        var where = "WHERE 1 = 1"
+            + (projectId is null ? "" : " AND project_id = @project")
+            + (sessionId is null ? "" : " AND session_id = @session")
             + (search is null ? "" : " AND (instr(lower(COALESCE(output, '')), lower(@search)) > 0 OR instr(lower(inputs), lower(@search)) > 0)")
             + (start is null ? "" : " AND created_at >= @start")
             + (end is null ? "" : " AND created_at <= @end");
         (string, object?)[] parameters =
         [
-            ("@project", projectId), ("@search", search),
+            ("@project", projectId), ("@session", sessionId), ("@search", search),
             ("@start", start is null ? null : Columns.Time(start.Value)), ("@end", end is null ? null : Columns.Time(end.Value)),
             ("@size", size), ("@offset", (long)page * size),
         ];
@@ -65,6 +82,39 @@ internal sealed class LogStore(Database database, TimeProvider time)
             return ((IReadOnlyList<LogRecord>)items, total);
         });
     }
+
+    /// <summary>Changes the fields of a log that <c>UpdateLogRequest</c> names (a field sent as null is cleared).</summary>
+    public LogRecord Update(string id, LogUpdate update) => database.InTransaction(c =>
+    {
+        var log = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Log", id);
+        var updated = log with
+        {
+            Output = update.Output.IsSet ? update.Output.Value : log.Output,
+            Error = update.Error.IsSet ? update.Error.Value : log.Error,
+            ProviderLatency = update.Duration.IsSet ? update.Duration.Value : log.ProviderLatency,
+            UpdatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        Database.Execute(c, "UPDATE logs SET output = @output, error = @error, provider_latency = @latency, updated_at = @updated WHERE id = @id",
+            ("@id", id), ("@output", updated.Output), ("@error", updated.Error), ("@latency", updated.ProviderLatency), ("@updated", Columns.Time(updated.UpdatedAt)));
+        return updated;
+    });
+
+    /// <summary>Deletes logs (their feedback and evaluation results go with them); an unknown id deletes none of them.</summary>
+    public void Delete(IReadOnlyList<string> ids) => database.InTransaction(c =>
+    {
+        foreach (var id in ids)
+        {
+            if (Database.Scalar<int>(c, "SELECT COUNT(*) FROM logs WHERE id = @id", ("@id", id)) == 0)
+            {
+                throw RecordNotFoundException.For("Log", id);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            Database.Execute(c, "DELETE FROM logs WHERE id = @id", ("@id", id));
+        }
+    });
 
     /// <summary>
     /// Records feedback. Types other than <c>action</c> and <c>issue</c> hold one value per log, so a
@@ -107,7 +157,8 @@ internal sealed class LogStore(Database database, TimeProvider time)
         ("@outputTokens", log.OutputTokens), ("@latency", log.ProviderLatency), ("@providerRequest", WireJson.ToText(log.ProviderRequest)),
         ("@providerResponse", WireJson.ToText(log.ProviderResponse)), ("@created", Columns.Time(log.CreatedAt)), ("@updated", Columns.Time(log.UpdatedAt)),
         ("@messages", WireJson.ToText(log.Messages)), ("@outputMessage", WireJson.ToText(log.OutputMessage)), ("@toolChoice", WireJson.ToText(log.ToolChoice)),
-        ("@evaluation", log.EvaluationId), ("@error", log.Error),
+        ("@evaluation", log.EvaluationId), ("@error", log.Error), ("@reference", log.ReferenceId), ("@parentReference", log.ParentReferenceId),
+        ("@judgment", WireJson.ToText(log.Judgment)), ("@promptCost", log.PromptCost), ("@outputCost", log.OutputCost),
     ];
 
     private static List<LogRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
@@ -143,5 +194,10 @@ internal sealed class LogStore(Database database, TimeProvider time)
             UpdatedAt = Columns.Time(r, "updated_at"),
             EvaluationId = Columns.Text(r, "evaluation_id"),
             Error = Columns.Text(r, "error"),
+            ReferenceId = Columns.Text(r, "reference_id"),
+            ParentReferenceId = Columns.Text(r, "parent_reference_id"),
+            Judgment = WireJson.ParseOrNull(Columns.Text(r, "judgment")),
+            PromptCost = Columns.Real(r, "prompt_cost"),
+            OutputCost = Columns.Real(r, "output_cost"),
         }, parameters);
 }

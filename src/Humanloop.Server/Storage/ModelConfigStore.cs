@@ -31,6 +31,10 @@ internal sealed class ModelConfigStore(Database database, TimeProvider time)
         return (config, true, first);
     });
 
+    /// <summary>The first registered config, of any project, whose content (see <see cref="ModelConfigContent.ContentHash"/>) is this.</summary>
+    public ModelConfigRecord? FindByContent(ModelConfigContent content) => database.Run(c =>
+        Select(c, "WHERE content_hash = @hash ORDER BY created_at, rowid LIMIT 1", ("@hash", content.ContentHash())).FirstOrDefault());
+
     public ModelConfigRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
     public ModelConfigRecord GetRequired(string id) => Get(id) ?? throw RecordNotFoundException.For("Model config", id);

@@ -7,7 +7,11 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> SortColumns = ["created_at", "updated_at", "name"];
 
-    public ProjectRecord Create(string name, string? directoryId) => database.InTransaction(c => Insert(c, name, directoryId));
+    public ProjectRecord Create(string name, string? directoryId, IReadOnlyList<FeedbackTypeDefinition>? feedbackTypes = null) => database.InTransaction(c =>
+    {
+        var project = Insert(c, name, directoryId);
+        return feedbackTypes is null ? project : SetFeedbackTypes(c, project, feedbackTypes);
+    });
 
     public ProjectRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
@@ -55,6 +59,24 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
         return updated;
     });
 
+    /// <summary>
+    /// Changes the project's feedback types: <paramref name="change"/> gets the current list (the defaults until the
+    /// first change) and returns the new one, in one transaction, so concurrent changes do not lose each other's types.
+    /// </summary>
+    public ProjectRecord UpdateFeedbackTypes(string id, Func<IReadOnlyList<FeedbackTypeDefinition>, IReadOnlyList<FeedbackTypeDefinition>> change) => database.InTransaction(c =>
+    {
+        var project = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
+        return SetFeedbackTypes(c, project, change(project.EffectiveFeedbackTypes));
+    });
+
+    private ProjectRecord SetFeedbackTypes(SqliteConnection c, ProjectRecord project, IReadOnlyList<FeedbackTypeDefinition> types)
+    {
+        var updated = project with { FeedbackTypes = types, UpdatedAt = time.GetUtcNow().UtcDateTime };
+        Database.Execute(c, "UPDATE projects SET feedback_types = @types, updated_at = @updated WHERE id = @id",
+            ("@id", project.Id), ("@types", FeedbackTypeDefinition.ToJsonText(types)), ("@updated", Columns.Time(updated.UpdatedAt)));
+        return updated;
+    }
+
     /// <summary>Marks the project as changed (a deployment, a new config), as its updated_at showed in the API.</summary>
     public void Touch(string id) => database.Run(c =>
         Database.Execute(c, "UPDATE projects SET updated_at = @now WHERE id = @id", ("@id", id), ("@now", Columns.Time(time.GetUtcNow().UtcDateTime))));
@@ -82,11 +104,14 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
         Database.Scalar<int>(c, "SELECT COUNT(*) FROM projects WHERE name = @name", ("@name", name)) > 0;
 
     private static List<ProjectRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
-        Database.Query(c, $"SELECT id, name, directory_id, positive_labels, created_at, updated_at FROM projects {clause}", r => new ProjectRecord(
+        Database.Query(c, $"SELECT id, name, directory_id, positive_labels, created_at, updated_at, feedback_types FROM projects {clause}", r => new ProjectRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "name"),
             Columns.Text(r, "directory_id"),
             PositiveLabel.FromJsonText(Columns.Text(r, "positive_labels")),
             Columns.Time(r, "created_at"),
-            Columns.Time(r, "updated_at")), parameters);
+            Columns.Time(r, "updated_at"))
+        {
+            FeedbackTypes = FeedbackTypeDefinition.FromJsonText(Columns.Text(r, "feedback_types")),
+        }, parameters);
 }

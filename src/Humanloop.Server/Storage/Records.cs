@@ -9,7 +9,13 @@ internal sealed record ProjectRecord(
     string? DirectoryId,
     IReadOnlyList<PositiveLabel> PositiveLabels,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt)
+{
+    /// <summary>The project's feedback types; null until they are first changed (then the defaults apply).</summary>
+    public IReadOnlyList<FeedbackTypeDefinition>? FeedbackTypes { get; init; }
+
+    public IReadOnlyList<FeedbackTypeDefinition> EffectiveFeedbackTypes => FeedbackTypes ?? FeedbackTypeDefinition.Defaults;
+}
 
 internal sealed record ModelConfigRecord(string Id, string ProjectId, ModelConfigContent Content, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -35,7 +41,23 @@ internal sealed record TrialStats(string ConfigId, int Trials, int TrialsWithFee
 
 internal sealed record DeploymentRecord(string ProjectId, string EnvironmentId, string? ConfigId, string? ExperimentId, DateTime UpdatedAt);
 
-internal sealed record SessionRecord(string Id, string ProjectId, string? ReferenceId, DateTime CreatedAt);
+/// <summary>A session; <see cref="ProjectId"/> is the project whose reference made it (null when made by POST /sessions).</summary>
+internal sealed record SessionRecord(string Id, string? ProjectId, string? ReferenceId, DateTime CreatedAt);
+
+/// <summary>What a session's listing shows of its logs: how many, which projects, the first inputs, the last output.</summary>
+internal sealed record SessionSummary(
+    SessionRecord Session,
+    int LogCount,
+    IReadOnlyList<(string Id, string Name)> Projects,
+    JsonObject? FirstInputs,
+    string? LastOutput,
+    DateTime UpdatedAt);
+
+/// <summary>A trial handed out by sampling an experiment (its config), so a log posted later with its id can name it.</summary>
+internal sealed record TrialRecord(string Id, string ExperimentId, string ConfigId, DateTime CreatedAt);
+
+/// <summary>A tool config (v4 <c>ToolConfigRequest</c>) that a posted log used, deduplicated per project like model configs.</summary>
+internal sealed record ToolConfigRecord(string Id, string ProjectId, ToolConfigContent Content, DateTime CreatedAt, DateTime UpdatedAt);
 
 internal sealed record LogRecord
 {
@@ -69,6 +91,17 @@ internal sealed record LogRecord
     /// <summary>What went wrong, for a log that records a failed generation (then <see cref="Output"/> is null).</summary>
     public string? Error { get; init; }
 
+    /// <summary>The caller's own id for the log (<c>PATCH /logs?reference_id=</c>, a child's <c>parent_reference_id</c>).</summary>
+    public string? ReferenceId { get; init; }
+
+    /// <summary>The parent reference as sent; <see cref="ParentId"/> is the log it named, when one was found.</summary>
+    public string? ParentReferenceId { get; init; }
+
+    /// <summary>A posted log's judgment: true, false or a number.</summary>
+    public JsonNode? Judgment { get; init; }
+
+    public double? PromptCost { get; init; }
+    public double? OutputCost { get; init; }
     public bool Save { get; init; } = true;
     public int? PromptTokens { get; init; }
     public int? OutputTokens { get; init; }

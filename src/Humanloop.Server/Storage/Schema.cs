@@ -9,18 +9,43 @@ namespace Humanloop.Server.Storage;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
-    private const string CreateTables = """
+    /// <summary>
+    /// Sessions exist without a project (<c>POST /sessions</c>) and span projects (a session is listed under every
+    /// project that has a log in it); the project is the one whose <c>session_reference_id</c> made it, and
+    /// deleting that project leaves the session (and the logs of other projects in it) in place.
+    /// </summary>
+    private static string SessionsTable(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
+            id TEXT PRIMARY KEY,
+            project_id TEXT REFERENCES projects(id) ON DELETE SET NULL,
+            reference_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        """;
+
+    private static readonly string CreateTables = $"""
         CREATE TABLE IF NOT EXISTS projects (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             directory_id TEXT,
             positive_labels TEXT NOT NULL DEFAULT '[]',
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL,
+            feedback_types TEXT
         );
         CREATE TABLE IF NOT EXISTS model_configs (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (project_id, content_hash)
+        );
+        CREATE INDEX IF NOT EXISTS model_configs_content ON model_configs (content_hash);
+        CREATE TABLE IF NOT EXISTS tool_configs (
             id TEXT PRIMARY KEY,
             project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
             content_hash TEXT NOT NULL,
@@ -55,12 +80,13 @@ internal static class Schema
             updated_at TEXT NOT NULL,
             PRIMARY KEY (project_id, environment_id)
         );
-        CREATE TABLE IF NOT EXISTS sessions (
+        CREATE TABLE IF NOT EXISTS trials (
             id TEXT PRIMARY KEY,
-            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-            reference_id TEXT,
+            experiment_id TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            config_id TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
+        {SessionsTable("sessions")}
         CREATE UNIQUE INDEX IF NOT EXISTS sessions_reference ON sessions (project_id, reference_id) WHERE reference_id IS NOT NULL;
         CREATE TABLE IF NOT EXISTS logs (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -93,11 +119,18 @@ internal static class Schema
             output_message TEXT,
             tool_choice TEXT,
             evaluation_id TEXT,
-            error TEXT
+            error TEXT,
+            reference_id TEXT,
+            parent_reference_id TEXT,
+            judgment TEXT,
+            prompt_cost REAL,
+            output_cost REAL
         );
         CREATE INDEX IF NOT EXISTS logs_project_created ON logs (project_id, created_at);
         CREATE INDEX IF NOT EXISTS logs_experiment ON logs (experiment_id);
         CREATE INDEX IF NOT EXISTS logs_evaluation ON logs (evaluation_id, source_datapoint_id);
+        CREATE INDEX IF NOT EXISTS logs_session ON logs (session_id);
+        CREATE INDEX IF NOT EXISTS logs_reference ON logs (reference_id) WHERE reference_id IS NOT NULL;
         CREATE TABLE IF NOT EXISTS feedback (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -201,6 +234,9 @@ internal static class Schema
             throw new InvalidOperationException($"The data folder was written by a newer server (schema {version}; this server knows {Version}).");
         }
 
+        // One transaction: an upgrade that fails half way leaves the folder as the older server wrote it.
+        using var transaction = connection.BeginTransaction();
+
         if (version == 1)
         {
             // Version 2 added what chat logs keep. Existing logs were all completions: the new columns stay null.
@@ -214,9 +250,28 @@ internal static class Schema
             Database.Execute(connection, "ALTER TABLE logs ADD COLUMN evaluation_id TEXT; ALTER TABLE logs ADD COLUMN error TEXT;");
         }
 
-        // Version 3 added datasets, datapoints and evaluators, version 4 evaluations: new tables, which
-        // CreateTables adds to an older folder as it stands.
+        if (version is >= 1 and < 5)
+        {
+            // Version 5 added what POST /logs keeps (null for older logs), a project's own feedback types (null: the
+            // defaults), and sessions without a project: SQLite cannot drop a NOT NULL, so that table is copied.
+            Database.Execute(connection, $"""
+                ALTER TABLE logs ADD COLUMN reference_id TEXT;
+                ALTER TABLE logs ADD COLUMN parent_reference_id TEXT;
+                ALTER TABLE logs ADD COLUMN judgment TEXT;
+                ALTER TABLE logs ADD COLUMN prompt_cost REAL;
+                ALTER TABLE logs ADD COLUMN output_cost REAL;
+                ALTER TABLE projects ADD COLUMN feedback_types TEXT;
+                {SessionsTable("sessions_v5")}
+                INSERT INTO sessions_v5 (id, project_id, reference_id, created_at) SELECT id, project_id, reference_id, created_at FROM sessions;
+                DROP TABLE sessions;
+                ALTER TABLE sessions_v5 RENAME TO sessions;
+                """);
+        }
+
+        // Version 3 added datasets, datapoints and evaluators, version 4 evaluations, version 5 tool configs and
+        // trials: new tables (and indexes), which CreateTables adds to an older folder as it stands.
         Database.Execute(connection, CreateTables);
         Database.Execute(connection, $"PRAGMA user_version = {Version};");
+        transaction.Commit();
     }
 }
