@@ -386,7 +386,7 @@ function Invoke-BatchBenchmark([string] $FaultBaseUri) {
     $ideal = [double]$result.IdealSeconds
     $idealRatio = [math]::Round((Get-Median $module) / $ideal, 2)
     $versus = [math]::Round((Get-PairedRatio $parallel $module), 2)
-    Out-Report "$BatchInputs completions against the local server, each slowed to $BatchDelayMs ms by a ``$($result.Fault)`` fault rule; the ideal is $([math]::Ceiling($BatchInputs / $BatchThrottleLimit)) rounds of $BatchDelayMs ms = $('{0:N2}' -f $ideal) s. Medians of $BatchRuns runs (best in brackets)."
+    Out-Report "$BatchInputs completions against the local server, each slowed to $BatchDelayMs ms by a ``$($result.Fault)`` fault rule; the ideal is $BatchInputs / $BatchThrottleLimit × $BatchDelayMs ms = $('{0:N2}' -f $ideal) s (whole rounds of $BatchThrottleLimit make $('{0:N2}' -f $result.WholeRoundsSeconds) s the floor). Medians of $BatchRuns runs (best in brackets)."
     Out-Report
     Out-Report '| Contender | seconds | / ideal | goal |'
     Out-Report '|---|---:|---:|---|'
