@@ -65,6 +65,13 @@ public sealed class HumanloopClientOptions
     public string? ApplicationId { get; set; }
 
     /// <summary>
+    /// The throttle of a batch that sends through this client: every attempt waits while the server's Retry-After
+    /// holds it, and reports its answer, so that 429s lower the batch's limit and successes raise it again. The
+    /// batch itself takes a slot per unit of work (<see cref="AdaptiveThrottle.AcquireAsync"/>). Unset: no throttle.
+    /// </summary>
+    public AdaptiveThrottle? Throttle { get; set; }
+
+    /// <summary>
     /// Checks the options by the rules <see cref="HumanloopSettings"/> resolves with (each written once,
     /// there), the values counting as given directly, and returns the normalized API root.
     /// </summary>

@@ -241,5 +241,107 @@ public sealed class FaultInjectionTests : IClassFixture<FaultServerFixture>, IAs
         using var noStatus = await _fixture.Control.PostAsync(_fixture.Server.BaseUrl + "/_faults",
             new StringContent("{\"fault\":\"status\"}", Encoding.UTF8, "application/json"));
         Assert.Contains("[\"body\",\"status\"]", await noStatus.Content.ReadAsStringAsync());
+        using var noDelay = await _fixture.Control.PostAsync(_fixture.Server.BaseUrl + "/_faults",
+            new StringContent("{\"fault\":\"delay\"}", Encoding.UTF8, "application/json"));
+        Assert.Contains("[\"body\",\"delay_ms\"]", await noDelay.Content.ReadAsStringAsync());
+        using var negative = await _fixture.Control.PostAsync(_fixture.Server.BaseUrl + "/_faults",
+            new StringContent("{\"fault\":\"delay\",\"delay_ms\":-1}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, negative.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_delay_waits_then_the_request_goes_on_down_the_rules_added_after_it()
+    {
+        // The 500 was added before the delay, so a request the delay took never meets it; and a request
+        // waits once, so the second delay only takes requests the first one did not.
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 500 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 300, ["count"] = 2 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 1 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 503 });
+
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.InternalServerError);
+        var stopwatch = Stopwatch.StartNew();
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.ServiceUnavailable);
+        Assert.True(stopwatch.ElapsedMilliseconds >= 280, $"answered after {stopwatch.ElapsedMilliseconds} ms");
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+
+        var hits = (await FaultStateAsync())["rules"]!.AsArray().Select(rule => (int)rule!["hits"]!).ToList();
+        Assert.Equal([1, 2, 1, 1], hits);
+    }
+
+    [Fact]
+    public async Task Each_rule_tells_how_many_requests_were_in_flight_when_it_was_taken()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 1000, ["count"] = 3 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/evaluators", ["fault"] = "delay", ["delay_ms"] = 1 });
+
+        var three = Enumerable.Range(0, 3).Select(_ => _api.GetAsync("projects")).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)(await FaultStateAsync())["in_flight"]! < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "three delayed requests should be in flight");
+            await Task.Delay(10);
+        }
+
+        foreach (var answer in await Task.WhenAll(three))
+        {
+            answer.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await _api.GetAsync("evaluators")).ShouldBe(HttpStatusCode.OK);
+        var state = await FaultStateAsync();
+        Assert.Equal([3, 1], state["rules"]!.AsArray().Select(rule => (int)rule!["max_in_flight"]!));
+        Assert.Equal(0, (int)state["in_flight"]!);
+    }
+
+    [Fact]
+    public async Task A_barrier_holds_a_request_until_enough_others_have_arrived()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 429, ["await_requests"] = 3 });
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "delay", ["delay_ms"] = 0, ["await_requests"] = 3 });
+
+        var first = _api.GetAsync("projects");
+        var second = _api.GetAsync("projects");
+        await Task.Delay(300);
+        Assert.False(first.IsCompleted || second.IsCompleted, "both wait for a third request");
+        Assert.Equal(2, (int)(await FaultStateAsync())["in_flight"]!);
+
+        (await _api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
+        var answers = new[] { (await first).Status, (await second).Status };
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Order());
+    }
+
+    [Fact]
+    public async Task A_clear_releases_the_requests_at_a_barrier()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "status", ["status"] = 503, ["await_requests"] = 100 });
+        var waiting = _api.GetAsync("projects");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)(await FaultStateAsync())["in_flight"]! < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the request should be waiting");
+            await Task.Delay(10);
+        }
+
+        (await _fixture.Control.DeleteAsync(_fixture.Server.BaseUrl + "/_faults")).EnsureSuccessStatusCode();
+
+        (await waiting).ShouldBe(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task A_request_stops_being_in_flight_when_its_client_gives_up()
+    {
+        await AddRuleAsync(new JsonObject { ["path"] = "/v4/projects", ["fault"] = "stall_before_headers" });
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        impatient.DefaultRequestHeaders.Add("X-API-KEY", TestServers.ApiKey);
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.GetAsync(_fixture.Server.ApiUrl + "/projects"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)(await FaultStateAsync())["in_flight"]! > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the abandoned request should leave");
+            await Task.Delay(10);
+        }
     }
 }

@@ -296,18 +296,37 @@ Describe 'Throttle and progress' {
         $progress[-1].RecordType | Should -Be 'Completed'
     }
 
-    It 'words progress as done, failed, rate and time left' {
+    It 'words progress as done, failed, in flight, rate and time left' {
         $start = [datetime]::new(2026, 11, 30, 12, 0, 0, [DateTimeKind]::Utc)
-        $progress = [Humanloop.PowerShell.Evaluations.EvaluationProgress]::new(10, 2, $start)
+        $progress = [Humanloop.PowerShell.Infrastructure.WorkProgress]::new('Evaluating 2 config(s) over 5 datapoint(s)', $start, 10)
+        1..4 | ForEach-Object { $progress.Begun() }
         $null = $progress.Done($true, $start.AddSeconds(1))
         $record = $progress.Done($false, $start.AddSeconds(2))
 
-        $record.StatusDescription | Should -Be '2 of 10 done, 1 failed, 1.0/s'
+        $record.StatusDescription | Should -Be '2 of 10 done, 1 failed, 2 in flight, 1.0/s'
         $record.PercentComplete | Should -Be 20
         $record.SecondsRemaining | Should -Be 8
         $record.Activity | Should -Be 'Evaluating 2 config(s) over 5 datapoint(s)'
         $progress.Done($true, $start.AddSeconds(2.1)) | Should -BeNullOrEmpty -Because 'a record was shown less than 250 ms before'
         $progress.Completed().RecordType | Should -Be 'Completed'
+    }
+
+    It 'words progress without a time left while items are still coming' {
+        $start = [datetime]::new(2026, 11, 30, 12, 0, 0, [DateTimeKind]::Utc)
+        $progress = [Humanloop.PowerShell.Infrastructure.WorkProgress]::new('Generating', $start, 0, $false)
+        1..3 | ForEach-Object { $progress.AddItem(); $progress.Begun() }
+        $record = $progress.Done($true, $start.AddSeconds(1))
+
+        $record.StatusDescription | Should -Be '1 of 3+ done, 0 failed, 2 in flight, 1.0/s'
+        $record.PercentComplete | Should -Be -1
+        $record.SecondsRemaining | Should -Be -1
+
+        $progress.AllItemsAdded()
+        $record = $progress.Update($start.AddSeconds(2))
+        $record.StatusDescription | Should -Be '1 of 3 done, 0 failed, 2 in flight, 0.5/s'
+        $record.SecondsRemaining | Should -Be 4
+        $null = $progress.Done($true, $start.AddSeconds(2.01))
+        $progress.Done($true, $start.AddSeconds(2.02)).StatusDescription | Should -BeLike '3 of 3 done, *' -Because 'the last item is always shown'
     }
 
     It 'shows progress only to a person: not in CI, not redirected, not -NonInteractive' {

@@ -139,3 +139,9 @@ function Get-ServerRequestCount {
     $count = $state.requests.$Path
     if ($count) { [int]$count } else { 0 }
 }
+
+function Get-ServerFaultState {
+    <# The fault-enabled server's rules (with hits and max_in_flight), request counts per path, and requests in flight now. #>
+    param([Parameter(Mandatory)] $Server)
+    Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults')
+}

@@ -54,6 +54,7 @@ internal sealed class HttpPipeline
     private readonly HumanloopApiKey? _apiKey;
     private readonly HttpClient _http;
     private readonly RetryPolicy _retry;
+    private readonly AdaptiveThrottle? _throttle;
     private readonly string _userAgent;
 
     public HttpPipeline(HumanloopClientOptions options, IRetryClock? clock = null, Func<double>? random = null)
@@ -68,6 +69,7 @@ internal sealed class HttpPipeline
         var route = HttpClientCache.For(options);
         _http = route.Client;
         _retry = new RetryPolicy(options.MaxRetries, route.BudgetFor(Root), clock, random, Log);
+        _throttle = options.Throttle;
         _userAgent = string.IsNullOrEmpty(options.ApplicationId) ? UserAgentBase : UserAgentBase + " " + options.ApplicationId;
     }
 
@@ -102,6 +104,7 @@ internal sealed class HttpPipeline
         for (var attempt = 1; ; attempt++)
         {
             HumanloopException failure;
+            var round = _throttle is null ? 0 : await _throttle.WaitToSendAsync(cancellationToken).ConfigureAwait(false);
             var stopwatch = Stopwatch.StartNew();
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -117,6 +120,7 @@ internal sealed class HttpPipeline
                         throw await ReadErrorAsync(response, _apiKey, attemptTimeout.Token).ConfigureAwait(false);
                     }
 
+                    LogThrottle(_throttle?.RecordSuccess(round));
                     var result = await onSuccess(response, attempt, attemptTimeout.Token).ConfigureAwait(false);
                     response = null;
                     _retry.RecordSuccess();
@@ -149,6 +153,11 @@ internal sealed class HttpPipeline
             }
 
             failure.Attempts = attempt;
+            if (failure is HumanloopApiException answered)
+            {
+                LogThrottle(_throttle?.RecordFailure(round, (int)answered.StatusCode, answered.RetryAfter));
+            }
+
             if (!_retry.ShouldRetry(failure, attempt, out var delay))
             {
                 throw failure;
@@ -256,6 +265,28 @@ internal sealed class HttpPipeline
         if (logger is not null && logger.IsEnabled(level))
         {
             logger.Log(level, Redactor.Scrub(message, _apiKey));
+        }
+    }
+
+    private void LogThrottle(ThrottleChange? change)
+    {
+        if (change is not { } made)
+        {
+            return;
+        }
+
+        if (made.Held is { } held)
+        {
+            Log(HumanloopLogLevel.Verbose, $"Holding new requests to {Root.Authority} for {Seconds(held)}, as the server asked.");
+        }
+
+        if (made.After < made.Before)
+        {
+            Log(HumanloopLogLevel.Verbose, $"The server is limiting the rate: at most {made.After} request(s) at once from now on (was {made.Before}).");
+        }
+        else if (made.After > made.Before)
+        {
+            Log(HumanloopLogLevel.Verbose, $"Requests are going through again: up to {made.After} at once from now on (was {made.Before}).");
         }
     }
 

@@ -11,12 +11,13 @@ namespace Humanloop.PowerShell.Commands;
 
 /// <summary>
 /// What every generation cmdlet shares, completion and chat alike: the request fields common to the
-/// eight endpoints, one request per pipeline input (in input order), streaming, and per-input errors
-/// that do not stop the pipeline.
+/// eight endpoints, one request per pipeline input run as a batch (-ThrottleLimit at once, results in
+/// input order unless -Unordered), streaming, and per-input errors that do not stop the pipeline.
 /// </summary>
 public abstract class GenerationCommandBase : HumanloopCmdlet
 {
     private readonly List<object> _responses = [];
+    private InputBatch? _batch;
 
     /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -115,6 +116,24 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     [ValidateNotNullOrEmpty]
     public string? ResponseVariable { get; set; }
 
+    /// <summary>
+    /// How many requests run at once for the piped inputs (1–64; default 1: one after another). Fewer run
+    /// while the server answers 429; see the description.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>
+    /// Writes each input's results as soon as they are ready rather than in input order; each then carries
+    /// InputIndex, its input's position from 0.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Unordered { get; set; }
+
+    /// <inheritdoc />
+    internal override AdaptiveThrottle? ClientThrottle => ThrottleLimit > 1 ? _batch?.Throttle : null;
+
     /// <inheritdoc />
     internal override CallSettings DescribeCall() => base.DescribeCall() with
     {
@@ -135,6 +154,12 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         RejectBoth(nameof(Project), nameof(ProjectId));
         RejectBoth(nameof(SessionId), nameof(SessionReferenceId));
         RejectBoth(nameof(ParentId), nameof(ParentReferenceId));
+
+        // One request at a time is what a call per input would do: no progress bar for it.
+        var progress = ThrottleLimit > 1 && Interactivity.ShowsProgress(this)
+            ? new WorkProgress($"{MyInvocation.MyCommand.Name}: up to {ThrottleLimit} requests at once", DateTime.UtcNow, 0, totalKnown: false)
+            : null;
+        _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
     }
 
     /// <inheritdoc />
@@ -148,49 +173,44 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         }
         catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
         {
-            WriteError(ErrorRecords.From(exception, Inputs, null));
+            _batch!.Reject(Inputs, exception);
             return;
         }
 
-        object? completed = null;
-        RunForInput(Inputs, async (client, cancellationToken) => completed = await GenerateAsync(client, request, cancellationToken).ConfigureAwait(false));
-        if (completed is not null && ResponseVariable is not null)
+        _batch!.Add(Inputs, async (client, input, cancellationToken) =>
         {
-            // One response is the response itself; from the second on the variable holds the list,
-            // which later responses then join without copying it again.
-            _responses.Add(completed);
-            if (_responses.Count <= 2)
+            var response = await GenerateAsync(client, request, input, cancellationToken).ConfigureAwait(false);
+            if (!Stream)
             {
-                SessionState.PSVariable.Set(ResponseVariable, _responses.Count == 1 ? _responses[0] : _responses);
+                input.Write(response);
             }
-        }
+
+            input.OnTurn(() => KeepResponse(response));
+        });
     }
 
-    /// <summary>Runs <paramref name="request"/> (on the task) and returns the whole response; a kind may run several rounds.</summary>
-    protected virtual async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken)
-    {
-        var response = await SendAsync(client, request, cancellationToken).ConfigureAwait(false);
-        if (!Stream)
-        {
-            Emit(response);
-        }
+    /// <inheritdoc />
+    protected override void EndProcessing() => _batch!.Complete();
 
-        return response;
-    }
+    /// <summary>Runs <paramref name="request"/> (on a task) and returns the whole response, unwritten; a kind may run several rounds.</summary>
+    private protected virtual Task<IGenerationResult> GenerateAsync(HumanloopClient client, GenerationRequest request, InputBatch.Input input, CancellationToken cancellationToken) =>
+        SendAsync(client, request, input, cancellationToken);
 
     /// <summary>
-    /// The one way a generation request runs: whole; or with -Stream, writing each chunk the moment it
-    /// arrives. Either way the whole response is returned, not written.
+    /// The one way a generation request runs: whole; or with -Stream, writing each chunk for
+    /// <paramref name="input"/> the moment it arrives. Either way the whole response is returned, not written.
     /// </summary>
-    protected async Task<IGenerationResult> SendAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken) => request switch
+    private protected async Task<IGenerationResult> SendAsync(HumanloopClient client, GenerationRequest request, InputBatch.Input input, CancellationToken cancellationToken) => request switch
     {
         CompletionRequestBase completion => await SendAsync<CompletionChunk, CompletionResponse>(
             token => client.CompleteAsync(completion, token),
             async token => await client.CompleteStreamingAsync(completion, token).ConfigureAwait(false),
+            input,
             cancellationToken).ConfigureAwait(false),
         ChatRequestBase chat => await SendAsync<ChatChunk, ChatResponse>(
             token => client.ChatAsync(chat, token),
             async token => await client.ChatStreamingAsync(chat, token).ConfigureAwait(false),
+            input,
             cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentException($"No generation endpoint takes a {request.GetType().Name}."),
     };
@@ -198,6 +218,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     private async Task<TResponse> SendAsync<TChunk, TResponse>(
         Func<CancellationToken, Task<TResponse>> send,
         Func<CancellationToken, Task<GenerationStream<TChunk, TResponse>>> open,
+        InputBatch.Input input,
         CancellationToken cancellationToken)
         where TChunk : GenerationChunk
         where TResponse : class, IGenerationResult
@@ -210,10 +231,26 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         using var stream = await open(cancellationToken).ConfigureAwait(false);
         while (await stream.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
         {
-            Emit(chunk);
+            input.Write(chunk);
         }
 
         return stream.Result;
+    }
+
+    // On the pipeline thread, in write order. One response is the response itself; from the second on the
+    // variable holds the list, which later responses then join without copying it again.
+    private void KeepResponse(IGenerationResult response)
+    {
+        if (ResponseVariable is null)
+        {
+            return;
+        }
+
+        _responses.Add(response);
+        if (_responses.Count <= 2)
+        {
+            SessionState.PSVariable.Set(ResponseVariable, _responses.Count == 1 ? _responses[0] : _responses);
+        }
     }
 
     private void ApplySharedFields(GenerationRequest request)

@@ -29,6 +29,17 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>With -Stream, a Humanloop.ChatChunk is written for each server-sent event the moment it arrives (its
 /// ToString() is the new text; tool-call fragments are in ToolCalls), and -ResponseVariable receives the whole
 /// response assembled from the chunks, tool-call arguments joined.</para>
+/// <para>With -ThrottleLimit N (up to 64), up to N requests run at once for the piped inputs, on one
+/// connection, while the pipeline goes on reading inputs. Results still come out in input order: one that
+/// finishes early waits only for those before it. -Unordered writes each as it finishes instead, with
+/// InputIndex, its input's position from 0. Either way every input ends in exactly one result or one error
+/// record, retries and timeouts included. A 429 halves how many run at once (never below one; once for a
+/// burst of them), and each run of as many successes in a row as are allowed raises it by one, back up to N;
+/// a Retry-After (up to a minute) holds every new request until it has passed. With -Stream the chunks of the
+/// earliest unfinished input are written live, and those of later inputs follow, together, when their turn
+/// comes (with -Unordered: as they arrive, each with InputIndex). In an interactive session a progress bar
+/// shows how many are done, failed and in flight, the rate, and the time left once the last input is read;
+/// -Verbose tells when the limit or a hold changes.</para>
 /// </remarks>
 /// <example>
 /// <code>New-HumanloopChat -Project support -Provider mock -Model mock-1 -Messages @{ role = 'system'; content = 'You are terse.' }, 'How do I reset my password?'</code>
@@ -52,6 +63,11 @@ namespace Humanloop.PowerShell.Commands;
 /// <example>
 /// <code>New-HumanloopChat -Project p -ModelConfig @{ model = 'gpt-4o'; chat_template = @(@{ role = 'system'; content = 'Answer about {{product}}.' }) } -Inputs @{ product = 'Contoso' } -Messages 'Does it float?'</code>
 /// <para>Gives the inline config as a hashtable keyed by the API's field names, with a chat template.</para>
+/// </example>
+/// <example>
+/// <code>Import-Csv ./tickets.csv | New-HumanloopChat -Project support -Environment production -Messages 'Draft a reply.' -ThrottleLimit 8 -Unordered |
+///     Sort-Object InputIndex</code>
+/// <para>Runs the deployed chat config (whose template uses the CSV's columns) over every ticket, eight at a time, writing each reply as soon as it is ready; Sort-Object puts them back in the file's order.</para>
 /// </example>
 [Cmdlet(VerbsCommon.New, "HumanloopChat", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(ChatResponse), typeof(ChatChunk))]
@@ -166,13 +182,13 @@ public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
     }
 
     /// <inheritdoc />
-    protected override async Task<object> GenerateAsync(HumanloopClient client, GenerationRequest request, CancellationToken cancellationToken)
+    private protected override async Task<IGenerationResult> GenerateAsync(HumanloopClient client, GenerationRequest request, InputBatch.Input input, CancellationToken cancellationToken)
     {
         var chat = (ChatRequestBase)request;
         for (var round = 1; ; round++)
         {
-            // Only the answer is written; a streamed round's chunks have been written as they came.
-            var response = (ChatResponse)await SendAsync(client, chat, cancellationToken).ConfigureAwait(false);
+            // Only the answer is the result; a streamed round's chunks have been written as they came.
+            var response = (ChatResponse)await SendAsync(client, chat, input, cancellationToken).ConfigureAwait(false);
             var calls = response.Message?.ToolCalls;
             var answered = !InvokeTools || calls is not { Count: > 0 };
             if (!answered && round > MaxToolRounds)
@@ -183,11 +199,6 @@ public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
 
             if (answered)
             {
-                if (!Stream)
-                {
-                    Emit(response);
-                }
-
                 return response;
             }
 

@@ -16,6 +16,17 @@ namespace Humanloop.PowerShell.Commands;
 /// arrives (its ToString() is the new text), and -ResponseVariable receives the complete response
 /// assembled from the chunks, so nothing has to be joined by hand. A stream that ends before every sample
 /// finished, or that carries a chunk which is not valid JSON, is an error that carries the raw text.</para>
+/// <para>With -ThrottleLimit N (up to 64), up to N requests run at once for the piped inputs, on one
+/// connection, while the pipeline goes on reading inputs. Results still come out in input order: one that
+/// finishes early waits only for those before it. -Unordered writes each as it finishes instead, with
+/// InputIndex, its input's position from 0. Either way every input ends in exactly one result or one error
+/// record, retries and timeouts included. A 429 halves how many run at once (never below one; once for a
+/// burst of them), and each run of as many successes in a row as are allowed raises it by one, back up to N;
+/// a Retry-After (up to a minute) holds every new request until it has passed. With -Stream the chunks of the
+/// earliest unfinished input are written live, and those of later inputs follow, together, when their turn
+/// comes (with -Unordered: as they arrive, each with InputIndex). In an interactive session a progress bar
+/// shows how many are done, failed and in flight, the rate, and the time left once the last input is read;
+/// -Verbose tells when the limit or a hold changes.</para>
 /// </remarks>
 /// <example>
 /// <code>New-HumanloopCompletion -Project limericks -Provider mock -Model mock-1 -PromptTemplate 'Write a limerick about {{topic}}' -Inputs @{ topic = 'otters' }</code>
@@ -35,6 +46,11 @@ namespace Humanloop.PowerShell.Commands;
 /// <example>
 /// <code>New-HumanloopCompletion -Project p -ModelConfig @{ model = 'gpt-4o'; prompt_template = 'Summarise: {{text}}'; max_tokens = 200 } -Inputs @{ text = $doc }</code>
 /// <para>Gives the inline config as a hashtable keyed by the API's field names.</para>
+/// </example>
+/// <example>
+/// <code>Import-Csv ./prompts.csv | New-HumanloopCompletion -ModelConfigId config_7Hd2 -ThrottleLimit 16 -ErrorVariable failed |
+///     Select-Object @{ n = 'Topic'; e = { $_.Data[0].Inputs.topic } }, Output | Export-Csv ./answers.csv</code>
+/// <para>Runs sixteen requests at once over a CSV of hundreds of rows, slowing down by itself if the server rate-limits; the answers come out in row order, and $failed holds an error record for each row that failed (the row is its TargetObject).</para>
 /// </example>
 [Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]

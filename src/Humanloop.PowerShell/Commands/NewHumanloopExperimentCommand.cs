@@ -13,6 +13,17 @@ namespace Humanloop.PowerShell.Commands;
 /// results come out in input order. A failed request is written as a non-terminating error carrying the
 /// input, and the next input still runs. With -Stream, Humanloop.CompletionChunk objects are written as
 /// they arrive; -ResponseVariable receives the assembled Humanloop.CompletionResponse.</para>
+/// <para>With -ThrottleLimit N (up to 64), up to N requests run at once for the piped inputs, on one
+/// connection, while the pipeline goes on reading inputs. Results still come out in input order: one that
+/// finishes early waits only for those before it. -Unordered writes each as it finishes instead, with
+/// InputIndex, its input's position from 0. Either way every input ends in exactly one result or one error
+/// record, retries and timeouts included. A 429 halves how many run at once (never below one; once for a
+/// burst of them), and each run of as many successes in a row as are allowed raises it by one, back up to N;
+/// a Retry-After (up to a minute) holds every new request until it has passed. With -Stream the chunks of the
+/// earliest unfinished input are written live, and those of later inputs follow, together, when their turn
+/// comes (with -Unordered: as they arrive, each with InputIndex). In an interactive session a progress bar
+/// shows how many are done, failed and in flight, the rate, and the time left once the last input is read;
+/// -Verbose tells when the limit or a hold changes.</para>
 /// </remarks>
 /// <example>
 /// <code>Import-Csv ./questions.csv | New-HumanloopExperiment -ExperimentId exp_4XqR2 -ProjectId pr_8fK1</code>
@@ -25,6 +36,10 @@ namespace Humanloop.PowerShell.Commands;
 /// <example>
 /// <code>New-HumanloopExperiment exp_9Lk3 -Messages 'Where is my order?' -ProjectId pr_8fK1 | Select-Object -ExpandProperty Message</code>
 /// <para>Runs a chat experiment: the server samples one of the experiment's chat configs and answers the message.</para>
+/// </example>
+/// <example>
+/// <code>Import-Csv ./questions.csv | New-HumanloopExperiment -ExperimentId exp_4XqR2 -ProjectId pr_8fK1 -ThrottleLimit 8</code>
+/// <para>Runs the experiment over every row, eight requests at a time, results in row order.</para>
 /// </example>
 [Cmdlet(VerbsCommon.New, "HumanloopExperiment")]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk), typeof(ChatResponse), typeof(ChatChunk))]

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Humanloop.PowerShell.Checks;
+using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Evaluations;
 
@@ -178,12 +179,14 @@ internal sealed class EvaluationRun(HumanloopClient client, EvaluationPlan plan,
         // Datapoint by datapoint across the configs, so a stopped run has judged every config about as far.
         var ordered = work.Select((item, position) => (item, rank: position - work.FindIndex(first => first.Run == item.Run)))
             .OrderBy(entry => entry.rank).ThenBy(entry => entry.item.Run).Select(entry => entry.item).ToList();
-        var progress = new EvaluationProgress(ordered.Count, _runs.Count, DateTime.UtcNow);
+        var datapoints = _runs.Count == 0 ? 0 : ordered.Count / _runs.Count;
+        var progress = new WorkProgress($"Evaluating {_runs.Count} config(s) over {datapoints} datapoint(s)", DateTime.UtcNow, ordered.Count);
         host.Progress(progress.Record(DateTime.UtcNow));
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = plan.ThrottleLimit, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(ordered, options, async (item, token) =>
         {
+            progress.Begun();
             var succeeded = await ProcessAsync(_runs[item.Run], item.Datapoint, token).ConfigureAwait(false);
             if (progress.Done(succeeded, DateTime.UtcNow) is { } record)
             {

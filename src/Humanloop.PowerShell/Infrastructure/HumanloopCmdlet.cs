@@ -65,15 +65,25 @@ public abstract class HumanloopCmdlet : RunspaceClientCmdlet
                 await work(client, cancellationToken).ConfigureAwait(false);
                 completed = true;
             }
-            catch (Exception exception) when (exception is HumanloopException or ArgumentException or NameNotFoundException)
+            catch (Exception exception) when (ErrorForInput(exception, target) is { } error)
             {
-                EmitError(exception is NameNotFoundException notFound
-                    ? ErrorRecords.NotFound(notFound.ErrorId, notFound.Message, target)
-                    : ErrorRecords.From(exception, target, ApiKeyInUse));
+                EmitError(error);
             }
         });
         return completed;
     }
+
+    /// <summary>
+    /// The one per-input failure policy: what goes wrong for one input (an API or stream failure, input the
+    /// client cannot send, a name the server does not know) as an error record about <paramref name="target"/>;
+    /// null for anything else, which no input explains and which ends the command.
+    /// </summary>
+    internal ErrorRecord? ErrorForInput(Exception exception, object? target) => exception switch
+    {
+        NameNotFoundException notFound => ErrorRecords.NotFound(notFound.ErrorId, notFound.Message, target),
+        HumanloopException or ArgumentException => ErrorRecords.From(exception, target, ApiKeyInUse),
+        _ => null,
+    };
 
     /// <summary>
     /// ShouldProcess with the -Force rule of the Remove cmdlets: -Force skips the confirmation prompt, but
@@ -126,6 +136,9 @@ public abstract class RunspaceClientCmdlet : AsyncCmdlet
     /// <summary>The settings this call's own parameters ask for: none here; derived cmdlets add theirs.</summary>
     internal virtual CallSettings DescribeCall() => new();
 
+    /// <summary>The throttle of a batch whose requests this invocation's client sends; none here.</summary>
+    internal virtual AdaptiveThrottle? ClientThrottle => null;
+
     /// <summary>True when the user gave <paramref name="parameterName"/> on this call.</summary>
     protected bool Bound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
@@ -136,7 +149,9 @@ public abstract class RunspaceClientCmdlet : AsyncCmdlet
             _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionStore.Current);
             _settings.RequireApiKey();
             var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
-            var client = new HumanloopClient(_settings.ToOptions(logger, "Humanloop.PowerShell"));
+            var options = _settings.ToOptions(logger, "Humanloop.PowerShell");
+            options.Throttle = ClientThrottle;
+            var client = new HumanloopClient(options);
             var key = _settings.ApiKey.Value is { } apiKey ? $"key {apiKey.Masked} ({_settings.ApiKey.Source})" : "no key";
             var recording = _settings.Recording.Value is { } active ? $"; fixture {active.FixturePath} in {active.Mode} mode" : string.Empty;
             WriteVerbose($"Using {_settings.BaseUri.Value} ({_settings.BaseUri.Source}) with {key}, {_settings.MaxRetries.Value} retries ({_settings.MaxRetries.Source}){recording}.");

@@ -5,14 +5,18 @@ using Humanloop.Server.Http;
 namespace Humanloop.Server.Faults;
 
 /// <summary>
-/// The fault rules and the per-path request counters. Rules are taken in the order they were
-/// added; a request takes at most one.
+/// The fault rules, the per-path request counters and the count of requests in flight. A request
+/// goes down the rules in the order they were added and takes the first that applies; a delay rule
+/// does not end the search: after its wait the request goes on down the list, past any other delay.
 /// </summary>
 internal sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = new();
     private readonly SortedDictionary<string, int> _requests = new(StringComparer.Ordinal);
+    private readonly List<(int Count, TaskCompletionSource Reached)> _barriers = new();
+    private int _inFlight;
+    private int _arrived;
 
     public bool HasPendingRules
     {
@@ -34,9 +38,20 @@ internal sealed class FaultInjector
         var status = body.Int("status");
         var delay = body.Int("delay_ms");
         var afterEvents = body.Int("after_events") ?? 1;
+        var awaitRequests = body.Int("await_requests");
         if (kind == FaultKinds.Status && status is null)
         {
             body.Errors.Missing(body.At("status"));
+        }
+
+        if (kind == FaultKinds.Delay && delay is null)
+        {
+            body.Errors.Missing(body.At("delay_ms"));
+        }
+
+        if (delay < 0)
+        {
+            body.Errors.Add(body.At("delay_ms"), "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
         }
 
         if (status is < 100 or > 599)
@@ -47,6 +62,11 @@ internal sealed class FaultInjector
         if (count < 1)
         {
             body.Errors.Add(body.At("count"), "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
+        }
+
+        if (awaitRequests < 1)
+        {
+            body.Errors.Add(body.At("await_requests"), "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
         }
 
         if (afterEvents < 0)
@@ -69,6 +89,7 @@ internal sealed class FaultInjector
             ContentType = body.String("content_type"),
             DelayMs = delay,
             AfterEvents = afterEvents,
+            AwaitRequests = awaitRequests,
             Abort = body.Bool("abort") ?? false,
         };
         body.Errors.ThrowIfAny();
@@ -81,27 +102,70 @@ internal sealed class FaultInjector
         return rule;
     }
 
-    public void CountRequest(string path)
+    /// <summary>
+    /// Counts a /v4 request and holds it in flight until the result is disposed: when its response
+    /// starts, or when it ends without one (the first of the two; later calls do nothing).
+    /// </summary>
+    public IDisposable Arrive(string path)
     {
         lock (_gate)
         {
             _requests[path] = _requests.GetValueOrDefault(path) + 1;
+            _inFlight++;
+            _arrived++;
+            for (var index = _barriers.Count - 1; index >= 0; index--)
+            {
+                if (_barriers[index].Count <= _arrived)
+                {
+                    _barriers[index].Reached.TrySetResult();
+                    _barriers.RemoveAt(index);
+                }
+            }
         }
+
+        return new Departure(this);
     }
 
-    /// <summary>Takes the first rule with uses left that applies to the request, if any.</summary>
-    public FaultRule? TryTake(string path, string method, bool streaming)
+    /// <summary>Completes once <paramref name="count"/> /v4 requests have arrived since the last clear (at once after a clear).</summary>
+    public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var rule = _rules.FirstOrDefault(r => r.Remaining > 0 && r.Matches(path, method, streaming));
-            if (rule is not null)
+            if (_arrived >= count)
             {
-                rule.Remaining--;
-                rule.Hits++;
+                return Task.CompletedTask;
             }
 
-            return rule;
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _barriers.Add((count, reached));
+            return reached.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes the first rule with uses left that applies to the request, looking from
+    /// <paramref name="position"/> on (past delays when <paramref name="delayed"/>: a request waits once),
+    /// and moves the position past it; null when none applies.
+    /// </summary>
+    public FaultRule? TryTake(string path, string method, bool streaming, bool delayed, ref int position)
+    {
+        lock (_gate)
+        {
+            for (var index = position; index < _rules.Count; index++)
+            {
+                var rule = _rules[index];
+                if (rule.Remaining > 0 && !(delayed && rule.Kind == FaultKinds.Delay) && rule.Matches(path, method, streaming))
+                {
+                    rule.Remaining--;
+                    rule.Hits++;
+                    rule.MaxInFlight = Math.Max(rule.MaxInFlight, _inFlight);
+                    position = index + 1;
+                    return rule;
+                }
+            }
+
+            position = _rules.Count;
+            return null;
         }
     }
 
@@ -119,6 +183,7 @@ internal sealed class FaultInjector
             {
                 ["rules"] = new JsonArray(_rules.Select(r => (JsonNode)r.ToJson()).ToArray()),
                 ["requests"] = requests,
+                ["in_flight"] = _inFlight,
             };
         }
     }
@@ -129,6 +194,31 @@ internal sealed class FaultInjector
         {
             _rules.Clear();
             _requests.Clear();
+            _arrived = 0;
+
+            // Nobody waits for a count that has just started again.
+            foreach (var (_, reached) in _barriers)
+            {
+                reached.TrySetResult();
+            }
+
+            _barriers.Clear();
+        }
+    }
+
+    private sealed class Departure(FaultInjector injector) : IDisposable
+    {
+        private int _departed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _departed, 1) == 0)
+            {
+                lock (injector._gate)
+                {
+                    injector._inFlight--;
+                }
+            }
         }
     }
 }

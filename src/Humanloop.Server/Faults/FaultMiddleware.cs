@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 namespace Humanloop.Server.Faults;
 
 /// <summary>
-/// Counts /v4 requests and applies the first matching fault rule. Present only when the server
-/// was started with faults enabled. It runs before the key check, like a proxy or rate limiter
-/// in front of the real service would.
+/// Counts /v4 requests (and those in flight) and applies the fault rules: any delays, then the
+/// first other rule that matches. Present only when the server was started with faults enabled.
+/// It runs before the key check, like a proxy or rate limiter in front of the real service would.
 /// </summary>
 internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector)
 {
@@ -20,7 +20,12 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             return;
         }
 
-        injector.CountRequest(path);
+        using var arrival = injector.Arrive(path);
+        context.Response.OnStarting(() =>
+        {
+            arrival.Dispose();
+            return Task.CompletedTask;
+        });
         if (!injector.HasPendingRules)
         {
             await next(context);
@@ -28,7 +33,27 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
         }
 
         var streaming = await IsStreamingRequestAsync(context.Request);
-        var rule = injector.TryTake(path, context.Request.Method, streaming);
+        var position = 0;
+        var rule = injector.TryTake(path, context.Request.Method, streaming, delayed: false, ref position);
+        if (!await AwaitRequestsAsync(rule, context))
+        {
+            return;
+        }
+
+        if (rule?.Kind == FaultKinds.Delay)
+        {
+            if (!await StallAsync(rule.DelayMs, context))
+            {
+                return;
+            }
+
+            rule = injector.TryTake(path, context.Request.Method, streaming, delayed: true, ref position);
+            if (!await AwaitRequestsAsync(rule, context))
+            {
+                return;
+            }
+        }
+
         switch (rule?.Kind)
         {
             case null:
@@ -81,13 +106,20 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
     /// Waits; false when the client gave up first (then there is nothing left to do). A server
     /// shutdown also ends the wait, so an endless stall never holds up Ctrl+C.
     /// </summary>
-    public static async Task<bool> StallAsync(int? delayMs, HttpContext context)
+    public static Task<bool> StallAsync(int? delayMs, HttpContext context) =>
+        WaitAsync(token => Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, token), context);
+
+    /// <summary>A taken rule's barrier: waits until that many /v4 requests have arrived; false when the client gave up first.</summary>
+    private Task<bool> AwaitRequestsAsync(FaultRule? rule, HttpContext context) =>
+        rule?.AwaitRequests is { } count ? WaitAsync(token => injector.WaitForRequestsAsync(count, token), context) : Task.FromResult(true);
+
+    private static async Task<bool> WaitAsync(Func<CancellationToken, Task> wait, HttpContext context)
     {
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
         {
-            await Task.Delay(delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan, either.Token);
+            await wait(either.Token);
             return true;
         }
         catch (OperationCanceledException)

@@ -11,9 +11,10 @@ internal static class FaultKinds
     public const string CutMidStream = "cut_mid_stream";
     public const string MalformedChunk = "malformed_chunk";
     public const string ResetMidBody = "reset_mid_body";
+    public const string Delay = "delay";
 
     public static readonly IReadOnlyList<string> All =
-        [Status, StallBeforeHeaders, ResetBeforeHeaders, StallMidStream, CutMidStream, MalformedChunk, ResetMidBody];
+        [Status, StallBeforeHeaders, ResetBeforeHeaders, StallMidStream, CutMidStream, MalformedChunk, ResetMidBody, Delay];
 
     /// <summary>Kinds that only make sense for a streamed completion, so only streaming requests take them.</summary>
     public static bool IsStreamOnly(string kind) => kind is StallMidStream or CutMidStream or MalformedChunk;
@@ -36,6 +37,9 @@ internal sealed class FaultRule
     public int Remaining { get; set; }
     public int Hits { get; set; }
 
+    /// <summary>The most /v4 requests in flight when this rule was taken, the taker included.</summary>
+    public int MaxInFlight { get; set; }
+
     public int? StatusCode { get; init; }
     public string? RetryAfter { get; init; }
     public double? RetryAfterMs { get; init; }
@@ -44,6 +48,9 @@ internal sealed class FaultRule
 
     /// <summary>Null means "until the client disconnects".</summary>
     public int? DelayMs { get; init; }
+
+    /// <summary>A barrier: before its fault, the request waits until this many /v4 requests have arrived since the last clear.</summary>
+    public int? AwaitRequests { get; init; }
 
     public int AfterEvents { get; init; } = 1;
     public bool Abort { get; init; }
@@ -79,6 +86,7 @@ internal sealed class FaultRule
         ["count"] = Count,
         ["remaining"] = Remaining,
         ["hits"] = Hits,
+        ["max_in_flight"] = MaxInFlight,
         ["status"] = StatusCode,
         ["retry_after"] = RetryAfter,
         ["retry_after_ms"] = RetryAfterMs,
@@ -86,6 +94,7 @@ internal sealed class FaultRule
         ["content_type"] = ContentType,
         ["delay_ms"] = DelayMs,
         ["after_events"] = AfterEvents,
+        ["await_requests"] = AwaitRequests,
         ["abort"] = Abort,
     };
 }
