@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -252,7 +253,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>The queue of writes of the work started since the last abandonment, and the token that abandons it.</summary>
     private sealed class WorkSession
     {
-        public WriteQueue Writes { get; } = new(QueuedWritesLimit);
+        public BlockingCollection<Action> Writes { get; } = new(QueuedWritesLimit);
 
         public CancellationTokenSource Abandoned { get; } = new();
     }
