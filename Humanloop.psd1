@@ -14,10 +14,11 @@
     PowerShellVersion    = '7.4'
 
     FormatsToProcess     = @('Humanloop.Format.ps1xml')
-    TypesToProcess       = @('Humanloop.Types.ps1xml')
 
-    # The Pester Should operators: plain functions that register themselves only when Pester is loaded.
-    NestedModules        = @('Humanloop.Pester.ps1')
+    # Nothing else runs at import: no type data (the id properties that piping binds are the classes' own),
+    # no script module (the Pester operators are read when they are registered), no alias script (the
+    # assertion cmdlets carry their Should-… aliases as attributes). Each of those cost more than the
+    # assembly itself.
 
     # Listed explicitly so that command discovery does not have to load the assembly.
     CmdletsToExport      = @(
@@ -104,10 +105,12 @@
         'Assert-HumanloopPassEvaluation'
         'Set-HumanloopGrader'
         'Get-HumanloopGrader'
+        'Register-HumanloopShouldOperator'
     )
-    FunctionsToExport    = @('Register-HumanloopShouldOperator')
+    FunctionsToExport    = @()
     VariablesToExport    = @()
-    # Should-Humanloop<Check> for Assert-Humanloop<Check>: Pester 6 style names without an unapproved verb.
+    # Should-Humanloop<Check> for Assert-Humanloop<Check>: Pester 6 style names without an unapproved verb,
+    # declared by [Alias] on each cmdlet class and listed here so that autoloading finds them.
     AliasesToExport      = @(
         'Should-HumanloopEqual'
         'Should-HumanloopContain'

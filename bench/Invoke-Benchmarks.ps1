@@ -10,6 +10,12 @@
     Streaming   G6: events/s through New-HumanloopCompletion -Stream vs a raw read; the client's parser vs a line split.
     Cancel      G4: PowerShell.Stop() during stalled requests and streams vs Invoke-RestMethod and Start-Sleep.
     Soak        G8: -SoakCalls sequential calls in one session; sockets and memory every -SoakInterval calls.
+    Batch       -BatchInputs completions with -ThrottleLimit against a server slowed to -BatchDelayMs per request,
+                vs the ideal time and vs ForEach-Object -Parallel with Invoke-RestMethod.
+
+    The report ends with the goals of issue 12, each row with its measure and its goal. With -Quick (as CI
+    runs it, to prove the benchmarks still work) the numbers are not judged: the run ends with the line
+    "Benchmarks (quick): N passed, N failed", where a failure is a benchmark that errored.
 
     Each benchmark runs in its own fresh pwsh process, so no benchmark warms another up. The machine's
     other load shows up as noise, so best-of and median are both reported; the ratios are what to read.
@@ -20,14 +26,17 @@
 
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmarks.ps1 -Benchmark Soak -SoakCalls 2000
+
+.EXAMPLE
+    dotnet pwsh ./bench/Invoke-Benchmarks.ps1 -Quick -CountsPath ./test-results/benchmarks.counts.json
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak')]
-    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak'),
+    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch')]
+    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch'),
 
     # Smaller sizes everywhere, for a run of about a minute that checks the benchmarks still work.
     [switch] $Quick,
@@ -35,6 +44,12 @@ param(
     # Requests per contender per round, and rounds (best-of-N) for Throughput.
     [int] $Requests = 1000,
     [int] $Rounds = 7,
+
+    # Inputs, throttle, server delay per request and runs for Batch.
+    [int] $BatchInputs = 200,
+    [int] $BatchThrottleLimit = 16,
+    [int] $BatchDelayMs = 200,
+    [int] $BatchRuns = 3,
 
     # Fresh processes per kind for Import.
     [int] $ImportRuns = 8,
@@ -48,7 +63,10 @@ param(
 
     # Sequential calls for Soak, and how often to sample.
     [int] $SoakCalls = 10000,
-    [int] $SoakInterval = 1000
+    [int] $SoakInterval = 1000,
+
+    # Where to write {"Passed": n, "Failed": n} (benchmarks that ran / errored), for build.ps1's Test task.
+    [string] $CountsPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -64,6 +82,8 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('CancelRuns')) { $CancelRuns = 3 }
     if (-not $PSBoundParameters.ContainsKey('SoakCalls')) { $SoakCalls = 2000 }
     if (-not $PSBoundParameters.ContainsKey('SoakInterval')) { $SoakInterval = 500 }
+    if (-not $PSBoundParameters.ContainsKey('BatchInputs')) { $BatchInputs = 64 }
+    if (-not $PSBoundParameters.ContainsKey('BatchRuns')) { $BatchRuns = 1 }
 }
 
 $root = Split-Path $PSScriptRoot -Parent
@@ -92,6 +112,20 @@ function Format-Goal([bool] $Met) { if ($Met) { 'meets' } else { '**misses**' } 
 function Get-Best([double[]] $Values) { ($Values | Measure-Object -Maximum).Maximum }
 function Get-Least([double[]] $Values) { ($Values | Measure-Object -Minimum).Minimum }
 function Get-Most([double[]] $Values) { ($Values | Measure-Object -Maximum).Maximum }
+
+# The goals of issue 12, one row each, filled in by the benchmarks that measure them and printed at the end.
+$goals = [ordered]@{
+    BatchIdeal   = @{ Measure = 'Batch: wall time / ideal (200 inputs, 200 ms each, -ThrottleLimit 16)'; Value = 'not run'; Goal = '≤ 1.10' }
+    BatchForEach = @{ Measure = 'Batch: the module vs ForEach-Object -Parallel -ThrottleLimit 16 with Invoke-RestMethod'; Value = 'not run'; Goal = 'faster (ratio reported)' }
+    ClientCost   = @{ Measure = 'Client cost per call over the direct C# client (µs added, median)'; Value = 'not run'; Goal = '≤ 15 µs per call' }
+    VersusRest   = @{ Measure = 'Client cost per call vs Invoke-RestMethod / -WebSession (µs added, median)'; Value = 'not run'; Goal = '≥ 10× / ≥ 5× cheaper' }
+    Import       = @{ Measure = 'In-process Import-Module / importing Microsoft.PowerShell.Utility, fresh processes (median)'; Value = 'not run'; Goal = '≤ 0.35×' }
+    Streaming    = @{ Measure = '-Stream events/s through the cmdlet / raw unparsed read of the same stream (median)'; Value = 'not run'; Goal = '≥ 0.5×' }
+}
+function Set-Goal([string] $Key, [string] $Value, [Nullable[bool]] $Met) {
+    $goals[$Key].Value = $Value
+    $goals[$Key].Verdict = if ($null -eq $Met) { '' } elseif ($Met) { 'meets' } else { '**misses**' }
+}
 
 function Get-PairedRatio([double[]] $Numerator, [double[]] $Denominator) {
     <# The median of per-round ratios: both sides of each ratio ran moments apart, so shared noise cancels. #>
@@ -143,13 +177,28 @@ function Invoke-ThroughputBenchmark([string] $BaseUri) {
         $goal = if ($null -eq $comparison.Goal) { '(context)' } else { "≥ $($comparison.Goal)×: $(Format-Goal ($best -ge $comparison.Goal))" }
         Out-Report "| $($comparison.Name) | $(Format-Ratio $best) | $(Format-Ratio $paired) | $goal |"
     }
-    $cmdletAdded = 1e6 / (Get-Best $rates['Cmdlet, one call per request']) - 1e6 / $directBest
-    foreach ($baseline in 'Invoke-RestMethod', 'Invoke-RestMethod -WebSession') {
-        $baselineAdded = 1e6 / (Get-Best $rates[$baseline]) - 1e6 / $directBest
-        $ratio = if ($cmdletAdded -gt 0) { Format-Ratio ($baselineAdded / $cmdletAdded) } else { 'n/a (the cmdlet added nothing measurable)' }
-        Out-Report "| $baseline's added µs per call / the cmdlet's (one call per request), server's share removed | $ratio | | (context) |"
-    }
     Out-Report
+    # Issue 12's measure of the client's own cost: µs per call added over the direct C# loop, per round (both
+    # sides measured in the same slices of time), then the median over the rounds; and Invoke-RestMethod's
+    # added µs over the cmdlet's.
+    $direct = $rates['Direct client, C# loop']
+    $added = @{}
+    foreach ($name in $rates.Keys) {
+        $added[$name] = Get-Median @(for ($i = 0; $i -lt $direct.Count; $i++) { 1e6 / $rates[$name][$i] - 1e6 / $direct[$i] })
+    }
+    $perCall = $added['Cmdlet, one call per request']
+    $piped = $added['Cmdlet, pipeline input']
+    Out-Report '| Issue 12 | median over rounds | goal |'
+    Out-Report '|---|---:|---|'
+    Out-Report ("| Client cost per call over the direct C# client, one call per request (piped) | {0:N1} µs ({1:N1} µs) | ≤ 15 µs per call: {2} |" -f $perCall, $piped, (Format-Goal ($perCall -le 15)))
+    $cheaper = foreach ($baseline in 'Invoke-RestMethod', 'Invoke-RestMethod -WebSession') {
+        if ($perCall -gt 0) { $added[$baseline] / $perCall } else { [double]::PositiveInfinity }
+    }
+    Out-Report ("| Invoke-RestMethod's added µs per call / the cmdlet's (one call per request) | {0:N1}× ({1:N0} µs / {2:N1} µs) | ≥ 10×: {3} |" -f $cheaper[0], $added['Invoke-RestMethod'], $perCall, (Format-Goal ($cheaper[0] -ge 10)))
+    Out-Report ("| Invoke-RestMethod -WebSession's added µs per call / the cmdlet's (one call per request) | {0:N1}× ({1:N0} µs / {2:N1} µs) | ≥ 5×: {3} |" -f $cheaper[1], $added['Invoke-RestMethod -WebSession'], $perCall, (Format-Goal ($cheaper[1] -ge 5)))
+    Out-Report
+    Set-Goal ClientCost ('{0:N1} µs per call ({1:N1} µs piped)' -f $perCall, $piped) ($perCall -le 15)
+    Set-Goal VersusRest ('{0:N1}× / {1:N1}× cheaper' -f $cheaper[0], $cheaper[1]) ($cheaper[0] -ge 10 -and $cheaper[1] -ge 5)
 }
 
 function Invoke-ImportBenchmark([string] $BaseUri) {
@@ -159,7 +208,15 @@ function Invoke-ImportBenchmark([string] $BaseUri) {
     $importWall = [System.Collections.Generic.List[double]]::new()
     $importInProcess = [System.Collections.Generic.List[double]]::new()
     $utilityInProcess = [System.Collections.Generic.List[double]]::new()
+    $warmImport = [System.Collections.Generic.List[double]]::new()
+    $warmUtility = [System.Collections.Generic.List[double]]::new()
     $elapsed = '$t.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture)'
+    # An empty manifest: importing it first pays PowerShell's one-off cost of a process's first import, so
+    # that the import timed after it is the module's own work.
+    $emptyFolder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "humanloop-bench-empty-$PID") -Force
+    $emptyManifest = Join-Path $emptyFolder 'BenchEmpty.psd1'
+    Set-Content -Path $emptyManifest -Value "@{ ModuleVersion = '1.0' }"
+    $warmFirst = "Import-Module '$emptyManifest'"
     for ($run = 1; $run -le $ImportRuns; $run++) {
         # Same shape on every side: start a stopwatch, (import), print the elapsed time, exit.
         $baseline = Invoke-FreshPwsh -Capture -Arguments '-Command', "$timer; $elapsed; exit"
@@ -167,16 +224,21 @@ function Invoke-ImportBenchmark([string] $BaseUri) {
         # The first import in a process pays for PowerShell's module machinery; PowerShell's own binary
         # Utility module, imported the same way, shows how much of the time that is.
         $utility = Invoke-FreshPwsh -Capture -Arguments '-Command', "$timer; Import-Module Microsoft.PowerShell.Utility; $elapsed; exit"
-        if ($baseline.ExitCode -ne 0 -or $import.ExitCode -ne 0 -or $utility.ExitCode -ne 0) {
-            throw "An import process failed: $($baseline.Errors) $($import.Errors) $($utility.Errors)"
+        $importAfter = Invoke-FreshPwsh -Capture -Arguments '-Command', "$warmFirst; $timer; Import-Module '$modulePath'; $elapsed; exit"
+        $utilityAfter = Invoke-FreshPwsh -Capture -Arguments '-Command', "$warmFirst; $timer; Import-Module Microsoft.PowerShell.Utility; $elapsed; exit"
+        if (@($baseline, $import, $utility, $importAfter, $utilityAfter).Where({ $_.ExitCode -ne 0 })) {
+            throw "An import process failed: $($baseline.Errors) $($import.Errors) $($utility.Errors) $($importAfter.Errors) $($utilityAfter.Errors)"
         }
+        $warmImport.Add([double]::Parse($importAfter.Output.Trim(), [cultureinfo]::InvariantCulture))
+        $warmUtility.Add([double]::Parse($utilityAfter.Output.Trim(), [cultureinfo]::InvariantCulture))
         $baselineWall.Add($baseline.WallMs)
         $importWall.Add($import.WallMs)
         $importInProcess.Add([double]::Parse($import.Output.Trim(), [cultureinfo]::InvariantCulture))
         $utilityInProcess.Add([double]::Parse($utility.Output.Trim(), [cultureinfo]::InvariantCulture))
-        Write-Host ("  run {0}/{1}: pwsh -c exit {2:N0} ms; with Import-Module {3:N0} ms (import itself {4:N1} ms; Microsoft.PowerShell.Utility's {5:N1} ms)" -f
-            $run, $ImportRuns, $baseline.WallMs, $import.WallMs, $importInProcess[-1], $utilityInProcess[-1])
+        Write-Host ("  run {0}/{1}: pwsh -c exit {2:N0} ms; with Import-Module {3:N0} ms (import itself {4:N1} ms; Microsoft.PowerShell.Utility's {5:N1} ms; after an empty module {6:N1} / {7:N1} ms)" -f
+            $run, $ImportRuns, $baseline.WallMs, $import.WallMs, $importInProcess[-1], $utilityInProcess[-1], $warmImport[-1], $warmUtility[-1])
     }
+    Remove-Item $emptyFolder -Recurse -Force
 
     $cmdletCalls = [System.Collections.Generic.List[object]]::new()
     $restCalls = [System.Collections.Generic.List[object]]::new()
@@ -203,7 +265,12 @@ function Invoke-ImportBenchmark([string] $BaseUri) {
     Out-Report '| Measure | module | baseline | ratio | goal |'
     Out-Report '|---|---:|---:|---:|---|'
     Out-Report "| Process wall time: Import-Module vs ``pwsh -c exit`` | $(Format-Ms $importMedian) ($(Format-Ms (Get-Least $importWall))) | $(Format-Ms $baselineMedian) ($(Format-Ms (Get-Least $baselineWall))) | $(Format-Ratio ($importMedian / $baselineMedian)) | delta $(Format-Ms ($importMedian - $baselineMedian)) ≤ 150 ms: $(Format-Goal (($importMedian - $baselineMedian) -le 150)) |"
-    Out-Report "| Import-Module in process vs Microsoft.PowerShell.Utility's | $(Format-Ms $inProcessMedian) ($(Format-Ms (Get-Least $importInProcess))) | $(Format-Ms $utilityMedian) ($(Format-Ms (Get-Least $utilityInProcess))) | $(Format-Ratio ($inProcessMedian / $utilityMedian)) | ≤ 100 ms: $(Format-Goal ($inProcessMedian -le 100)) |"
+    $importRatio = [math]::Round($inProcessMedian / $utilityMedian, 2)
+    Out-Report "| Import-Module in process vs Microsoft.PowerShell.Utility's | $(Format-Ms $inProcessMedian) ($(Format-Ms (Get-Least $importInProcess))) | $(Format-Ms $utilityMedian) ($(Format-Ms (Get-Least $utilityInProcess))) | $(Format-Ratio $importRatio) | ≤ 100 ms: $(Format-Goal ($inProcessMedian -le 100)); ≤ 0.35×: $(Format-Goal ($importRatio -le 0.35)) |"
+    $warmImportMedian = Get-Median $warmImport
+    $warmUtilityMedian = Get-Median $warmUtility
+    Out-Report "| The same, each after importing an empty manifest (PowerShell's first-import cost paid before timing) | $(Format-Ms $warmImportMedian) ($(Format-Ms (Get-Least $warmImport))) | $(Format-Ms $warmUtilityMedian) ($(Format-Ms (Get-Least $warmUtility))) | $(Format-Ratio ($warmImportMedian / $warmUtilityMedian)) | (context) |"
+    Set-Goal Import ("{0} ({1} vs {2}); {3} after an empty manifest ({4} vs {5})" -f (Format-Ratio $importRatio), (Format-Ms $inProcessMedian), (Format-Ms $utilityMedian), (Format-Ratio ($warmImportMedian / $warmUtilityMedian)), (Format-Ms $warmImportMedian), (Format-Ms $warmUtilityMedian)) ($importRatio -le 0.35)
     Out-Report "| First completion: cmdlet vs Invoke-RestMethod | $(Format-Ms $firstCmdlet) | $(Format-Ms $firstRest) | $(Format-Ratio ($firstCmdlet / $firstRest)) | ≤ 250 ms: $(Format-Goal ($firstCmdlet -le 250)) |"
     Out-Report "| Second completion: cmdlet vs Invoke-RestMethod | $(Format-Ms $secondCmdlet) | $(Format-Ms $secondRest) | $(Format-Ratio ($secondCmdlet / $secondRest)) | ≤ 20 ms: $(Format-Goal ($secondCmdlet -le 20)) |"
     Out-Report
@@ -231,6 +298,8 @@ function Invoke-StreamingBenchmark([string] $BaseUri) {
     Out-Report
     Out-Report 'Over HTTP the server produces the events too, on the same two cores: the raw read shows how fast it can, so the ratio, not the absolute rate, is the client''s share.'
     Out-Report
+    $streamRatio = [math]::Round((Get-PairedRatio $cmdlet $raw), 2)
+    Set-Goal Streaming ("{0} ({1} vs {2} events/s, medians)" -f (Format-Ratio $streamRatio), (Format-Rate (Get-Median $cmdlet)), (Format-Rate (Get-Median $raw))) ($streamRatio -ge 0.5)
 }
 
 function Invoke-CancelBenchmark([string] $FaultBaseUri) {
@@ -297,6 +366,39 @@ function Invoke-SoakBenchmark {
     Out-Report
 }
 
+function Invoke-BatchBenchmark([string] $FaultBaseUri) {
+    Write-Host "Batch: $BatchInputs inputs, -ThrottleLimit $BatchThrottleLimit, $BatchDelayMs ms per request, $BatchRuns runs"
+    $goals.BatchIdeal.Measure = "Batch: wall time / ideal ($BatchInputs inputs, $BatchDelayMs ms each, -ThrottleLimit $BatchThrottleLimit)"
+    $goals.BatchForEach.Measure = "Batch: the module vs ForEach-Object -Parallel -ThrottleLimit $BatchThrottleLimit with Invoke-RestMethod"
+    $result = Invoke-BenchScenario -Name Batch -Parameters @{ ModulePath = $modulePath; BaseUri = $FaultBaseUri; Inputs = $BatchInputs; ThrottleLimit = $BatchThrottleLimit; DelayMs = $BatchDelayMs; Runs = $BatchRuns }
+    Out-Report '## Batches (-ThrottleLimit)'
+    Out-Report
+    if (-not $result.Measured) {
+        Out-Report "Not measured: -ThrottleLimit missing ($($result.NotMeasured))."
+        Out-Report
+        Set-Goal BatchIdeal 'not measured: -ThrottleLimit missing' $null
+        Set-Goal BatchForEach 'not measured: -ThrottleLimit missing' $null
+        return
+    }
+
+    $module = [double[]]$result.Contenders[0].Seconds
+    $parallel = [double[]]$result.Contenders[1].Seconds
+    $ideal = [double]$result.IdealSeconds
+    $idealRatio = [math]::Round((Get-Median $module) / $ideal, 2)
+    $versus = [math]::Round((Get-PairedRatio $parallel $module), 2)
+    Out-Report "$BatchInputs completions against the local server, each slowed to $BatchDelayMs ms by a ``$($result.Fault)`` fault rule; the ideal is $BatchInputs / $BatchThrottleLimit × $BatchDelayMs ms = $('{0:N2}' -f $ideal) s (whole rounds of $BatchThrottleLimit make $('{0:N2}' -f $result.WholeRoundsSeconds) s the floor). Medians of $BatchRuns runs (best in brackets)."
+    Out-Report
+    Out-Report '| Contender | seconds | / ideal | goal |'
+    Out-Report '|---|---:|---:|---|'
+    Out-Report ("| {0} | {1:N2} ({2:N2}) | {3} | ≤ 1.10×: {4} |" -f $result.Contenders[0].Name, (Get-Median $module), (Get-Least $module), (Format-Ratio $idealRatio), (Format-Goal ($idealRatio -le 1.10)))
+    Out-Report ("| {0} | {1:N2} ({2:N2}) | {3} | (baseline) |" -f $result.Contenders[1].Name, (Get-Median $parallel), (Get-Least $parallel), (Format-Ratio ((Get-Median $parallel) / $ideal)))
+    Out-Report
+    Out-Report ("ForEach-Object -Parallel's time / the module's (median of per-run ratios): {0}: the module is {1}." -f (Format-Ratio $versus), $(if ($versus -gt 1) { 'faster' } else { '**not faster**' }))
+    Out-Report
+    Set-Goal BatchIdeal ("{0} ({1:N2} s vs {2:N2} s)" -f (Format-Ratio $idealRatio), (Get-Median $module), $ideal) ($idealRatio -le 1.10)
+    Set-Goal BatchForEach ("ForEach-Object -Parallel takes {0} the module's time ({1:N2} s vs {2:N2} s)" -f (Format-Ratio $versus), (Get-Median $parallel), (Get-Median $module)) ($versus -gt 1)
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Run
 # ---------------------------------------------------------------------------------------------------
@@ -312,21 +414,35 @@ Out-Report
 
 $server = $null
 $faultServer = $null
+$passed = 0
+$failed = [System.Collections.Generic.List[string]]::new()
 try {
     if ($Benchmark | Where-Object { $_ -in 'Throughput', 'Import', 'Streaming' }) {
         $server = Start-BenchServer -ServerDll $serverDll
     }
-    if ($Benchmark -contains 'Cancel') {
+    if ($Benchmark | Where-Object { $_ -in 'Cancel', 'Batch' }) {
         $faultServer = Start-BenchServer -ServerDll $serverDll -Arguments '--enable-faults'
     }
-    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak') {
+    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch') {
         if ($Benchmark -notcontains $name) { continue }
-        switch ($name) {
-            'Throughput' { Invoke-ThroughputBenchmark $server.Uri }
-            'Import' { Invoke-ImportBenchmark $server.Uri }
-            'Streaming' { Invoke-StreamingBenchmark $server.Uri }
-            'Cancel' { Invoke-CancelBenchmark $faultServer.Uri }
-            'Soak' { Invoke-SoakBenchmark }
+        # One benchmark that errors is reported, and the others still run.
+        try {
+            switch ($name) {
+                'Throughput' { Invoke-ThroughputBenchmark $server.Uri }
+                'Import' { Invoke-ImportBenchmark $server.Uri }
+                'Streaming' { Invoke-StreamingBenchmark $server.Uri }
+                'Cancel' { Invoke-CancelBenchmark $faultServer.Uri }
+                'Soak' { Invoke-SoakBenchmark }
+                'Batch' { Invoke-BatchBenchmark $faultServer.Uri }
+            }
+            $passed++
+        }
+        catch {
+            $failed.Add($name)
+            Out-Report "## ${name}: **failed**"
+            Out-Report
+            Out-Report "The benchmark errored: $($_.Exception.Message)"
+            Out-Report
         }
     }
 }
@@ -335,8 +451,30 @@ finally {
     Stop-ReadyProcess $faultServer
 }
 
+Out-Report '## Goals of issue 12'
+Out-Report
+if ($Quick) {
+    Out-Report 'A quick run (-Quick): smaller sizes, to show that the benchmarks still run; its numbers are not judged.'
+    Out-Report
+}
+Out-Report '| Measure | measured | goal | verdict |'
+Out-Report '|---|---|---|---|'
+foreach ($goal in $goals.Values) {
+    $verdict = if ($Quick -or -not $goal.ContainsKey('Verdict')) { '' } else { $goal.Verdict }
+    Out-Report "| $($goal.Measure) | $($goal.Value) | $($goal.Goal) | $verdict |"
+}
+Out-Report
+
 Out-Report "Finished in $([math]::Round(((Get-Date) - $started).TotalMinutes, 1)) min."
 $resultsFolder = New-Item -ItemType Directory -Path (Join-Path $PSScriptRoot 'results') -Force
 $resultFile = Join-Path $resultsFolder "$($started.ToString('yyyyMMdd-HHmmss')).md"
 Set-Content -Path $resultFile -Value $report -Encoding utf8
 Write-Host "Results written to $resultFile"
+if ($CountsPath) {
+    [ordered]@{ Passed = $passed; Failed = $failed.Count } | ConvertTo-Json | Set-Content -Path $CountsPath -Encoding utf8
+}
+$label = if ($Quick) { 'Benchmarks (quick)' } else { 'Benchmarks' }
+Write-Host "${label}: $passed passed, $($failed.Count) failed$(if ($failed.Count) { " ($($failed -join ', '))" })"
+if ($failed.Count) {
+    exit 1
+}

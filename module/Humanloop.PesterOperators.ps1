@@ -1,19 +1,21 @@
-# The Humanloop Should operators (see Humanloop.Pester.ps1). Dot-sourced by
-# Register-HumanloopShouldOperator on first use, so that importing the module without Pester never
-# pays for parsing them; "script:" puts each function in the module's scope although the dot-sourcing
-# happens inside a function.
+# The Humanloop Should operators of Pester. Register-HumanloopShouldOperator (or the module's import, when
+# Pester is already loaded) reads this file into a module of its own and hands Pester the Test-… functions;
+# importing the module without Pester never reads it. "script:" puts each function in that module's own
+# scope: the module runs this file as a child scope, which would otherwise take the functions with it.
 #
 # Each operator is a thin wrapper: it names a check of the C# engine (Humanloop.PowerShell.Checks), runs
 # it through Test-HumanloopOutput, and hands Pester the engine's own failure message. The checks are
 # built as objects where the operator's wording differs from the Test-HumanloopOutput parameter's (both
-# text operators ignore case, as -match does, without saying so in the message).
+# text operators ignore case, as -match does, without saying so in the message). Test-HumanloopOutput is
+# called by its module-qualified name: this module sees only the global scope, where Humanloop's cmdlets
+# may not be.
 
 function script:Invoke-HumanloopOperator {
     # Runs one check on what the test passed and answers Pester: Succeeded, and the FailureMessage.
     param($ActualValue, [string] $Operator, [hashtable] $Check, [bool] $Negate, [string] $Because)
     $assertion = "Should -$Operator"
     try {
-        $report = Test-HumanloopOutput -InputObject @($ActualValue) @Check -Not:$Negate -ErrorAction Stop
+        $report = Humanloop\Test-HumanloopOutput -InputObject @($ActualValue) @Check -Not:$Negate -ErrorAction Stop
     }
     catch [Humanloop.Judging.UnusableSchemaException] {
         throw "The -Schema given to $assertion $($_.Exception.InnerException.Message)"

@@ -4,8 +4,8 @@
     against Invoke-RestMethod, all sending the same body to the same local server.
 
 .DESCRIPTION
-    Every contender runs $Requests calls per round; the order of contenders rotates from round to round
-    so that drift (another process waking up on a 2-core machine) does not always hit the same one.
+    Every contender runs $Requests calls per round, in -Slices turns that rotate among the contenders, so
+    that drift (another process waking up on a 2-core machine) hits them alike.
     Writes every round's requests/s per contender to -ResultPath as JSON.
 #>
 param(
@@ -14,6 +14,7 @@ param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [int] $Requests = 1000,
     [int] $Rounds = 7,
+    [int] $Slices = 10,
     [int] $WarmupRequests = 100
 )
 
@@ -105,19 +106,28 @@ foreach ($name in $names) {
 
 $rates = [ordered]@{}
 foreach ($name in $names) { $rates[$name] = [System.Collections.Generic.List[double]]::new() }
+# A round runs every contender $Requests times, in $Slices slices: each slice runs every contender for
+# $Requests / $Slices calls, in an order that rotates from slice to slice. Contenders thus take turns every
+# few milliseconds, so a slow moment of the machine (another process on a 2-core box) falls on all of them
+# alike and cancels out of the per-round comparisons.
+$perSlice = [math]::Max(1, [math]::Floor($Requests / $Slices))
 for ($round = 0; $round -lt $Rounds; $round++) {
-    # Rotate the order each round so that a slow moment is shared out.
-    $order = @($names | Select-Object -Skip ($round % $names.Count)) + @($names | Select-Object -First ($round % $names.Count))
-    foreach ($name in $order) {
-        [GC]::Collect()
-        $milliseconds = Measure-Milliseconds { & $contenders[$name] $Requests }
-        $rates[$name].Add($Requests / ($milliseconds / 1000))
+    $elapsed = @{}
+    foreach ($name in $names) { $elapsed[$name] = 0.0 }
+    [GC]::Collect()
+    for ($slice = 0; $slice -lt $Slices; $slice++) {
+        $turn = $round * $Slices + $slice
+        $order = @($names | Select-Object -Skip ($turn % $names.Count)) + @($names | Select-Object -First ($turn % $names.Count))
+        foreach ($name in $order) {
+            $elapsed[$name] += Measure-Milliseconds { & $contenders[$name] $perSlice }
+        }
     }
+    foreach ($name in $names) { $rates[$name].Add($perSlice * $Slices / ($elapsed[$name] / 1000)) }
     Write-Host ("  round {0}/{1}: {2}" -f ($round + 1), $Rounds, (($names | ForEach-Object { '{0} {1:N0}/s' -f $_, $rates[$_][$round] }) -join '; '))
 }
 
 [ordered]@{
-    Requests      = $Requests
+    Requests      = $perSlice * $Slices
     Rounds        = $Rounds
     BodyBytes     = [Text.Encoding]::UTF8.GetByteCount($cmdletBody)
     SameBody      = $sameBody

@@ -375,13 +375,31 @@ public sealed class HumanloopSettings
     /// <summary>A URI without a path is taken to mean the API root of that host: <c>/v4</c> is added.</summary>
     internal static Uri NormalizeRoot(Uri baseUri)
     {
+        // Every client a cmdlet makes validates the root it was given, which is the root this made last time:
+        // that one is answered without parsing a URI again. A root is its own normal form.
+        if (s_lastRoot is { } last && (ReferenceEquals(baseUri, last.Given) || ReferenceEquals(baseUri, last.Root)))
+        {
+            return last.Root;
+        }
+
         var text = baseUri.GetLeftPart(UriPartial.Path);
         if (baseUri.AbsolutePath == "/")
         {
             text = text.TrimEnd('/') + "/v4";
         }
 
-        return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        var root = new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        s_lastRoot = new NormalizedRoot(baseUri, root);
+        return root;
+    }
+
+    private static NormalizedRoot? s_lastRoot;
+
+    private sealed class NormalizedRoot(Uri given, Uri root)
+    {
+        public Uri Given { get; } = given;
+
+        public Uri Root { get; } = root;
     }
 
     private static Uri CheckHttp(HumanloopSettingName setting, Uri uri, SettingSource source) =>

@@ -233,6 +233,35 @@ public class CompletionStreamTests
     }
 
     [Fact]
+    public async Task The_idle_limit_still_applies_after_many_reads_with_the_same_token_and_with_a_new_one()
+    {
+        // Each read reuses the last read's timer: after hundreds of quick reads the limit must still fire,
+        // and a read given another token must still be cancellable by it.
+        var body = new ScriptedBody();
+        for (var i = 0; i < 300; i++)
+        {
+            body.Text(Event(Chunk(0, "w" + i)));
+        }
+
+        // Two stalls: the read cancelled by the second token ends the first.
+        var client = Create(new ScriptedHandler().ThenStream(body.Stall().Stall()), configure: options => options.StreamIdleTimeout = TimeSpan.FromMilliseconds(300));
+        using var stream = await client.CompleteStreamingAsync(new CompletionDeployedRequest());
+        using var first = new CancellationTokenSource();
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.NotNull(await stream.ReadNextAsync(first.Token));
+        }
+
+        using var second = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.ReadNextAsync(second.Token));
+
+        var stopwatch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<HumanloopTimeoutException>(() => stream.ReadNextAsync(first.Token));
+        Assert.Contains("sent nothing for 0.3 s after 300 chunk", error.Message);
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Cancelling_a_stalled_stream_stops_the_read_and_closes_the_body()
     {
         var body = new ScriptedBody().Text(Event(Chunk(0, "a"))).Stall();

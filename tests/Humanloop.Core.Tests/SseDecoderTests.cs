@@ -116,4 +116,45 @@ public class SseDecoderTests
     {
         Assert.Null(Decode(Encoding.UTF8.GetBytes("data: a\n\n: bye")).Pending);
     }
+
+    [Fact]
+    public void Keep_alive_comments_between_events_are_not_kept()
+    {
+        var decoder = new SseDecoder();
+        var events = new List<SseEvent>();
+        var ping = Encoding.UTF8.GetBytes(": ping\n");
+        for (var i = 0; i < 100_000; i++)
+        {
+            decoder.Feed(ping, 0, ping.Length, events);
+        }
+
+        Assert.Empty(events);
+        Assert.True(decoder.KeptBytes < 64, $"{decoder.KeptBytes} bytes kept");
+        Assert.Null(decoder.Finish());
+    }
+
+    [Fact]
+    public void An_event_larger_than_the_buffer_and_one_read_into_it_directly_come_out_whole()
+    {
+        var big = new string('x', 100_000);
+        var decoder = new SseDecoder();
+        var bytes = Encoding.UTF8.GetBytes($"data: {big}\ndata: tail\n\ndata: next\n\n");
+        var offset = 0;
+        var seen = new List<string>();
+        while (offset < bytes.Length)
+        {
+            var room = decoder.GetWriteMemory();
+            var count = Math.Min(room.Length, Math.Min(5_000, bytes.Length - offset));
+            bytes.AsSpan(offset, count).CopyTo(room.Span);
+            decoder.Advance(count);
+            offset += count;
+            while (decoder.TryReadEvent(out var data))
+            {
+                seen.Add(Encoding.UTF8.GetString(data));
+            }
+        }
+
+        Assert.Equal(new[] { big + "\ntail", "next" }, seen);
+        Assert.Null(decoder.Finish());
+    }
 }

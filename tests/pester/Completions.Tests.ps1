@@ -402,6 +402,31 @@ Describe 'Key and base URI precedence' {
         (Get-StubRequest $stub).headers.'X-API-KEY' | Should -Be @('hl_from_environment_0001', 'hl_from_connection_0002', 'hl_from_parameter_0003')
     }
 
+    It 'sees a change of the environment, the connection or the recording on the very next call' {
+        # A plain call reuses the last resolution while nothing it was made from changed.
+        Add-StubResponse $stub @(1..4 | ForEach-Object { @{ body = (New-CompletionBody) } })
+        $env:HUMANLOOP_BASE_URL = $base
+        $env:HUMANLOOP_API_KEY = 'hl_from_environment_0001'
+        $null = New-HumanloopCompletion -ProjectId pr_1
+        $env:HUMANLOOP_API_KEY = 'hl_from_environment_0002'
+        $null = New-HumanloopCompletion -ProjectId pr_1
+        Connect-Humanloop -ApiKey 'hl_from_connection_0003'
+        $null = New-HumanloopCompletion -ProjectId pr_1
+        Disconnect-Humanloop
+        $null = New-HumanloopCompletion -ProjectId pr_1
+        $fixture = Join-Path (Get-Module Humanloop).ModuleBase 'fixtures/unauthorized.json'
+        Start-HumanloopRecording -Path $fixture -Mode Replay
+        try {
+            (Get-HumanloopContext).Recording | Should -Be "Replay $fixture"
+        }
+        finally {
+            Stop-HumanloopRecording | Out-Null
+        }
+
+        (Get-HumanloopContext).Recording | Should -BeNullOrEmpty
+        (Get-StubRequest $stub).headers.'X-API-KEY' | Should -Be @('hl_from_environment_0001', 'hl_from_environment_0002', 'hl_from_connection_0003', 'hl_from_environment_0002')
+    }
+
     It 'takes the base URI from the parameter over the connection' {
         Add-StubResponse $stub @{ body = (New-CompletionBody) }
         Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://127.0.0.1:1/v4'

@@ -91,6 +91,22 @@ Describe 'Recorded against the local server, replayed with the server stopped' {
         $samples.Data.Id | Should -Be $live.Samples.Data.Id
     }
 
+    It 'stops where a write says stop, though a replayed answer comes at once' {
+        # A replay answers without waiting, so the whole call runs while the cmdlet starts it on the pipeline
+        # thread: what it writes must still end the command there (Select-Object -First, -ErrorAction Stop).
+        Start-HumanloopRecording -Path $fixture -Mode Replay
+        $things = 'a lighthouse', 'an unrecorded thing', 'another unrecorded thing'
+
+        $first = @($things | ForEach-Object { @{ thing = $_ } } | New-HumanloopCompletion -Project $inline.Project -ModelConfig @{ provider = 'mock'; model = 'mock-1'; prompt_template = $inline.PromptTemplate } -Metadata @{ run = 2 } -ErrorVariable unsent -ErrorAction SilentlyContinue | Select-Object -First 1)
+        $chunks = @(New-HumanloopCompletion @inline -Inputs @{ thing = 'a river' } -Stream | Select-Object -First 2)
+
+        $first.Count | Should -Be 1
+        $unsent | Should -BeNullOrEmpty -Because 'the inputs after the first have no recording, and must never have been sent'
+        $chunks.Count | Should -Be 2
+        { New-HumanloopCompletion @inline -Inputs @{ thing = 'an unrecorded thing' } -ErrorAction Stop; throw 'went on' } |
+            Should -Throw -ErrorId 'Humanloop.Recording.*'
+    }
+
     It 'replays a stream chunk by chunk, assembling the same response' {
         Start-HumanloopRecording -Path $fixture
 

@@ -121,6 +121,27 @@ $chunks = New-HumanloopCompletion -Project fresh -Model mock-small -Provider moc
         $result.Output | Should -Match 'finish=(stop|length)'
         $result.Output | Should -Match 'text=.*otter'
     }
+
+    It 'imports without running a script or loading another module, and still offers the aliases, ids and views' {
+        # What keeps the import light (benchmarked in bench/, never timed here): a script module, type data or
+        # a command from another module on the import path would each cost more than the assembly itself.
+        $script = @'
+Import-Module ./output/Humanloop
+"modules=$((Get-Module).Name -join ',') nested=$((Get-Module Humanloop).NestedModules.Count)"
+"alias=$((Get-Command Should-HumanloopEqual).ResolvedCommand.Name)"
+"ids=$(([Humanloop.Evaluation]@{ Id = 'ev_1' }).EvaluationId),$(([Humanloop.ProjectModelConfig]@{ Config = [Humanloop.ModelConfig]@{ Id = 'config_1' } }).ModelConfigId)"
+"view=$(@(Get-FormatData -TypeName Humanloop.Project).Count)"
+'@
+        $result = Invoke-FreshPwsh -Script $script
+
+        $result.Errors | Should -BeNullOrEmpty
+        ($result.Output -split "`r?`n" | Where-Object { $_ }) | Should -Be @(
+            'modules=Humanloop nested=0'
+            'alias=Assert-HumanloopEqual'
+            'ids=ev_1,config_1'
+            'view=1'
+        )
+    }
 }
 
 Describe 'Secrets' {

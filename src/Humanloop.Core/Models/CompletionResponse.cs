@@ -59,6 +59,13 @@ public abstract class GenerationResponse<TData> : IGenerationResult, IWireRespon
     [JsonIgnore]
     public string? Output => Data.Count == 1 ? Data[0].Output : null;
 
+    /// <summary>
+    /// The ids of the logs the response wrote, one per sample, like <c>Data.Id</c>: one id for a one-sample
+    /// response, an array for more; so that piping the response into a cmdlet with a -LogId parameter names them.
+    /// </summary>
+    [JsonIgnore]
+    public object? LogId => Data.Count == 1 ? Data[0].Id : Data.Select(sample => sample.Id).ToArray();
+
     /// <summary>How many HTTP attempts the request took (1 unless it was retried).</summary>
     [JsonIgnore]
     public int Attempts { get; internal set; } = 1;
@@ -96,6 +103,11 @@ public abstract class GenerationData
 {
     /// <summary>Log id (<c>data_…</c>), used for feedback and log look-ups.</summary>
     public string? Id { get; init; }
+
+    /// <summary>The sample's log id again, under the name of the cmdlets' -LogId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? LogId => Id;
 
     /// <summary>Which sample this is (0-based).</summary>
     public int Index { get; init; }

@@ -12,6 +12,11 @@ public sealed class Dataset
     /// <summary>Dataset id (<c>evts_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The dataset's id again, under the name of the cmdlets' -DatasetId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? DatasetId => Id;
+
     /// <summary>The project the dataset was created in (deprecated by the API: empty for datasets made as files).</summary>
     public string? ProjectId { get; init; }
 
@@ -55,6 +60,11 @@ public sealed class Datapoint
 
     /// <summary>Datapoint id.</summary>
     public string? Id { get; init; }
+
+    /// <summary>The datapoint's id again, under the name of the cmdlets' -DatapointId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? DatapointId => Id;
 
     /// <summary>The dataset's id.</summary>
     public string? DatasetId { get; init; }

@@ -17,6 +17,11 @@ public sealed class Evaluation
     /// <summary>Evaluation id (<c>ev_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The run's id again, under the name of the cmdlets' -EvaluationId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? EvaluationId => Id;
+
     /// <summary><c>pending</c>, <c>running</c>, <c>completed</c>, <c>cancelled</c> or <c>failed</c> (see <see cref="EvaluationStatuses"/>).</summary>
     public string? Status { get; init; }
 
@@ -152,6 +157,11 @@ public sealed class CreatedLog
     /// <summary>The log's id (<c>data_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The log's id again, under the name of the cmdlets' -LogId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? LogId => Id;
+
     /// <summary>The project's id.</summary>
     public string? ProjectId { get; init; }
 
@@ -233,6 +243,19 @@ public sealed class EvaluationDatapoint
 
     /// <summary>The log generated for the datapoint, if any yet.</summary>
     public Log? Log { get; init; }
+
+    /// <summary>
+    /// The datapoint's id, so that piping this object into Add-HumanloopEvaluationLog binds its -DatapointId.
+    /// </summary>
+    [JsonIgnore]
+    public string? DatapointId => Datapoint?.Id;
+
+    /// <summary>
+    /// The id of the log generated for the datapoint (null while there is none), so that piping this object
+    /// into Add-HumanloopEvaluationResult binds its -LogId.
+    /// </summary>
+    [JsonIgnore]
+    public string? LogId => Log?.Id;
 
     /// <summary>The evaluators' results on the log.</summary>
     public IReadOnlyList<EvaluationResult> EvaluationResults { get => _results; init => _results = value ?? []; }

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json.Serialization;
 
 namespace Humanloop;
 
@@ -7,6 +8,11 @@ public sealed class Evaluator
 {
     /// <summary>Evaluator id (<c>evfn_…</c>).</summary>
     public string? Id { get; init; }
+
+    /// <summary>The evaluator's id again, under the name of the cmdlets' -EvaluatorId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? EvaluatorId => Id;
 
     /// <summary>Evaluator name.</summary>
     public string? Name { get; init; }

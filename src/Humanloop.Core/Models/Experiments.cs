@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace Humanloop;
 
@@ -14,6 +15,11 @@ public sealed class Experiment
 
     /// <summary>Experiment id (<c>exp_…</c>).</summary>
     public string? Id { get; init; }
+
+    /// <summary>The experiment's id again, under the name of the cmdlets' -ExperimentId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? ExperimentId => Id;
 
     /// <summary>The project's id.</summary>
     public string? ProjectId { get; init; }
@@ -58,6 +64,11 @@ public sealed class ExperimentConfig
 {
     /// <summary>The config id (<c>config_…</c>).</summary>
     public string? Id { get; init; }
+
+    /// <summary>The config's id again, under the name of the cmdlets' -ModelConfigId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? ModelConfigId => Id;
 
     /// <summary>The config's display name.</summary>
     public string? DisplayName { get; init; }

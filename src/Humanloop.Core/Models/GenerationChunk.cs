@@ -55,6 +55,12 @@ public abstract class GenerationChunk
     /// </summary>
     public string? FinishedLogId => string.IsNullOrEmpty(FinishReason) || string.IsNullOrEmpty(Id) ? null : Id;
 
+    /// <summary>
+    /// <see cref="FinishedLogId"/> for piping: on the other chunks an empty list rather than null, which a
+    /// -LogId parameter takes quietly, so a piped stream names each sample's log once, not once per chunk.
+    /// </summary>
+    public object LogId => FinishedLogId is { } id ? id : System.Array.Empty<string>();
+
     /// <summary>The delta text, so a chunk prints as the words it adds.</summary>
     public override string ToString() => Output;
 

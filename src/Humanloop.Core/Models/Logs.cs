@@ -18,6 +18,11 @@ public sealed class Log
     /// <summary>Log id (<c>data_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The log's id again, under the name of the cmdlets' -LogId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? LogId => Id;
+
     /// <summary>The project's id.</summary>
     public string? ProjectId { get; init; }
 

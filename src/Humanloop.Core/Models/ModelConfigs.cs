@@ -15,6 +15,11 @@ public sealed class ModelConfig
     /// <summary>Config id (<c>config_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The config's id again, under the name of the cmdlets' -ModelConfigId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? ModelConfigId => Id;
+
     /// <summary>The config kind; always <c>model</c> here.</summary>
     public string? Type { get; init; }
 
@@ -127,6 +132,11 @@ public sealed class ProjectModelConfig
 
     /// <summary>The config itself.</summary>
     public ModelConfig? Config { get; init; }
+
+    /// <summary>The config's id, under the name of the cmdlets' -ModelConfigId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? ModelConfigId => Config?.Id;
 
     /// <summary>How many logs used this config in the project.</summary>
     public int? NumDatapoints { get; init; }

@@ -12,6 +12,11 @@ public sealed class Project
     /// <summary>Project id (<c>pr_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The project's id again, under the name of the cmdlets' -ProjectId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? ProjectId => Id;
+
     /// <summary>Project name, unique within the team.</summary>
     public string? Name { get; init; }
 

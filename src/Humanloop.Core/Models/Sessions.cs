@@ -18,6 +18,11 @@ public sealed class Session
     /// <summary>Session id (<c>sesh_…</c>).</summary>
     public string? Id { get; init; }
 
+    /// <summary>The session's id again, under the name of the cmdlets' -SessionId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? SessionId => Id;
+
     /// <summary>The caller's own key for the session, when it was created through <c>session_reference_id</c>.</summary>
     public string? ReferenceId { get; init; }
 
@@ -66,6 +71,11 @@ public sealed class CreatedSession
     /// <summary>Session id (<c>sesh_…</c>), for the <c>session_id</c> of the logs that follow.</summary>
     public string? Id { get; init; }
 
+    /// <summary>The session's id again, under the name of the cmdlets' -SessionId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    [JsonIgnore]
+    public string? SessionId => Id;
+
     /// <inheritdoc />
     public override string ToString() => Id ?? string.Empty;
 }
@@ -89,6 +99,10 @@ public sealed class SessionLogNode
 
     /// <summary>The log's id (<c>data_…</c>).</summary>
     public string? Id => Log.Id;
+
+    /// <summary>The log's id again, under the name of the cmdlets' -LogId parameters, so that piping this
+    /// object binds that parameter by property name.</summary>
+    public string? LogId => Id;
 
     /// <summary>How deep in the tree the log sits: 0 for a log without a parent in the session.</summary>
     public int Depth { get; }

@@ -16,12 +16,12 @@ internal interface IStreamAssembly<TChunk, TResponse>
     IEnumerable<int> UnfinishedSamples { get; }
 
     /// <summary>
-    /// Reads one event's data, adds it to the samples and appends the chunks it makes; false when the
-    /// event carried no sample data.
+    /// Reads one event's data (its UTF-8 bytes), adds it to the samples and appends the chunks it makes;
+    /// false when the event carried no sample data.
     /// </summary>
     /// <exception cref="JsonException">The data is not the kind's JSON.</exception>
     /// <exception cref="WireProblemException">The JSON is well formed but unusable.</exception>
-    bool Accept(string data, Queue<TChunk> chunks);
+    bool Accept(System.ReadOnlySpan<byte> data, Queue<TChunk> chunks);
 
     /// <summary>The whole response, once the stream is complete.</summary>
     TResponse Build();
@@ -57,7 +57,7 @@ internal sealed class GenerationAssembly<TData, TChunk, TResponse>(
             .Where(index => !_samples.TryGetValue(index, out var sample) || sample.FinishReason is null)
             .OrderBy(index => index);
 
-    public bool Accept(string data, Queue<TChunk> chunks)
+    public bool Accept(System.ReadOnlySpan<byte> data, Queue<TChunk> chunks)
     {
         var payload = JsonSerializer.Deserialize(data, wireType);
         if (payload is IWireResponse checkable && checkable.FindProblem() is { } problem)

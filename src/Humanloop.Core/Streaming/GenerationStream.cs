@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
-using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -29,7 +28,7 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
     private readonly HttpPipeline _pipeline;
     private readonly IStreamAssembly<TChunk, TResponse> _assembly;
     private readonly ReadTimeoutStream _body;
-    private readonly IAsyncEnumerator<SseItem<string>> _events;
+    private readonly SseDecoder _decoder = new();
     private readonly Queue<TChunk> _chunks = new();
     private readonly string _noun;
     private readonly System.Diagnostics.Stopwatch _clock;
@@ -45,7 +44,6 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
         _assembly = assembly;
         _noun = noun;
         _body = new ReadTimeoutStream(response.Body, pipeline.StreamIdleTimeout, pipeline.StreamTimeout);
-        _events = SseParser.Create(_body).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
     }
 
     /// <summary>How many chunks have been handed out so far.</summary>
@@ -84,26 +82,41 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
                 return Complete();
             }
 
-            if (await NextEventAsync(cancellationToken).ConfigureAwait(false) is { } data)
+            if (!AcceptNextEvent())
             {
-                Accept(data);
+                await ReadMoreAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    // The data of the next event, or null at the end of input.
-    private async Task<string?> NextEventAsync(CancellationToken cancellationToken)
+    // Reads the next complete event the bytes so far hold, straight from the decoder's buffer; false when
+    // they hold none.
+    private bool AcceptNextEvent()
     {
-        _body.CallerToken = cancellationToken;
+        if (!_decoder.TryReadEvent(out var data))
+        {
+            return false;
+        }
+
+        Accept(data);
+        return true;
+    }
+
+    // Reads more of the body into the decoder; at its end, marks the end of input.
+    private async Task ReadMoreAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            if (await _events.MoveNextAsync().ConfigureAwait(false))
+            var read = await _body.ReadAsync(_decoder.GetWriteMemory(), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
-                return _events.Current.Data;
+                // An event the stream was cut inside is not dispatched; the unfinished samples say it was cut.
+                _decoder.Finish();
+                _endOfInput = true;
+                return;
             }
 
-            _endOfInput = true;
-            return null;
+            _decoder.Advance(read);
         }
         catch (ReadTimeoutException timeout)
         {
@@ -128,9 +141,11 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
         }
     }
 
-    private void Accept(string data)
+    // One event's data, as the UTF-8 bytes it came in: deserialized from them directly, made text only to
+    // report a problem with it.
+    private void Accept(ReadOnlySpan<byte> data)
     {
-        if (data.Trim() == "[DONE]")
+        if (data.Trim(" \t\r\n"u8).SequenceEqual("[DONE]"u8))
         {
             // Not a v4 convention, but OpenAI-style servers send it; treat it as the end of input.
             _endOfInput = true;
@@ -144,10 +159,10 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            // InvalidOperationException: a JSON string that is no valid text (a lone surrogate).
+            // InvalidOperationException: a JSON string that is no valid text (a lone surrogate, bad UTF-8).
             throw new HumanloopStreamException(
                 $"Chunk {ChunksDelivered + 1} of the stream is not a valid {_noun} chunk: {exception.Message}",
-                Scrub(data),
+                Scrub(Text(data)),
                 ChunksDelivered,
                 exception) { Attempts = Attempts };
         }
@@ -155,16 +170,19 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
         {
             throw new HumanloopStreamException(
                 $"Chunk {ChunksDelivered + 1} of the stream cannot be used: {problem.Message}.",
-                Scrub(data),
+                Scrub(Text(data)),
                 ChunksDelivered) { Attempts = Attempts };
         }
 
         if (!carriedData)
         {
-            ThrowIfServerError(data);
-            _pipeline.Log(HumanloopLogLevel.Debug, $"Skipped a stream event without {_noun} data: {Redactor.Preview(data, _pipeline.ApiKey, 200)}");
+            var text = Text(data);
+            ThrowIfServerError(text);
+            _pipeline.Log(HumanloopLogLevel.Debug, $"Skipped a stream event without {_noun} data: {Redactor.Preview(text, _pipeline.ApiKey, 200)}");
         }
     }
+
+    private static string Text(ReadOnlySpan<byte> data) => Encoding.UTF8.GetString(data);
 
     // How a v4 server reports an error mid-stream is undocumented; an event carrying "detail" or
     // "error" instead of data is taken to be one, and reported with the server's words.

@@ -23,15 +23,18 @@ internal sealed class ReadTimeoutException(ReadLimit limit, Exception inner) : I
 
 /// <summary>
 /// A read-only stream whose every read must finish within an idle timeout, and all reads within an
-/// optional total deadline. The caller's token for the current read is set through
-/// <see cref="CallerToken"/>, because a parser reading this stream passes tokens of its own.
+/// optional total deadline. The timer of one read is reused for the next: a stream is read thousands of
+/// times, each read usually with the same caller token, and a linked token source per read would be a
+/// garbage object (and its registrations) per event.
 /// </summary>
 internal sealed class ReadTimeoutStream(Stream inner, TimeSpan idleTimeout, TimeSpan? totalTimeout) : Stream
 {
     private readonly CancellationTokenSource? _deadline = totalTimeout is { } total ? new CancellationTokenSource(total) : null;
 
-    /// <summary>The token of whoever is reading now; a cancel through it is a cancel, not a timeout.</summary>
-    public CancellationToken CallerToken { get; set; }
+    // Cancelled by the caller's token, the deadline or the idle timer, whichever comes first; remade only
+    // when the caller's token changes or it was cancelled.
+    private CancellationTokenSource? _limit;
+    private CancellationToken _limitCaller;
 
     public override bool CanRead => true;
 
@@ -45,19 +48,32 @@ internal sealed class ReadTimeoutStream(Stream inner, TimeSpan idleTimeout, Time
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var caller = CallerToken;
-        using var limit = _deadline is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(caller, cancellationToken)
-            : CancellationTokenSource.CreateLinkedTokenSource(caller, cancellationToken, _deadline.Token);
+        var limit = LimitFor(cancellationToken);
         limit.CancelAfter(idleTimeout);
         try
         {
             return await inner.ReadAsync(buffer, limit.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException exception) when (limit.IsCancellationRequested && !caller.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new ReadTimeoutException(_deadline?.IsCancellationRequested == true ? ReadLimit.Total : ReadLimit.Idle, exception);
         }
+    }
+
+    private CancellationTokenSource LimitFor(CancellationToken caller)
+    {
+        // TryReset stops the idle timer of the last read and keeps the links, unless it already fired.
+        if (_limit is not null && caller == _limitCaller && _limit.TryReset())
+        {
+            return _limit;
+        }
+
+        _limit?.Dispose();
+        _limitCaller = caller;
+        _limit = _deadline is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(caller)
+            : CancellationTokenSource.CreateLinkedTokenSource(caller, _deadline.Token);
+        return _limit;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -79,6 +95,7 @@ internal sealed class ReadTimeoutStream(Stream inner, TimeSpan idleTimeout, Time
     {
         if (disposing)
         {
+            _limit?.Dispose();
             _deadline?.Dispose();
             inner.Dispose();
         }

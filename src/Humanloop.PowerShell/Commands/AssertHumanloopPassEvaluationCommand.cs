@@ -20,6 +20,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>In a Pester test: fails when the deployed config scores below 0.9, or lost more than 0.05 since the last run.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopPassEvaluation")]
+[Alias("Should-HumanloopPassEvaluation")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopPassEvaluationCommand : PesterAssertionCmdlet
 {

@@ -16,6 +16,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Passes: the text is the same. Call it as Should-HumanloopEqual (the alias of Assert-HumanloopEqual).</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopEqual")]
+[Alias("Should-HumanloopEqual")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopEqualCommand : AssertionCmdlet
 {
@@ -43,6 +44,7 @@ public sealed class AssertHumanloopEqualCommand : AssertionCmdlet
 /// <para>Every streamed sample (assembled from its chunks) must mention both.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopContain")]
+[Alias("Should-HumanloopContain")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopContainCommand : AssertionCmdlet
 {
@@ -70,6 +72,7 @@ public sealed class AssertHumanloopContainCommand : AssertionCmdlet
 /// <para>Passes when every sample opens with the greeting.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopStartWith")]
+[Alias("Should-HumanloopStartWith")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopStartWithCommand : AssertionCmdlet
 {
@@ -93,6 +96,7 @@ public sealed class AssertHumanloopStartWithCommand : AssertionCmdlet
 /// <para>Passes when every sample is a number of days and nothing else.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopMatch")]
+[Alias("Should-HumanloopMatch")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMatchCommand : AssertionCmdlet
 {
@@ -116,6 +120,7 @@ public sealed class AssertHumanloopMatchCommand : AssertionCmdlet
 /// <para>Passes when every sample has 5 to 60 words.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopWordCount")]
+[Alias("Should-HumanloopWordCount")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopWordCountCommand : AssertionCmdlet
 {
@@ -145,6 +150,7 @@ public sealed class AssertHumanloopWordCountCommand : AssertionCmdlet
 /// <para>Passes when every sample is at most three character edits from the reference.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopLevenshtein")]
+[Alias("Should-HumanloopLevenshtein")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopLevenshteinCommand : AssertionCmdlet
 {
@@ -172,6 +178,7 @@ public sealed class AssertHumanloopLevenshteinCommand : AssertionCmdlet
 /// <para>Passes when every sample recalls at least 60 % of the reference's words.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopRouge")]
+[Alias("Should-HumanloopRouge")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopRougeCommand : AssertionCmdlet
 {
@@ -205,6 +212,7 @@ public sealed class AssertHumanloopRougeCommand : AssertionCmdlet
 /// <para>Passes when every sample scores at least 0.4 against the closer wording of the two references.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopBleu")]
+[Alias("Should-HumanloopBleu")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopBleuCommand : AssertionCmdlet
 {
@@ -229,6 +237,7 @@ public sealed class AssertHumanloopBleuCommand : AssertionCmdlet
 /// <para>Passes when every sample is a JSON object with an answer.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopJson")]
+[Alias("Should-HumanloopJson")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopJsonCommand : AssertionCmdlet
 {
@@ -248,6 +257,7 @@ public sealed class AssertHumanloopJsonCommand : AssertionCmdlet
 /// <para>Passes when every sample holds a JSON value that fits the schema in the file.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopContainJson")]
+[Alias("Should-HumanloopContainJson")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopContainJsonCommand : AssertionCmdlet
 {
@@ -267,6 +277,7 @@ public sealed class AssertHumanloopContainJsonCommand : AssertionCmdlet
 /// <para>Passes when every sample parses as XML.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopXml")]
+[Alias("Should-HumanloopXml")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopXmlCommand : AssertionCmdlet
 {
@@ -285,6 +296,7 @@ public sealed class AssertHumanloopXmlCommand : AssertionCmdlet
 /// <para>Passes when the model called Get-Order with arguments its parameters accept.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopValidToolCalls")]
+[Alias("Should-HumanloopValidToolCalls")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopValidToolCallsCommand : AssertionCmdlet
 {
@@ -304,6 +316,7 @@ public sealed class AssertHumanloopValidToolCallsCommand : AssertionCmdlet
 /// <para>Passes when the model asked to look up order A-7.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopToolCall")]
+[Alias("Should-HumanloopToolCall")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopToolCallCommand : AssertionCmdlet
 {
@@ -327,6 +340,7 @@ public sealed class AssertHumanloopToolCallCommand : AssertionCmdlet
 /// <para>Fails for a sample cut off by the token limit (length).</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopFinishReason")]
+[Alias("Should-HumanloopFinishReason")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopFinishReasonCommand : AssertionCmdlet
 {
@@ -346,6 +360,7 @@ public sealed class AssertHumanloopFinishReasonCommand : AssertionCmdlet
 /// <para>Passes when the call used at most 400 tokens.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxTokens")]
+[Alias("Should-HumanloopMaxTokens")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMaxTokensCommand : AssertionCmdlet
 {
@@ -368,6 +383,7 @@ public sealed class AssertHumanloopMaxTokensCommand : AssertionCmdlet
 /// <para>Passes when the call took at most 2.5 seconds (a TimeSpan works too).</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxLatency")]
+[Alias("Should-HumanloopMaxLatency")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMaxLatencyCommand : AssertionCmdlet
 {
@@ -390,6 +406,7 @@ public sealed class AssertHumanloopMaxLatencyCommand : AssertionCmdlet
 /// <para>Passes when every sample is short and complete.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopSatisfy")]
+[Alias("Should-HumanloopSatisfy")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopSatisfyCommand : AssertionCmdlet
 {
@@ -415,6 +432,7 @@ public sealed class AssertHumanloopSatisfyCommand : AssertionCmdlet
 /// <para>Passes when the grader finds every sample polite and naming the 30-day window.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopRubric")]
+[Alias("Should-HumanloopRubric")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
 {
@@ -442,6 +460,7 @@ public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
 /// <para>Passes when every sample states the refund window without contradicting it, graded at least 0.8.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopFactuality")]
+[Alias("Should-HumanloopFactuality")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
 {
@@ -466,6 +485,7 @@ public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
 /// <para>Passes when every sample answers the question and meets the criterion.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopClosedQa")]
+[Alias("Should-HumanloopClosedQa")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
 {
@@ -506,6 +526,7 @@ public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
 /// <para>Writes the expectations inline.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Assert, "HumanloopMeetExpectation", DefaultParameterSetName = TestCaseSet)]
+[Alias("Should-HumanloopMeetExpectation")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMeetExpectationCommand : AssertionCmdlet
 {

@@ -224,6 +224,9 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _ => throw new ArgumentException($"No generation endpoint takes a {request.GetType().Name}."),
     };
 
+    // The most chunks one hand-over carries, so the bounded queue of writes still bounds memory.
+    private const int ChunksPerHandOver = 64;
+
     private async Task<TResponse> SendAsync<TChunk, TResponse>(
         Func<CancellationToken, Task<TResponse>> send,
         Func<CancellationToken, Task<GenerationStream<TChunk, TResponse>>> open,
@@ -237,10 +240,31 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
             return await send(cancellationToken).ConfigureAwait(false);
         }
 
+        // The chunks of one network read (dozens in a fast stream) go to the pipeline thread in one hand-over,
+        // made when the next chunk would have to wait, or fail: a hand-over wakes the pipeline thread, and one
+        // per chunk cost more than the chunk. A slow stream still writes each chunk the moment it arrives.
         using var stream = await open(cancellationToken).ConfigureAwait(false);
-        while (await stream.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+        var ready = new List<object>();
+        while (true)
         {
-            input.Write(chunk);
+            var next = stream.ReadNextAsync(cancellationToken);
+            if (ready.Count > 0 && (!next.IsCompletedSuccessfully || ready.Count == ChunksPerHandOver))
+            {
+                input.WriteAll(ready);
+                ready = new List<object>();
+            }
+
+            if (await next.ConfigureAwait(false) is not { } chunk)
+            {
+                break;
+            }
+
+            ready.Add(chunk);
+        }
+
+        if (ready.Count > 0)
+        {
+            input.WriteAll(ready);
         }
 
         return stream.Result;

@@ -13,6 +13,8 @@ internal static class ConnectionStore
     private static readonly RunspaceSlot<HumanloopSettingsLayer> Connections = new();
     private static readonly RunspaceSlot<RecordingTransport> Recordings = new();
     private static readonly RunspaceSlot<Grading.GraderSettings> Graders = new();
+    private static readonly RunspaceSlot<Resolution> LastResolution = new();
+    private static readonly HumanloopSettingsLayer NoCallSettings = new();
 
     /// <summary>What <c>Connect-Humanloop</c> gave in this runspace; null when it was not run.</summary>
     public static HumanloopSettingsLayer? Current => Connections.Get();
@@ -28,8 +30,35 @@ internal static class ConnectionStore
     public static HumanloopSettings ResolveSettings(HumanloopSettingsLayer call, HumanloopSettingsLayer? connection)
     {
         var recording = Recording;
+        // The environment is read on every call, since a script may change it between two; what it gives is
+        // compared with the last resolution's.
+        var apiKey = Environment.GetEnvironmentVariable(HumanloopSettings.ApiKeyVariable);
+        var baseUrl = Environment.GetEnvironmentVariable(HumanloopSettings.BaseUrlVariable);
+        var maxRetries = Environment.GetEnvironmentVariable(HumanloopSettings.MaxRetriesVariable);
+
+        // A call without settings of its own (the usual one) resolves as the last such call did while the
+        // connection, the recording and the environment stay the same: resolving decrypts the key and
+        // parses the base URI, a good part of what a cmdlet adds to a call.
+        var plain = call == NoCallSettings;
+        if (plain && LastResolution.Get() is { } last && last.Matches(connection, recording, apiKey, baseUrl, maxRetries))
+        {
+            return last.Settings;
+        }
+
         var withRecording = recording is null ? connection : (connection ?? new HumanloopSettingsLayer()) with { Recording = recording };
-        return HumanloopSettings.Resolve(call, withRecording, Environment.GetEnvironmentVariable);
+        var settings = HumanloopSettings.Resolve(call, withRecording, name => name switch
+        {
+            HumanloopSettings.ApiKeyVariable => apiKey,
+            HumanloopSettings.BaseUrlVariable => baseUrl,
+            HumanloopSettings.MaxRetriesVariable => maxRetries,
+            _ => Environment.GetEnvironmentVariable(name),
+        });
+        if (plain)
+        {
+            LastResolution.Set(new Resolution(connection, recording, apiKey, baseUrl, maxRetries, settings), "There is no runspace to resolve settings in.");
+        }
+
+        return settings;
     }
 
     /// <summary>What Get-HumanloopContext shows: the settings a call without parameters would use here.</summary>
@@ -56,6 +85,22 @@ internal static class ConnectionStore
 
     /// <summary>Forgets the runspace's grader; true when there was one.</summary>
     public static bool RemoveGrader() => Graders.Remove() is not null;
+
+    /// <summary>
+    /// What one resolution was made from, and its result. The connection and the recording are compared by
+    /// reference: each is replaced, never changed, and the connection's key is a read-only copy.
+    /// </summary>
+    private sealed class Resolution(HumanloopSettingsLayer? connection, RecordingTransport? recording, string? apiKey, string? baseUrl, string? maxRetries, HumanloopSettings settings)
+    {
+        public HumanloopSettings Settings { get; } = settings;
+
+        public bool Matches(HumanloopSettingsLayer? otherConnection, RecordingTransport? otherRecording, string? otherApiKey, string? otherBaseUrl, string? otherMaxRetries) =>
+            ReferenceEquals(connection, otherConnection)
+            && ReferenceEquals(recording, otherRecording)
+            && string.Equals(apiKey, otherApiKey, StringComparison.Ordinal)
+            && string.Equals(baseUrl, otherBaseUrl, StringComparison.Ordinal)
+            && string.Equals(maxRetries, otherMaxRetries, StringComparison.Ordinal);
+    }
 
     private sealed class RunspaceSlot<T>
         where T : class

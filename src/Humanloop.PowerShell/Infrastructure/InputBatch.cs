@@ -248,6 +248,15 @@ internal sealed class InputBatch
         /// <summary>Writes <paramref name="value"/> to the output (from any thread).</summary>
         public void Write(object value) => OnTurn(() => _batch._cmdlet.WriteObject(_batch.Shown(this, value)));
 
+        /// <summary>Writes <paramref name="values"/> to the output in order, handed to the pipeline thread at once (from any thread).</summary>
+        public void WriteAll(IReadOnlyList<object> values) => OnTurn(() =>
+        {
+            foreach (var value in values)
+            {
+                _batch._cmdlet.WriteObject(_batch.Shown(this, value));
+            }
+        });
+
         /// <summary>Runs <paramref name="action"/> on the pipeline thread, after what the input wrote before it.</summary>
         public void OnTurn(Action action) => _batch._cmdlet.Post(() => _batch.Deliver(this, action));
 
