@@ -42,10 +42,15 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         RunForInput(target, async (client, cancellationToken) =>
         {
             var seen = 0;
+            Task? previousPageWritten = null;
             for (var number = firstPage; ; number++)
             {
                 var page = await fetchPage(client, number, cancellationToken).ConfigureAwait(false);
-                EmitEach(page.Records, include);
+                if (!EmitEach(page.Records, include))
+                {
+                    // Nobody reads any more (a Select-Object -First has enough): no further page.
+                    return;
+                }
 
                 // Counting what arrived, rather than trusting page numbers, also ends the loop on a
                 // server that ignores the page parameter.
@@ -54,6 +59,17 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                 {
                     return;
                 }
+
+                // At most one page ahead of the reader: the next page is asked for once the page before
+                // this one is written. A reader that stops (Select-Object -First) thus stops the paging
+                // at once, however late the work hears of it; a mark the pipeline thread never reaches
+                // ends with the work's cancellation.
+                if (previousPageWritten is not null)
+                {
+                    await previousPageWritten.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                previousPageWritten = OnPipelineThreadAsync(() => true);
             }
         });
 
@@ -84,16 +100,19 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         }
     }
 
-    private void EmitEach<T>(IEnumerable<T> items, Func<T, bool>? include)
+    // False when a write was dropped because the writing has ended.
+    private bool EmitEach<T>(IEnumerable<T> items, Func<T, bool>? include)
         where T : class
     {
         foreach (var item in items)
         {
-            if (include is null || include(item))
+            if ((include is null || include(item)) && !Post(() => WriteObject(item)))
             {
-                Emit(item);
+                return false;
             }
         }
+
+        return true;
     }
 }
 
