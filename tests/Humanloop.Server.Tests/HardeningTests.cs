@@ -1,0 +1,283 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Humanloop.Server.Tests.Infrastructure;
+
+namespace Humanloop.Server.Tests;
+
+/// <summary>
+/// Limits and hardening (issue 15): bounded requests, malformed input answered with a 4xx naming the field, ids and
+/// paths that cannot reach another route, and nothing long echoed back.
+/// </summary>
+public sealed class HardeningTests(InMemoryServerFixture fixture) : IClassFixture<InMemoryServerFixture>
+{
+    private readonly ApiClient _api = fixture.Api;
+
+    private async Task<ApiResponse> SendRawAsync(HttpMethod method, string path, byte[] body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _api.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? parsed = null;
+        try
+        {
+            parsed = text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return new ApiResponse(response.StatusCode, parsed, response.Headers, text);
+    }
+
+    private Task<ApiResponse> SendRawAsync(HttpMethod method, string path, string json) => SendRawAsync(method, path, Encoding.UTF8.GetBytes(json));
+
+    private async Task<int> ProjectsNamed(string name) =>
+        (int)(await _api.GetAsync($"projects?filter={Uri.EscapeDataString(name)}")).ShouldBe(HttpStatusCode.OK).Object["total"]!;
+
+    private static JsonObject InlineCompletion(string project, int samples = 1) => new()
+    {
+        ["project"] = project,
+        ["inputs"] = new JsonObject { ["x"] = "hi" },
+        ["num_samples"] = samples,
+        ["model_config"] = new JsonObject { ["provider"] = "mock", ["model"] = "m", ["prompt_template"] = "Say {{x}}" },
+    };
+
+    private static string Locations(ApiResponse response) =>
+        string.Join(" | ", response.Object["detail"]!.AsArray().Select(e => string.Join(".", e!["loc"]!.AsArray().Select(p => p!.ToString()))));
+
+    // 1. Bounds on samples and pages, and one provider response per log.
+
+    [Fact]
+    public async Task Num_samples_above_the_limit_is_refused_naming_the_limit_and_creates_nothing()
+    {
+        var name = Names.Unique("many-samples");
+        var response = (await _api.PostAsync("completion", InlineCompletion(name, 10_000))).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.num_samples", Locations(response));
+        Assert.Contains("20", response.Text);
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    [Theory]
+    [InlineData("projects?size=100000")]
+    [InlineData("logs?size=100000")]
+    [InlineData("sessions?size=100000")]
+    public async Task A_page_size_above_the_limit_is_refused_naming_the_limit(string path)
+    {
+        var response = (await _api.GetAsync(path)).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("query.size", Locations(response));
+        Assert.Contains("100", response.Text);
+    }
+
+    [Fact]
+    public async Task Each_sample_log_keeps_only_its_own_provider_response()
+    {
+        var completion = (await _api.PostAsync("completion", InlineCompletion(Names.Unique("own-response"), 3))).ShouldBe(HttpStatusCode.OK).Object;
+        var data = completion["data"]!.AsArray();
+        Assert.Equal(3, data.Count);
+        foreach (var item in data)
+        {
+            var log = (await _api.GetAsync($"logs/{(string)item!["id"]!}")).ShouldBe(HttpStatusCode.OK).Object;
+            var choices = log["provider_response"]!["choices"]!.AsArray();
+            Assert.Single(choices);
+            Assert.Equal((int)item["index"]!, (int)choices[0]!["index"]!);
+        }
+    }
+
+    // 2. Malformed input is a 4xx naming the field.
+
+    [Fact]
+    public async Task A_lone_surrogate_is_refused_naming_the_field()
+    {
+        var response = await SendRawAsync(HttpMethod.Post, "projects", "{\"name\":\"\\udc00\"}");
+        response.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.name", Locations(response));
+    }
+
+    [Theory]
+    [InlineData("POST", "projects")]
+    [InlineData("POST", "completion")]
+    [InlineData("POST", "model-configs")]
+    [InlineData("POST", "logs")]
+    [InlineData("POST", "feedback")]
+    [InlineData("POST", "evaluators")]
+    public async Task Duplicate_keys_are_refused_on_every_route(string method, string path)
+    {
+        var response = await SendRawAsync(new HttpMethod(method), path, "{\"name\":\"a\",\"name\":\"b\"}");
+        response.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.name", Locations(response));
+        Assert.Contains("duplicate", response.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Duplicate_keys_deep_in_a_body_are_refused_too()
+    {
+        var response = await SendRawAsync(HttpMethod.Post, "completion",
+            "{\"project\":\"p\",\"model_config\":{\"model\":\"m\",\"model\":\"n\"},\"inputs\":{}}");
+        response.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.model_config.model", Locations(response));
+    }
+
+    [Fact]
+    public async Task A_float_that_overflows_is_refused_and_creates_nothing()
+    {
+        var name = Names.Unique("overflow");
+        var response = await SendRawAsync(HttpMethod.Post, "completion",
+            $"{{\"project\":\"{name}\",\"inputs\":{{\"x\":\"hi\"}},\"model_config\":{{\"provider\":\"mock\",\"model\":\"m\",\"prompt_template\":\"Say {{{{x}}}}\",\"temperature\":1e400}}}}");
+        response.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.model_config.temperature", Locations(response));
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    [Fact]
+    public async Task A_date_at_the_end_of_time_is_refused_naming_the_parameter()
+    {
+        var project = await _api.CreateProjectAsync(Names.Unique("dates"));
+        var response = (await _api.GetAsync($"logs?project_id={(string)project["id"]!}&end_date=9999-12-31")).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("query.end_date", Locations(response));
+    }
+
+    // 3. A rejected request changes nothing.
+
+    [Fact]
+    public async Task A_config_for_an_unknown_experiment_creates_no_project()
+    {
+        var name = Names.Unique("no-experiment");
+        (await _api.PostAsync("model-configs", new JsonObject
+        {
+            ["project"] = name,
+            ["experiment"] = "never-made",
+            ["provider"] = "mock",
+            ["model"] = "m",
+            ["prompt_template"] = "hi",
+        })).ShouldBe(HttpStatusCode.NotFound);
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    [Fact]
+    public async Task A_completion_with_an_unknown_session_creates_no_project()
+    {
+        var name = Names.Unique("no-session");
+        var body = InlineCompletion(name);
+        body["session_id"] = "sesh_unknown";
+        (await _api.PostAsync("completion", body)).ShouldBe(HttpStatusCode.NotFound);
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    [Fact]
+    public async Task An_azure_config_without_an_endpoint_creates_no_project()
+    {
+        var name = Names.Unique("no-endpoint");
+        var body = InlineCompletion(name);
+        body["model_config"]!["provider"] = "openai_azure";
+        body["provider_api_keys"] = new JsonObject { ["openai_azure"] = "azure-key" };
+        (await _api.PostAsync("completion", body)).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    // 4. A dot segment cannot reach another route.
+
+    [Theory]
+    [InlineData("DELETE", "deployed-config/%2e%2e")]
+    [InlineData("DELETE", "deployed-config/%2E%2E")]
+    [InlineData("DELETE", "deployed-config/.%2e")]
+    [InlineData("DELETE", "deployed-config/a%2fb")]
+    [InlineData("PATCH", "%2e%2e")]
+    public async Task An_encoded_dot_segment_or_slash_is_refused_and_the_project_survives(string method, string tail)
+    {
+        var project = await _api.CreateProjectAsync(Names.Unique("dots"));
+        var id = (string)project["id"]!;
+        var uri = new Uri($"{fixture.Server.ApiUrl}/projects/{id}/{tail}", new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        Assert.Contains(tail, uri.AbsoluteUri, StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri)
+        {
+            Content = new StringContent("{\"name\":\"renamed\"}", Encoding.UTF8, "application/json"),
+        };
+        using var response = await _api.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("path", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        var after = (await _api.GetAsync($"projects/{id}")).ShouldBe(HttpStatusCode.OK).Object;
+        Assert.Equal((string)project["name"]!, (string)after["name"]!);
+    }
+
+    // 6. Length limits, and short echoes.
+
+    [Theory]
+    [InlineData("projects", "name", 255)]
+    [InlineData("evaluators", "name", 255)]
+    public async Task A_name_over_its_limit_is_refused_naming_the_field_and_limit(string path, string field, int limit)
+    {
+        var response = (await _api.PostAsync(path, new JsonObject { [field] = new string('n', limit + 1), ["description"] = "d", ["arguments_type"] = "target_free", ["return_type"] = "boolean", ["type"] = "python", ["code"] = "def f(x): return True" }))
+            .ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains($"body.{field}", Locations(response));
+        Assert.Contains(limit.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Text);
+    }
+
+    [Fact]
+    public async Task A_template_over_its_limit_is_refused()
+    {
+        var name = Names.Unique("huge-template");
+        var body = InlineCompletion(name);
+        body["model_config"]!["prompt_template"] = new string('t', 1_100_000) + "{{x}}";
+        var response = (await _api.PostAsync("completion", body)).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.model_config.prompt_template", Locations(response));
+        Assert.True(response.Text.Length < 2_000, $"The error echoed {response.Text.Length} characters");
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+
+    [Fact]
+    public async Task A_feedback_type_over_its_limit_is_refused()
+    {
+        var project = await _api.CreateProjectAsync(Names.Unique("feedback-type"));
+        var response = (await _api.PostAsync($"projects/{(string)project["id"]!}/feedback-types", new JsonObject
+        {
+            ["type"] = new string('f', 10_000),
+            ["class"] = "text",
+        })).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("body.type", Locations(response));
+    }
+
+    [Fact]
+    public async Task A_long_id_is_not_echoed_back()
+    {
+        var id = "mc_" + new string('x', 100_000);
+        var response = await _api.GetAsync($"model-configs/{id}");
+        Assert.True((int)response.Status is >= 400 and < 500, $"Expected a 4xx, got {(int)response.Status}");
+        Assert.True(response.Text.Length < 1_000, $"The error echoed {response.Text.Length} characters");
+    }
+
+    [Fact]
+    public async Task A_not_found_message_echoes_only_a_short_prefix_of_a_long_value()
+    {
+        var experiment = new string('e', 5_000);
+        var response = (await _api.PostAsync("model-configs", new JsonObject
+        {
+            ["project"] = Names.Unique("echo"),
+            ["experiment"] = experiment,
+            ["provider"] = "mock",
+            ["model"] = "m",
+            ["prompt_template"] = "hi",
+        }));
+        Assert.True((int)response.Status is >= 400 and < 500, $"Expected a 4xx, got {(int)response.Status}");
+        Assert.DoesNotContain(new string('e', 200), response.Text, StringComparison.Ordinal);
+    }
+
+    // 7. Invalid UTF-8 is refused, not stored as U+FFFD.
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_body_is_refused_and_nothing_is_stored()
+    {
+        var name = Names.Unique("utf8");
+        var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{name}-\u00e9\"}}");
+        // Replace the two bytes of é with a lone continuation byte and an invalid lead byte.
+        var at = Array.IndexOf(bytes, (byte)0xC3);
+        bytes[at] = 0xFF;
+        bytes[at + 1] = 0x80;
+        var response = await SendRawAsync(HttpMethod.Post, "projects", bytes);
+        Assert.True(response.Status is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, $"Expected 400 or 422, got {(int)response.Status}: {response.Text}");
+        Assert.Contains("UTF-8", response.Text, StringComparison.Ordinal);
+        Assert.Equal(0, await ProjectsNamed(name));
+    }
+}
