@@ -131,10 +131,23 @@ public sealed class HardeningTests(InMemoryServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_date_at_the_end_of_time_is_refused_naming_the_parameter()
+    public async Task A_date_at_the_end_of_time_is_a_range_to_the_end_of_time()
     {
         var project = await _api.CreateProjectAsync(Names.Unique("dates"));
-        var response = (await _api.GetAsync($"logs?project_id={(string)project["id"]!}&end_date=9999-12-31")).ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var projectId = (string)project["id"]!;
+        await _api.RegisterConfigAsync(projectId, "Say {{x}}");
+        (await _api.PostAsync("completion-deployed", new JsonObject { ["project_id"] = projectId, ["inputs"] = new JsonObject { ["x"] = "hi" } }))
+            .ShouldBe(HttpStatusCode.OK);
+
+        var logs = (await _api.GetAsync($"logs?project_id={projectId}&end_date=9999-12-31")).ShouldBe(HttpStatusCode.OK).Object;
+        Assert.Equal(1, (int)logs["total"]!);
+    }
+
+    [Fact]
+    public async Task A_date_time_past_the_end_of_time_is_refused_naming_the_parameter()
+    {
+        var project = await _api.CreateProjectAsync(Names.Unique("dates"));
+        var response = (await _api.GetAsync($"logs?project_id={(string)project["id"]!}&end_date=9999-12-31T23:59:59-05:00")).ShouldBe(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("query.end_date", Locations(response));
     }
 

@@ -60,7 +60,12 @@ public static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls([.. options.Urls]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The body reader enforces the same bound with a JSON error; Kestrel's is the backstop for other routes.
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
+        });
 
         // stdout carries the startup lines scripts parse; framework chatter stays at Warning.
         builder.Logging.ClearProviders();
@@ -73,6 +78,7 @@ public static class ServerHost
         // Ctrl+C should not wait long for open streams: they are aborted after this grace period.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton(options);
+        services.AddSingleton(options.Limits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton<ProjectStore>();
@@ -120,6 +126,7 @@ public static class ServerHost
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(WriteEmptyErrorAsJsonAsync);
+        app.UseMiddleware<PathGuardMiddleware>();
         if (options.EnableFaults)
         {
             app.UseMiddleware<FaultMiddleware>();

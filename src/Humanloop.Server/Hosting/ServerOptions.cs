@@ -33,6 +33,12 @@ public sealed record ServerOptions
 
     public string? AzureOpenAiApiKey { get; init; }
 
+    /// <summary>Bounds on requests: samples, page size, field lengths, body size (docs/server.md, "Limits").</summary>
+    public Http.RequestLimits Limits { get; init; } = Http.RequestLimits.Default;
+
+    /// <summary>Lets the request log carry prompts and inputs (off: the log never holds a prompt or a key).</summary>
+    public bool LogPrompts { get; init; }
+
     /// <summary>Where the startup lines (data location, key notice, readiness) go.</summary>
     public TextWriter Output { get; init; } = Console.Out;
 
