@@ -294,3 +294,30 @@ public sealed class HardeningTests(InMemoryServerFixture fixture) : IClassFixtur
         Assert.Equal(0, await ProjectsNamed(name));
     }
 }
+
+/// <summary>8. An upstream error that quotes the key it was sent never carries the server's key to the client.</summary>
+public sealed class ProviderKeyScrubbingTests(OpenAiProviderFixture fixture) : IClassFixture<OpenAiProviderFixture>
+{
+    private static JsonObject Request(string model, bool stream = false) => new()
+    {
+        ["project"] = "scrubbing",
+        ["model_config"] = new JsonObject { ["provider"] = "openai", ["model"] = model, ["prompt_template"] = "Say hi" },
+        ["inputs"] = new JsonObject(),
+        ["stream"] = stream,
+    };
+
+    [Theory]
+    [InlineData("echo-key-401", false)]
+    [InlineData("echo-key-text", false)]
+    [InlineData("echo-key-401", true)]
+    public async Task An_upstream_error_quoting_the_server_key_is_scrubbed(string model, bool stream)
+    {
+        var (response, text) = await fixture.Api.PostRawAsync("completion", Request(model, stream));
+        using (response)
+        {
+            Assert.False(response.IsSuccessStatusCode, text);
+            Assert.DoesNotContain(OpenAiProviderFixture.ServerKey, text, StringComparison.Ordinal);
+            Assert.Contains("[redacted]", text, StringComparison.Ordinal);
+        }
+    }
+}

@@ -16,7 +16,15 @@ internal sealed class ProviderCatalog(MockProvider mock, HttpClient http, OpenAi
         ProviderNames.OpenAi => _openAi,
         ProviderNames.OpenAiAzure => _azure,
         _ => throw ValidationErrors.Single(location,
-            $"provider '{config.Provider}' is not served by the local server; only mock, openai and openai_azure are served locally",
+            $"provider '{RequestLimits.Echo(config.Provider)}' is not served by the local server; only mock, openai and openai_azure are served locally",
             "value_error.provider"),
     };
+
+    /// <summary>The provider, once it is known that the call can be made with these keys (an Azure endpoint is known).</summary>
+    public IModelProvider Resolve(ModelConfigContent config, ProviderKeys keys, IEnumerable<object> location)
+    {
+        var provider = Resolve(config, location);
+        (provider as OpenAiProvider)?.CheckCallable(keys);
+        return provider;
+    }
 }
