@@ -55,7 +55,7 @@ public sealed class HardeningTests(InMemoryServerFixture fixture) : IClassFixtur
         var name = Names.Unique("many-samples");
         var response = (await _api.PostAsync("completion", InlineCompletion(name, 10_000))).ShouldBe(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("body.num_samples", Locations(response));
-        Assert.Contains("20", response.Text);
+        Assert.Contains("100", response.Text);
         Assert.Equal(0, await ProjectsNamed(name));
     }
 
@@ -319,5 +319,83 @@ public sealed class ProviderKeyScrubbingTests(OpenAiProviderFixture fixture) : I
             Assert.DoesNotContain(OpenAiProviderFixture.ServerKey, text, StringComparison.Ordinal);
             Assert.Contains("[redacted]", text, StringComparison.Ordinal);
         }
+    }
+}
+
+/// <summary>5. The fault API, when enabled, takes the server's key, JSON only, valid rules, and bounded state.</summary>
+public sealed class FaultApiHardeningTests(FaultServerFixture fixture) : IClassFixture<FaultServerFixture>
+{
+    private string FaultsUrl => fixture.Server.BaseUrl + "/_faults";
+
+    private async Task<int> RuleCount() =>
+        JsonNode.Parse(await fixture.Control.GetStringAsync(FaultsUrl))!["rules"]!.AsArray().Count;
+
+    [Fact]
+    public async Task The_fault_api_needs_the_server_key()
+    {
+        using var anonymous = new HttpClient();
+        using var get = await anonymous.GetAsync(FaultsUrl);
+        Assert.Equal(HttpStatusCode.Unauthorized, get.StatusCode);
+        using var post = await anonymous.PostAsync(FaultsUrl, new StringContent("{\"fault\":\"status\",\"status\":500,\"path\":\"/v4/never\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        using var delete = await anonymous.DeleteAsync(FaultsUrl);
+        Assert.Equal(HttpStatusCode.Unauthorized, delete.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_rule_that_is_not_json_is_refused_with_415(string contentType)
+    {
+        var before = await RuleCount();
+        using var content = new StringContent("{\"fault\":\"status\",\"status\":500,\"path\":\"/v4/never\"}", Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await fixture.Control.PostAsync(FaultsUrl, content);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(before, await RuleCount());
+    }
+
+    [Theory]
+    [InlineData("{\"fault\":\"status\",\"status\":503,\"path\":\"/v4/never\",\"retry_after\":\"1\\r\\nSet-Cookie: a=b\"}", "retry_after")]
+    [InlineData("{\"fault\":\"status\",\"status\":503,\"path\":\"/v4/never\",\"content_type\":\"text/plain\\nX-Injected: 1\"}", "content_type")]
+    [InlineData("{\"fault\":\"status\",\"status\":503,\"path\":\"/v4/never\",\"retry_after_ms\":-5}", "retry_after_ms")]
+    [InlineData("{\"fault\":\"delay\",\"path\":\"/v4/never\",\"delay_ms\":1e400}", "delay_ms")]
+    [InlineData("{\"fault\":\"status\",\"status\":503,\"path\":\"/v4/never\",\"method\":\"GET\\r\\n\"}", "method")]
+    public async Task A_bad_rule_is_refused_naming_the_field(string rule, string field)
+    {
+        var before = await RuleCount();
+        using var response = await fixture.Control.PostAsync(FaultsUrl, new StringContent(rule, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains($"[\"body\",\"{field}\"]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await RuleCount());
+    }
+}
+
+/// <summary>5. Per-path request counters are bounded (a server of its own, as it sends over a thousand requests).</summary>
+public sealed class FaultCounterBoundTests : IAsyncLifetime
+{
+    private Humanloop.Server.Hosting.RunningServer _server = null!;
+    private readonly HttpClient _http = new() { DefaultRequestHeaders = { { "X-API-KEY", TestServers.ApiKey } } };
+
+    public async Task InitializeAsync() => _server = await TestServers.StartAsync(TestServers.InMemory(faults: true));
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Counting_requests_to_ever_new_paths_keeps_a_bounded_number_of_counters()
+    {
+        for (var i = 0; i < Humanloop.Server.Faults.FaultInjector.MaxCountedPaths + 50; i++)
+        {
+            using var response = await _http.GetAsync($"{_server.ApiUrl}/projects/pr_{i}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var requests = JsonNode.Parse(await _http.GetStringAsync(_server.BaseUrl + "/_faults"))!["requests"]!.AsObject();
+        Assert.True(requests.Count <= Humanloop.Server.Faults.FaultInjector.MaxCountedPaths + 1, $"{requests.Count} counters");
+        Assert.Equal(50, (int)requests[Humanloop.Server.Faults.FaultInjector.OtherPaths]!);
     }
 }

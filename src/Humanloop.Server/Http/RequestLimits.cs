@@ -9,7 +9,7 @@ public sealed record RequestLimits
     public static readonly RequestLimits Default = new();
 
     /// <summary>The most samples one generation request may ask for.</summary>
-    public int MaxNumSamples { get; init; } = 20;
+    public int MaxNumSamples { get; init; } = 100;
 
     /// <summary>The largest page a list request may ask for (<c>size</c>).</summary>
     public int MaxPageSize { get; init; } = 100;
