@@ -105,8 +105,8 @@ function Invoke-BenchScenario {
 
 function Start-BenchServer {
     <# Starts the built local server in memory on a free loopback port; returns its process and /v4 URI. #>
-    param([Parameter(Mandatory)] [string] $ServerDll, [string[]] $Arguments = @(), [int] $TimeoutSec = 60)
-    Start-LocalHumanloopServer -ServerPath $ServerDll -ApiKey $script:BenchApiKey -Argument $Arguments -TimeoutSec $TimeoutSec
+    param([Parameter(Mandatory)] [string] $ServerDll, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [int] $TimeoutSec = 60)
+    Start-LocalHumanloopServer -ServerPath $ServerDll -ApiKey $script:BenchApiKey -Argument $Arguments -Environment $Environment -TimeoutSec $TimeoutSec
 }
 
 function Import-BenchHelpers {
