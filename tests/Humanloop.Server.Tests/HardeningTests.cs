@@ -399,3 +399,17 @@ public sealed class FaultCounterBoundTests : IAsyncLifetime
         Assert.Equal(50, (int)requests[Humanloop.Server.Faults.FaultInjector.OtherPaths]!);
     }
 }
+
+/// <summary>6. Whatever an error quotes, its body stays short.</summary>
+public sealed class ErrorEchoTests(InMemoryServerFixture fixture) : IClassFixture<InMemoryServerFixture>
+{
+    [Fact]
+    public async Task A_prompt_file_error_on_a_huge_line_is_answered_briefly()
+    {
+        var key = new string('k', 200_000);
+        var text = $"---\nmodel: m\n{key}: 1\n{key}: 2\n---\nhi";
+        var response = await fixture.Api.PostAsync("model-configs/deserialize", new JsonObject { ["config"] = text });
+        Assert.True((int)response.Status is >= 400 and < 500, $"Expected a 4xx, got {(int)response.Status}");
+        Assert.True(response.Text.Length < 3_000, $"The error echoed {response.Text.Length} characters");
+    }
+}
