@@ -67,7 +67,7 @@ public sealed class HardeningTests(InMemoryServerFixture fixture) : IClassFixtur
     {
         var response = (await _api.GetAsync(path)).ShouldBe(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("query.size", Locations(response));
-        Assert.Contains("100", response.Text);
+        Assert.Contains("less than or equal to 1000", response.Text);
     }
 
     [Fact]

@@ -205,3 +205,44 @@ public sealed class RequestLogTests
         Assert.DoesNotContain("sk-request-key-never-logged", line.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The limit and logging flags, and their environment variables.</summary>
+public sealed class OperatorOptionTests
+{
+    private static Func<string, string?> Env(params (string Name, string Value)[] values) =>
+        name => values.FirstOrDefault(v => v.Name == name).Value;
+
+    [Fact]
+    public void Limits_and_logging_have_defaults()
+    {
+        var options = Humanloop.Server.Hosting.ServerOptionsParser.Parse([], Env()).Options!;
+        Assert.Equal(100, options.Limits.MaxNumSamples);
+        Assert.Equal(1000, options.Limits.MaxPageSize);
+        Assert.Equal("text", options.LogFormat);
+        Assert.False(options.LogPrompts);
+        Assert.True(options.RequestLogs);
+    }
+
+    [Fact]
+    public void Flags_win_over_the_environment()
+    {
+        var env = Env(("HUMANLOOP_SERVER_MAX_NUM_SAMPLES", "7"), ("HUMANLOOP_SERVER_MAX_PAGE_SIZE", "50"), ("HUMANLOOP_SERVER_LOG_FORMAT", "json"), ("HUMANLOOP_SERVER_LOG_PROMPTS", "1"));
+        var fromEnv = Humanloop.Server.Hosting.ServerOptionsParser.Parse([], env).Options!;
+        Assert.Equal((7, 50, "json", true), (fromEnv.Limits.MaxNumSamples, fromEnv.Limits.MaxPageSize, fromEnv.LogFormat, fromEnv.LogPrompts));
+
+        var fromFlags = Humanloop.Server.Hosting.ServerOptionsParser.Parse(["--max-num-samples", "3", "--max-page-size=20", "--log-format", "text"], env).Options!;
+        Assert.Equal((3, 20, "text"), (fromFlags.Limits.MaxNumSamples, fromFlags.Limits.MaxPageSize, fromFlags.LogFormat));
+    }
+
+    [Theory]
+    [InlineData("--max-num-samples", "0")]
+    [InlineData("--max-page-size", "many")]
+    [InlineData("--log-format", "xml")]
+    public void A_bad_value_is_an_error_naming_the_flag(string flag, string value)
+    {
+        var parsed = Humanloop.Server.Hosting.ServerOptionsParser.Parse([flag, value], Env());
+        Assert.Null(parsed.Options);
+        Assert.Contains(flag, parsed.Error, StringComparison.Ordinal);
+        Assert.Contains(value, parsed.Error, StringComparison.Ordinal);
+    }
+}

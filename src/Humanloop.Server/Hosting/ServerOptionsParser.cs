@@ -23,7 +23,7 @@ internal static class ServerOptionsParser
           --seed <int>                 Seed the experiment sampler (env HUMANLOOP_SERVER_SEED)
           --mock-token-delay-ms <int>  Delay before each token of mock streams (env HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS)
           --max-num-samples <int>      Most samples one generation may ask for (default 100; env HUMANLOOP_SERVER_MAX_NUM_SAMPLES)
-          --max-page-size <int>        Largest page a list may ask for (default 100; env HUMANLOOP_SERVER_MAX_PAGE_SIZE)
+          --max-page-size <int>        Largest page a list may ask for (default 1000; env HUMANLOOP_SERVER_MAX_PAGE_SIZE)
           --log-format <text|json>     Console log lines as text or JSON objects (default text; env HUMANLOOP_SERVER_LOG_FORMAT)
           --log-prompts                Put each generation's prompt in its request log line (env HUMANLOOP_SERVER_LOG_PROMPTS=1)
           --help                       Show this help

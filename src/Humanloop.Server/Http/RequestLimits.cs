@@ -11,8 +11,8 @@ public sealed record RequestLimits
     /// <summary>The most samples one generation request may ask for.</summary>
     public int MaxNumSamples { get; init; } = 100;
 
-    /// <summary>The largest page a list request may ask for (<c>size</c>).</summary>
-    public int MaxPageSize { get; init; } = 100;
+    /// <summary>The largest page a list request may ask for (<c>size</c>): the module's cmdlets accept -PageSize up to 1000.</summary>
+    public int MaxPageSize { get; init; } = 1000;
 
     /// <summary>Names, descriptions, types and other short labels (the spec's maxLength for names).</summary>
     public int MaxNameLength { get; init; } = 255;
