@@ -5,6 +5,8 @@ namespace Humanloop.Server.Observability;
 /// <summary>
 /// Whether the server can serve: its database answers and its schema is the one this server writes (migrations
 /// applied). The check runs through the database's own statement runner, so it waits its turn like any request.
+/// It reads SQLite's <c>user_version</c>, where <see cref="Schema"/> records its version: when the storage seam
+/// answers readiness itself (one engine or another), this class asks it instead.
 /// </summary>
 internal sealed class Readiness(Database database)
 {
