@@ -413,3 +413,30 @@ public sealed class ErrorEchoTests(InMemoryServerFixture fixture) : IClassFixtur
         Assert.True(response.Text.Length < 3_000, $"The error echoed {response.Text.Length} characters");
     }
 }
+
+/// <summary>6. Limits leave room for what real requests carry.</summary>
+public sealed class LimitHeadroomTests(InMemoryServerFixture fixture) : IClassFixture<InMemoryServerFixture>
+{
+    [Fact]
+    public async Task A_long_tool_description_and_a_long_template_within_the_text_limit_are_accepted()
+    {
+        var response = await fixture.Api.PostAsync("chat", new JsonObject
+        {
+            ["project"] = Names.Unique("headroom"),
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = new string('m', 50_000) }),
+            ["model_config"] = new JsonObject
+            {
+                ["provider"] = "mock",
+                ["model"] = "m",
+                ["chat_template"] = new JsonArray(new JsonObject { ["role"] = "system", ["content"] = new string('s', 100_000) }),
+                ["tools"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "lookup",
+                    ["description"] = new string('d', 3_000),
+                    ["parameters"] = new JsonObject { ["type"] = "object" },
+                }),
+            },
+        });
+        response.ShouldBe(HttpStatusCode.OK);
+    }
+}

@@ -29,10 +29,13 @@ public sealed record RequestLimits
     /// <summary>How much of an input an error message may quote.</summary>
     public const int EchoLength = 64;
 
-    /// <summary>Fields that hold a short label, by their wire name.</summary>
+    /// <summary>
+    /// Fields that hold a short label, by their wire name. Descriptions are text (a tool's may run long) except where
+    /// the spec gives them its maxLength, which those endpoints pass themselves.
+    /// </summary>
     private static readonly HashSet<string> NameFields = new(StringComparer.Ordinal)
     {
-        "name", "project", "description", "type", "class", "model", "provider", "experiment", "environment",
+        "name", "project", "type", "class", "model", "provider", "experiment", "environment",
         "user", "source", "endpoint", "status", "directory_id", "reference_id", "session_reference_id", "parent_reference_id",
     };
 
