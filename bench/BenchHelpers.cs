@@ -148,4 +148,52 @@ namespace HumanloopBench
             return count;
         }
     }
+
+    /// <summary>
+    /// The forwarding benchmark's load: <c>clients</c> concurrent loops, each posting the same JSON body
+    /// <c>requestsPerClient</c> times, one after the other, over one shared pooled HttpClient. Returns every
+    /// request's latency in milliseconds (headers sent to body read); a request that does not answer 200 throws.
+    /// </summary>
+    public static class ForwardingLoad
+    {
+        private static readonly HttpClient Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+        public static double[] Run(string url, string body, string? apiKey, int clients, int requestsPerClient)
+        {
+            var payload = Encoding.UTF8.GetBytes(body);
+            var latencies = new double[clients * requestsPerClient];
+            var loops = new Task[clients];
+            for (var client = 0; client < clients; client++)
+            {
+                var offset = client * requestsPerClient;
+                loops[client] = Task.Run(async () =>
+                {
+                    for (var i = 0; i < requestsPerClient; i++)
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(payload) };
+                        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                        if (apiKey is not null)
+                        {
+                            request.Headers.Add("X-API-KEY", apiKey);
+                        }
+
+                        var started = Stopwatch.GetTimestamp();
+                        using var response = await Http.SendAsync(request).ConfigureAwait(false);
+                        var answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                        latencies[offset + i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                        if ((int)response.StatusCode != 200)
+                        {
+                            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer)}");
+                        }
+                    }
+                });
+            }
+
+            Task.WaitAll(loops);
+            return latencies;
+        }
+    }
 }

@@ -105,8 +105,8 @@ function Invoke-BenchScenario {
 
 function Start-BenchServer {
     <# Starts the built local server in memory on a free loopback port; returns its process and /v4 URI. #>
-    param([Parameter(Mandatory)] [string] $ServerDll, [string[]] $Arguments = @(), [int] $TimeoutSec = 60)
-    Start-LocalHumanloopServer -ServerPath $ServerDll -ApiKey $script:BenchApiKey -Argument $Arguments -TimeoutSec $TimeoutSec
+    param([Parameter(Mandatory)] [string] $ServerDll, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [int] $TimeoutSec = 60)
+    Start-LocalHumanloopServer -ServerPath $ServerDll -ApiKey $script:BenchApiKey -Argument $Arguments -Environment $Environment -TimeoutSec $TimeoutSec
 }
 
 function Import-BenchHelpers {
@@ -185,12 +185,12 @@ function Get-TcpStateCount {
 function Add-ServerFault {
     <# Adds a fault rule on a server started with --enable-faults (docs/server.md). #>
     param([Parameter(Mandatory)] [string] $ServerRoot, [Parameter(Mandatory)] [hashtable] $Rule)
-    Invoke-RestMethod -NoProxy -Method Post -Uri "$ServerRoot/_faults" -ContentType 'application/json' -Body (ConvertTo-Json $Rule -Compress) | Out-Null
+    Invoke-RestMethod -NoProxy -Method Post -Uri "$ServerRoot/_faults" -Headers @{ 'X-API-KEY' = $script:BenchApiKey } -ContentType 'application/json' -Body (ConvertTo-Json $Rule -Compress) | Out-Null
 }
 
 function Get-ServerRequestCount {
     param([Parameter(Mandatory)] [string] $ServerRoot, [string] $Path = '/v4/completion')
-    $state = Invoke-RestMethod -NoProxy -Uri "$ServerRoot/_faults"
+    $state = Invoke-RestMethod -NoProxy -Uri "$ServerRoot/_faults" -Headers @{ 'X-API-KEY' = $script:BenchApiKey }
     $count = $state.requests.PSObject.Properties[$Path]
     if ($count) { [int]$count.Value } else { 0 }
 }

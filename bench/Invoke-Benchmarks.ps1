@@ -12,6 +12,8 @@
     Soak        G8: -SoakCalls sequential calls in one session; sockets and memory every -SoakInterval calls.
     Batch       -BatchInputs completions with -ThrottleLimit against a server slowed to -BatchDelayMs per request,
                 vs the ideal time and vs ForEach-Object -Parallel with Invoke-RestMethod.
+    Forwarding  Issue 15: completions through the server's openai provider to an OpenAI-compatible stub vs the
+                same requests straight to the stub, -ForwardingClients concurrent clients; p50 and p99 added.
 
     The report ends with the goals of issue 12, each row with its measure and its goal. With -Quick (as CI
     runs it, to prove the benchmarks still work) the numbers are not judged: the run ends with the line
@@ -35,8 +37,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch')]
-    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch'),
+    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding')]
+    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding'),
 
     # Smaller sizes everywhere, for a run of about a minute that checks the benchmarks still work.
     [switch] $Quick,
@@ -65,6 +67,11 @@ param(
     [int] $SoakCalls = 10000,
     [int] $SoakInterval = 1000,
 
+    # Concurrent clients, requests per client per round, and rounds for Forwarding.
+    [int] $ForwardingClients = 16,
+    [int] $ForwardingRequests = 200,
+    [int] $ForwardingRounds = 5,
+
     # Where to write {"Passed": n, "Failed": n} (benchmarks that ran / errored), for build.ps1's Test task.
     [string] $CountsPath
 )
@@ -84,12 +91,15 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('SoakInterval')) { $SoakInterval = 500 }
     if (-not $PSBoundParameters.ContainsKey('BatchInputs')) { $BatchInputs = 64 }
     if (-not $PSBoundParameters.ContainsKey('BatchRuns')) { $BatchRuns = 1 }
+    if (-not $PSBoundParameters.ContainsKey('ForwardingRequests')) { $ForwardingRequests = 20 }
+    if (-not $PSBoundParameters.ContainsKey('ForwardingRounds')) { $ForwardingRounds = 2 }
 }
 
 $root = Split-Path $PSScriptRoot -Parent
 $version = (Import-PowerShellDataFile (Join-Path $root 'Humanloop.psd1')).ModuleVersion
 $modulePath = Join-Path $root "output/Humanloop/$version/Humanloop.psd1"
 $serverDll = Join-Path $root "src/Humanloop.Server/bin/$Configuration/net10.0/Humanloop.Server.dll"
+$stubDll = Join-Path $root "tests/Humanloop.StubServer/bin/$Configuration/net10.0/Humanloop.StubServer.dll"
 if (-not (Test-Path $modulePath) -or -not (Test-Path $serverDll)) {
     Write-Host "The module or the server is not built; building ($Configuration) first."
     & (Join-Path $root 'build.ps1') -Task Build -Configuration $Configuration
@@ -121,6 +131,7 @@ $goals = [ordered]@{
     VersusRest   = @{ Measure = 'Client cost per call vs Invoke-RestMethod / -WebSession (µs added, median)'; Value = 'not run'; Goal = '≥ 10× / ≥ 5× cheaper' }
     Import       = @{ Measure = 'In-process Import-Module / importing Microsoft.PowerShell.Utility, fresh processes (median)'; Value = 'not run'; Goal = '≤ 0.35×' }
     Streaming    = @{ Measure = '-Stream events/s through the cmdlet / raw unparsed read of the same stream (median)'; Value = 'not run'; Goal = '≥ 0.5×' }
+    Forwarding   = @{ Measure = 'Issue 15: forwarding overhead, server''s openai provider vs straight to the stub, 16 clients (p50 / p99 added)'; Value = 'not run'; Goal = '≤ 1 ms / ≤ 5 ms' }
 }
 function Set-Goal([string] $Key, [string] $Value, [Nullable[bool]] $Met) {
     $goals[$Key].Value = $Value
@@ -399,6 +410,65 @@ function Invoke-BatchBenchmark([string] $FaultBaseUri) {
     Set-Goal BatchForEach ("ForEach-Object -Parallel takes {0} the module's time ({1:N2} s vs {2:N2} s)" -f (Format-Ratio $versus), (Get-Median $parallel), (Get-Median $module)) ($versus -gt 1)
 }
 
+function Get-Percentile([double[]] $Values, [double] $Percent) {
+    <# Nearest-rank percentile. #>
+    $sorted = [double[]]($Values | Sort-Object)
+    $sorted[[math]::Max(0, [math]::Ceiling($Percent / 100 * $sorted.Count) - 1)]
+}
+
+function Invoke-ForwardingBenchmark {
+    Write-Host "Forwarding: $ForwardingClients clients, $ForwardingRequests requests each per contender per round, $ForwardingRounds rounds"
+    # The scripted stub of the Pester suite, answering every request with one OpenAI chat completion; and a
+    # server of its own whose openai provider points at it.
+    $stub = Start-ReadyProcess -DllPath $stubDll -ReadyPrefix 'Stub server ready: ' -Argument '--urls', 'http://127.0.0.1:0'
+    $forwardingServer = $null
+    try {
+        $answer = @{
+            status = 200
+            body   = [ordered]@{
+                id      = 'chatcmpl-bench'
+                object  = 'chat.completion'
+                model   = 'gpt-bench'
+                choices = @(@{ index = 0; message = @{ role = 'assistant'; content = 'It adds a hop: rendering, a log write, and a second request.' }; finish_reason = 'stop' })
+                usage   = @{ prompt_tokens = 9; completion_tokens = 12; total_tokens = 21 }
+            }
+        }
+        Invoke-RestMethod -NoProxy -Method Post -Uri "$($stub.Uri)/_stub/default" -ContentType 'application/json' -Body ($answer | ConvertTo-Json -Depth 8 -Compress) | Out-Null
+        $forwardingServer = Start-BenchServer -ServerDll $serverDll -Environment @{
+            HUMANLOOP_SERVER_OPENAI_BASE_URL = "$($stub.Uri)/v1"
+            HUMANLOOP_SERVER_OPENAI_API_KEY  = 'sk-bench-forwarding'
+        }
+        $result = Invoke-BenchScenario -Name Forwarding -Parameters @{
+            ModulePath = $modulePath; BaseUri = $forwardingServer.Uri; StubUri = $stub.Uri
+            Clients = $ForwardingClients; RequestsPerClient = $ForwardingRequests; Rounds = $ForwardingRounds
+        }
+    }
+    finally {
+        Stop-ReadyProcess $forwardingServer
+        Stop-ReadyProcess $stub
+    }
+
+    $through = [double[]]$result.Contenders[0].LatenciesMs
+    $direct = [double[]]$result.Contenders[1].LatenciesMs
+    Out-Report '## Forwarding overhead (issue 15)'
+    Out-Report
+    Out-Report "Non-streaming completions from $ForwardingClients concurrent clients (one pooled HttpClient in a C# loop), $($through.Count) per contender over $ForwardingRounds rounds that alternate the order: through the local server (in memory, provider ``openai`` pointed at the OpenAI-compatible stub, so each request also renders the prompt and writes its log) and the same chat completion straight to the stub. Client, server and stub share the machine's cores."
+    Out-Report
+    Out-Report '| Contender | p50 | p90 | p99 | max |'
+    Out-Report '|---|---:|---:|---:|---:|'
+    foreach ($contender in $result.Contenders) {
+        $values = [double[]]$contender.LatenciesMs
+        Out-Report ("| {0} | {1:N2} ms | {2:N2} ms | {3:N2} ms | {4:N2} ms |" -f $contender.Name, (Get-Percentile $values 50), (Get-Percentile $values 90), (Get-Percentile $values 99), (Get-Most $values))
+    }
+    $p50 = [math]::Round((Get-Percentile $through 50) - (Get-Percentile $direct 50), 2)
+    $p99 = [math]::Round((Get-Percentile $through 99) - (Get-Percentile $direct 99), 2)
+    $met = $p50 -le 1 -and $p99 -le 5
+    Out-Report
+    Out-Report ("Added by the server: p50 {0:N2} ms (goal ≤ 1 ms), p99 {1:N2} ms (goal ≤ 5 ms): {2}." -f $p50, $p99, (Format-Goal $met))
+    Out-Report
+    Set-Goal Forwarding ('{0:N2} ms / {1:N2} ms' -f $p50, $p99) $met
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Run
 # ---------------------------------------------------------------------------------------------------
@@ -423,7 +493,7 @@ try {
     if ($Benchmark | Where-Object { $_ -in 'Cancel', 'Batch' }) {
         $faultServer = Start-BenchServer -ServerDll $serverDll -Arguments '--enable-faults'
     }
-    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch') {
+    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding') {
         if ($Benchmark -notcontains $name) { continue }
         # One benchmark that errors is reported, and the others still run.
         try {
@@ -434,6 +504,7 @@ try {
                 'Cancel' { Invoke-CancelBenchmark $faultServer.Uri }
                 'Soak' { Invoke-SoakBenchmark }
                 'Batch' { Invoke-BatchBenchmark $faultServer.Uri }
+                'Forwarding' { Invoke-ForwardingBenchmark }
             }
             $passed++
         }

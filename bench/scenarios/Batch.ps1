@@ -44,7 +44,7 @@ $uri = "$BaseUri/completion"
 
 function Set-SlowServer {
     # Enough uses for every request of the run, warm-ups included; cleared before the next contender.
-    Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" | Out-Null
+    Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" -Headers @{ 'X-API-KEY' = $BenchApiKey } | Out-Null
     $uses = 4 * $Inputs + 100
     try {
         Add-ServerFault -ServerRoot $serverRoot -Rule @{ path = '/v4/completion'; fault = 'delay'; delay_ms = $DelayMs; count = $uses }
@@ -90,7 +90,7 @@ for ($run = 1; $run -le $Runs; $run++) {
     }
     Write-Host ("  run {0}/{1}: {2}" -f $run, $Runs, (($seconds.Keys | ForEach-Object { '{0} {1:N2} s' -f $_, $seconds[$_][-1] }) -join '; '))
 }
-Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" | Out-Null
+Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" -Headers @{ 'X-API-KEY' = $BenchApiKey } | Out-Null
 
 $result.Measured = $true
 $result.Fault = $fault

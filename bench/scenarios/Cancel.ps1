@@ -105,7 +105,7 @@ $results = [ordered]@{}
 foreach ($name in $cases.Keys) { $results[$name] = [System.Collections.Generic.List[double]]::new() }
 for ($run = 1; $run -le $Runs; $run++) {
     foreach ($name in $cases.Keys) {
-        Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" | Out-Null
+        Invoke-RestMethod -NoProxy -Method Delete -Uri "$serverRoot/_faults" -Headers @{ 'X-API-KEY' = $BenchApiKey } | Out-Null
         $results[$name].Add((& $cases[$name]))
     }
     Write-Host ("  run {0}/{1}: {2}" -f $run, $Runs, (($cases.Keys | ForEach-Object { '{0} {1:N0} ms' -f $_, $results[$_][-1] }) -join '; '))

@@ -19,7 +19,8 @@ public sealed class FaultServerFixture : IAsyncLifetime
 
     public Uri ApiRoot => new(_server!.ApiUrl);
 
-    public HttpClient Control { get; } = new();
+    /// <summary>Talks to /_faults, which takes the server's key like /v4.</summary>
+    public HttpClient Control { get; } = new() { DefaultRequestHeaders = { { "X-API-KEY", Key } } };
 
     public async Task InitializeAsync()
     {

@@ -199,8 +199,9 @@ public sealed class ExperimentTests(InMemoryServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Thompson_sampling_favours_the_config_with_positive_feedback()
     {
-        // Its own server with a fixed seed, so the sampled sequence is the same on every run.
-        var options = TestServers.InMemory(seed: 42);
+        // Its own server with a fixed seed, so the sampled sequence is the same on every run; it allows 200 samples a
+        // request (over the default limit) so one request shows the posterior's pull.
+        var options = TestServers.InMemory(seed: 42) with { Limits = new Humanloop.Server.Http.RequestLimits { MaxNumSamples = 200 } };
         await using var server = await TestServers.StartAsync(options);
         using var api = new ApiClient(server, TestServers.ApiKey);
         var (projectId, a, b) = await ProjectWithTwoConfigsAsync(api);

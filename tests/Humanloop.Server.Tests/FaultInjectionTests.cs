@@ -15,7 +15,8 @@ public sealed class FaultServerFixture : IAsyncLifetime
 
     public ApiClient Api { get; private set; } = null!;
 
-    public HttpClient Control { get; } = new();
+    /// <summary>Talks to /_faults, which takes the server's key like /v4.</summary>
+    public HttpClient Control { get; } = new() { DefaultRequestHeaders = { { "X-API-KEY", TestServers.ApiKey } } };
 
     public async Task InitializeAsync()
     {

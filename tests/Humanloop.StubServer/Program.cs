@@ -6,11 +6,14 @@ using System.Text.Json.Nodes;
 // The Pester suite starts this with --urls http://127.0.0.1:0 and reads the "ready" line for the port.
 // POST /_stub/responses queues one response (or an array of them), GET /_stub/requests returns what
 // was received, DELETE /_stub forgets both. Any other request is recorded and answered from the queue.
+// POST /_stub/default sets a response for when the queue is empty: such requests are answered with it and
+// not recorded, so the stub can stand in for an endpoint under load (bench/scenarios/Forwarding.ps1).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var app = builder.Build();
 
 var queued = new ConcurrentQueue<JsonObject>();
+JsonObject? fallback = null;
 var received = new ConcurrentQueue<JsonObject>();
 
 app.MapPost("/_stub/responses", async (HttpRequest request) =>
@@ -23,16 +26,28 @@ app.MapPost("/_stub/responses", async (HttpRequest request) =>
 
     return Results.Ok(new { queued = queued.Count });
 });
+app.MapPost("/_stub/default", async (HttpRequest request) =>
+{
+    Volatile.Write(ref fallback, (await JsonNode.ParseAsync(request.Body))!.AsObject());
+    return Results.NoContent();
+});
 app.MapGet("/_stub/requests", () => Results.Json(received.ToArray()));
 app.MapDelete("/_stub", () =>
 {
     queued.Clear();
     received.Clear();
+    Volatile.Write(ref fallback, null);
     return Results.NoContent();
 });
 
 app.Map("/{**path}", async (HttpContext context) =>
 {
+    if (queued.IsEmpty && Volatile.Read(ref fallback) is { } answer)
+    {
+        await Respond(context, answer);
+        return;
+    }
+
     using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
     var body = await reader.ReadToEndAsync();
     var headers = new JsonObject();

@@ -289,7 +289,7 @@ Describe 'A canary key' {
             Disconnect-Humanloop
         }
 
-        $sent = (Invoke-RestMethod -NoProxy -Uri (($server.Uri -replace '/v4$', '') + '/_faults')).requests.PSObject.Properties.Value | Measure-Object -Sum
+        $sent = (Invoke-RestMethod -NoProxy -Uri (($server.Uri -replace '/v4$', '') + '/_faults') -Headers @{ 'X-API-KEY' = $script:TestApiKey }).requests.PSObject.Properties.Value | Measure-Object -Sum
         $sent.Sum | Should -BeGreaterOrEqual 2 -Because 'the canary key must actually have been sent'
         ($everything | Out-String) | Should -Not -BeLike "*$canary*"
         ($Error | ForEach-Object { $_ | Out-String; $_.Exception.ToString() } | Out-String) | Should -Not -BeLike "*$canary*"

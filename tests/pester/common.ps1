@@ -124,18 +124,18 @@ function Add-ServerFault {
     <# Adds a fault rule to a server started with --enable-faults (see docs/server.md, "Fault injection"). #>
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [hashtable] $Rule)
     $root = $Server.Uri -replace '/v4$', ''
-    Invoke-RestMethod -NoProxy -Method Post -Uri "$root/_faults" -Body ($Rule | ConvertTo-Json -Compress) -ContentType 'application/json' | Out-Null
+    Invoke-RestMethod -NoProxy -Method Post -Uri "$root/_faults" -Headers @{ 'X-API-KEY' = $script:TestApiKey } -Body ($Rule | ConvertTo-Json -Compress) -ContentType 'application/json' | Out-Null
 }
 
 function Clear-ServerFault {
     param([Parameter(Mandatory)] $Server)
-    Invoke-RestMethod -NoProxy -Method Delete -Uri (($Server.Uri -replace '/v4$', '') + '/_faults') | Out-Null
+    Invoke-RestMethod -NoProxy -Method Delete -Uri (($Server.Uri -replace '/v4$', '') + '/_faults') -Headers @{ 'X-API-KEY' = $script:TestApiKey } | Out-Null
 }
 
 function Get-ServerRequestCount {
     <# How many requests the fault-enabled server has seen on a path since the last Clear-ServerFault. #>
     param([Parameter(Mandatory)] $Server, [string] $Path = '/v4/completion')
-    $state = Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults')
+    $state = Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults') -Headers @{ 'X-API-KEY' = $script:TestApiKey }
     $count = $state.requests.$Path
     if ($count) { [int]$count } else { 0 }
 }
@@ -143,5 +143,5 @@ function Get-ServerRequestCount {
 function Get-ServerFaultState {
     <# The fault-enabled server's rules (with hits and max_in_flight), request counts per path, and requests in flight now. #>
     param([Parameter(Mandatory)] $Server)
-    Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults')
+    Invoke-RestMethod -NoProxy -Uri (($Server.Uri -replace '/v4$', '') + '/_faults') -Headers @{ 'X-API-KEY' = $script:TestApiKey }
 }

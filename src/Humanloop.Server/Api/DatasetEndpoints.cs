@@ -50,9 +50,9 @@ internal static class DatasetEndpoints
 
         v4.MapGet("/datasets/{datasetId}/datapoints", (string datasetId, HttpContext context, DatasetStore datasets) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var page = query.Int("page", 0, minimum: 0);
-            var size = query.Int("size", 50, minimum: 1);
+            var size = query.PageSize(50);
             query.Errors.ThrowIfAny();
             var dataset = datasets.GetRequired(datasetId);
             var (items, total) = datasets.ListDatapoints(dataset.Id, page, size);

@@ -51,13 +51,13 @@ internal static class EvaluationEndpoints
 
         v4.MapGet("/evaluations", (HttpContext context, ProjectStore projects, EvaluationStore evaluations, EvaluationResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var projectId = query.String("project_id", required: true);
             var ids = query.Strings("id");
             var start = query.DateOrDateTime("start_date", endOfRange: false);
             var end = query.DateOrDateTime("end_date", endOfRange: true);
             var page = query.Int("page", 0, minimum: 0);
-            var size = query.Int("size", 50, minimum: 1);
+            var size = query.PageSize(50);
             query.Errors.ThrowIfAny();
 
             var project = projects.GetRequired(projectId!);
@@ -68,7 +68,7 @@ internal static class EvaluationEndpoints
         v4.MapGet("/projects/{projectId}/evaluations", (string projectId, HttpContext context, ProjectStore projects, EvaluationStore evaluations,
             EvaluationResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var aggregates = query.Bool("evaluator_aggregates", false);
             query.Errors.ThrowIfAny();
             var project = projects.GetRequired(projectId);
@@ -77,7 +77,7 @@ internal static class EvaluationEndpoints
 
         v4.MapGet("/evaluations/{id}", (string id, HttpContext context, EvaluationStore evaluations, EvaluationResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var aggregates = query.Bool("evaluator_aggregates", false);
             query.Errors.ThrowIfAny();
             return WireResults.Json(responses.Evaluation(evaluations.GetRequired(id), aggregates));
@@ -86,9 +86,9 @@ internal static class EvaluationEndpoints
         v4.MapGet("/evaluations/{id}/datapoints", (string id, HttpContext context, EvaluationStore evaluations, EvaluationResponseBuilder responses) =>
         {
             // This list pages from 1, as the spec says (the other lists page from 0).
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var page = query.Int("page", 1, minimum: 1);
-            var size = query.Int("size", 10, minimum: 1);
+            var size = query.PageSize(10);
             query.Errors.ThrowIfAny();
             return WireResults.Json(responses.Datapoints(evaluations.GetRequired(id), page, size));
         });

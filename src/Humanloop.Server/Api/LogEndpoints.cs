@@ -13,7 +13,7 @@ internal static class LogEndpoints
     {
         v4.MapGet("/logs", (HttpContext context, ProjectStore projects, SessionStore sessions, LogStore logs, ResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             // session_id is an extension: a session's logs, of every project unless project_id narrows them.
             var sessionId = query.String("session_id");
             var projectId = query.String("project_id", required: sessionId is null);
@@ -21,7 +21,7 @@ internal static class LogEndpoints
             var start = query.DateOrDateTime("start_date", endOfRange: false);
             var end = query.DateOrDateTime("end_date", endOfRange: true);
             var page = query.Int("page", 0, minimum: 0);
-            var size = query.Int("size", 50, minimum: 1);
+            var size = query.PageSize(50);
             query.Errors.ThrowIfAny();
 
             var project = projectId is null ? null : projects.GetRequired(projectId);
@@ -56,7 +56,7 @@ internal static class LogEndpoints
 
         v4.MapPatch("/logs", async (HttpContext context, LogStore logs, ResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var referenceId = query.String("reference_id", required: true);
             query.Errors.ThrowIfAny();
             var update = await ReadUpdateAsync(context);

@@ -24,15 +24,17 @@ internal static class ModelConfigEndpoints
 
             body.Errors.ThrowIfAny();
 
-            var project = registry.ResolveProject(projectId, projectName)!;
+            // A named experiment must already exist (it is not created on the fly), so it is looked up before a project
+            // named for the first time is created: a project that does not exist yet has no experiments.
+            var existing = registry.FindProject(projectId, projectName);
             ExperimentRecord? experiment = null;
             if (experimentName is not null)
             {
-                // A named experiment must already exist (it is not created on the fly).
-                experiment = experiments.ListByProject(project.Id).FirstOrDefault(e => e.Name == experimentName)
-                    ?? throw ApiException.NotFound($"Experiment '{experimentName}' not found in project {project.Id}");
+                experiment = (existing is null ? null : experiments.ListByProject(existing.Id).FirstOrDefault(e => e.Name == experimentName))
+                    ?? throw ApiException.NotFound($"Experiment '{RequestLimits.Echo(experimentName)}' not found in project {existing?.Id ?? RequestLimits.Echo(projectName)}");
             }
 
+            var project = existing ?? registry.ResolveProject(projectId, projectName)!;
             var config = registry.Register(project, content!);
             if (experiment is not null)
             {

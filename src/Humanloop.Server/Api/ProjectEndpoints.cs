@@ -27,9 +27,9 @@ internal static class ProjectEndpoints
 
         v4.MapGet("/projects", (HttpContext context, ProjectStore projects, ResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var page = query.Int("page", 0, minimum: 0);
-            var size = query.Int("size", 10, minimum: 1);
+            var size = query.PageSize(10);
             var filter = query.String("filter");
             var sortBy = query.Enum("sort_by", "created_at", ProjectStore.SortColumns);
             var order = query.Enum("order", "desc", Orders);
@@ -110,9 +110,9 @@ internal static class ProjectEndpoints
 
         v4.MapPost("/projects/{id}/export", (string id, HttpContext context, ProjectStore projects, LogStore logs, ResponseBuilder responses) =>
         {
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var page = query.Int("page", 0, minimum: 0);
-            var size = query.Int("size", 10, minimum: 1);
+            var size = query.PageSize(10);
             query.Errors.ThrowIfAny();
             var project = projects.GetRequired(id);
             // Every log of the project, newest first: GET /logs without its filters.

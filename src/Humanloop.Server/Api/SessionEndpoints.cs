@@ -11,10 +11,10 @@ internal static class SessionEndpoints
         v4.MapGet("/sessions", (HttpContext context, ProjectStore projects, SessionStore sessions, ResponseBuilder responses) =>
         {
             // This list pages from 1, as the spec says (most others page from 0).
-            var query = new QueryReader(context.Request.Query, new ValidationErrors());
+            var query = new QueryReader(context, new ValidationErrors());
             var projectId = query.String("project_id", required: true);
             var page = query.Int("page", 1, minimum: 1);
-            var size = query.Int("size", 10, minimum: 1);
+            var size = query.PageSize(10);
             query.Errors.ThrowIfAny();
 
             var project = projects.GetRequired(projectId!);

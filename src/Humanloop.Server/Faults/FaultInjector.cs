@@ -11,6 +11,15 @@ namespace Humanloop.Server.Faults;
 /// </summary>
 internal sealed class FaultInjector
 {
+    /// <summary>At most this many rules are kept; adding one more is refused until a clear.</summary>
+    public const int MaxRules = 1000;
+
+    /// <summary>At most this many distinct paths are counted; requests to further paths are counted together.</summary>
+    public const int MaxCountedPaths = 1000;
+
+    /// <summary>Where requests to paths past <see cref="MaxCountedPaths"/> are counted.</summary>
+    public const string OtherPaths = "(other paths)";
+
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = new();
     private readonly SortedDictionary<string, int> _requests = new(StringComparer.Ordinal);
@@ -74,6 +83,19 @@ internal sealed class FaultInjector
             body.Errors.Add(body.At("after_events"), "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
         }
 
+        var retryAfter = HeaderValue(body, "retry_after");
+        var contentType = HeaderValue(body, "content_type");
+        var retryAfterMs = body.Number("retry_after_ms");
+        if (retryAfterMs < 0)
+        {
+            body.Errors.Add(body.At("retry_after_ms"), "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
+        }
+
+        if (method is not null && !method.All(c => char.IsAsciiLetter(c)))
+        {
+            body.Errors.Add(body.At("method"), "ensure this value is an HTTP method (letters only)", "value_error.str.method");
+        }
+
         var rule = new FaultRule
         {
             Id = Ids.New("fault"),
@@ -83,10 +105,10 @@ internal sealed class FaultInjector
             Count = count,
             Remaining = count,
             StatusCode = status,
-            RetryAfter = body.String("retry_after"),
-            RetryAfterMs = body.Number("retry_after_ms"),
+            RetryAfter = retryAfter,
+            RetryAfterMs = retryAfterMs,
             Body = body.String("body"),
-            ContentType = body.String("content_type"),
+            ContentType = contentType,
             DelayMs = delay,
             AfterEvents = afterEvents,
             AwaitRequests = awaitRequests,
@@ -96,10 +118,29 @@ internal sealed class FaultInjector
 
         lock (_gate)
         {
+            if (_rules.Count >= MaxRules)
+            {
+                throw new ApiException(StatusCodes.Status409Conflict,
+                    System.Text.Json.Nodes.JsonValue.Create($"There are already {MaxRules} fault rules; DELETE /_faults clears them."));
+            }
+
             _rules.Add(rule);
         }
 
         return rule;
+    }
+
+    /// <summary>A string that becomes a response header: no control characters (CR or LF would split the response).</summary>
+    private static string? HeaderValue(FieldReader body, string name)
+    {
+        var value = body.String(name);
+        if (value is not null && value.Any(char.IsControl))
+        {
+            body.Errors.Add(body.At(name), "ensure this value has no control characters (it becomes a response header)", "value_error.str.header");
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>
@@ -110,7 +151,8 @@ internal sealed class FaultInjector
     {
         lock (_gate)
         {
-            _requests[path] = _requests.GetValueOrDefault(path) + 1;
+            var counted = _requests.ContainsKey(path) || _requests.Count < MaxCountedPaths ? path : OtherPaths;
+            _requests[counted] = _requests.GetValueOrDefault(counted) + 1;
             _inFlight++;
             _arrived++;
             for (var index = _barriers.Count - 1; index >= 0; index--)

@@ -1,4 +1,7 @@
+using Humanloop.Server.Domain;
+using Humanloop.Server.Hosting;
 using Humanloop.Server.Http;
+using Humanloop.Server.Observability;
 
 namespace Humanloop.Server.Generation;
 
@@ -15,11 +18,18 @@ internal static class GenerationEndpoints
 
     private static void Map(IEndpointRouteBuilder v4, GenerationKind kind, string suffix, ConfigSource configSource)
     {
-        v4.MapPost($"/{kind.Group}{suffix}", async (HttpContext context, GenerationPlanner planner, GenerationRunner runner, GenerationStreamer streamer) =>
+        v4.MapPost($"/{kind.Group}{suffix}", async (HttpContext context, GenerationPlanner planner, GenerationRunner runner, GenerationStreamer streamer, ServerOptions options) =>
         {
             var body = await RequestBody.ReadObjectAsync(context.Request, new ValidationErrors(), context.RequestAborted);
             var request = GenerationRequest.Parse(body, kind, configSource);
             var plan = planner.Plan(request);
+            RequestLog.SetProject(context, plan.Project.Id);
+            if (options.LogPrompts)
+            {
+                // Only when the operator asked for it: the first sample's messages as the model gets them.
+                RequestLog.SetPrompt(context, ChatMessage.ToJson(plan.Samples[0].Conversation.Messages).ToJsonString());
+            }
+
             if (request.Stream)
             {
                 await streamer.StreamAsync(plan, context);

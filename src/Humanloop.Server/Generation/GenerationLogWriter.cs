@@ -58,7 +58,7 @@ internal sealed class GenerationLogWriter(LogStore logs, TimeProvider time)
             ProviderLatency = finished.LatencySeconds,
             // save=false asks for the provider payloads not to be kept.
             ProviderRequest = request.Save ? finished.ProviderRequest.DeepClone() : null,
-            ProviderResponse = request.Save ? finished.ProviderResponse.DeepClone() : null,
+            ProviderResponse = request.Save ? OwnResponse(finished.ProviderResponse, PositionInCall(plan, sample.Index)) : null,
             CreatedAt = now,
             UpdatedAt = now,
         });
@@ -90,6 +90,46 @@ internal sealed class GenerationLogWriter(LogStore logs, TimeProvider time)
             UpdatedAt = now,
         };
         return Insert(request, log) ? log.Id : null;
+    }
+
+    /// <summary>
+    /// The provider's response as it concerns one sample: every field of the call's response but <c>choices</c>, which
+    /// keeps only this sample's choice (the one at its position in the call), so a call that made n samples does not
+    /// store its n choices n times.
+    /// </summary>
+    public static JsonNode OwnResponse(JsonNode response, int position)
+    {
+        if (response is not JsonObject whole || whole["choices"] is not JsonArray choices)
+        {
+            return response.DeepClone();
+        }
+
+        var own = new JsonObject();
+        foreach (var (name, value) in whole)
+        {
+            own[name] = name != "choices" ? value?.DeepClone()
+                : position < choices.Count ? new JsonArray(choices[position]?.DeepClone())
+                : new JsonArray();
+        }
+
+        return own;
+    }
+
+    /// <summary>Where a sample is among the samples of the provider call that made it (a provider numbers its choices so).</summary>
+    private static int PositionInCall(GenerationPlan plan, int sampleIndex)
+    {
+        foreach (var call in plan.Calls)
+        {
+            for (var position = 0; position < call.Call.SampleIndices.Count; position++)
+            {
+                if (call.Call.SampleIndices[position] == sampleIndex)
+                {
+                    return position;
+                }
+            }
+        }
+
+        return 0;
     }
 
     private bool Insert(GenerationRequest request, LogRecord log)

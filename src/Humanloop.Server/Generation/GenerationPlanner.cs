@@ -74,7 +74,7 @@ internal sealed class GenerationPlanner(
         var conversations = Converse(sampleConfigs, request);
         var resolvedProviders = sampleConfigs
             .DistinctBy(c => c.Id)
-            .ToDictionary(c => c.Id, c => providers.Resolve(c.Content, ProviderLocation));
+            .ToDictionary(c => c.Id, c => providers.Resolve(c.Content, request.Keys, ProviderLocation));
 
         var project = namedProject ?? registry.ResolveProject(ownerProjectId, request.Project)!;
         if (request.ConfigSource == ConfigSource.Inline)

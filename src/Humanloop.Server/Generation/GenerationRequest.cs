@@ -98,6 +98,10 @@ internal sealed record GenerationRequest
         {
             body.Errors.Add(body.At("num_samples"), "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
         }
+        else if (numSamples > body.Limits.MaxNumSamples)
+        {
+            body.Errors.Add(body.At("num_samples"), $"ensure this value is less than or equal to {body.Limits.MaxNumSamples} (the server's num_samples limit)", "value_error.number.not_le");
+        }
 
         var stream = body.Bool("stream");
         var user = body.String("user");

@@ -5,6 +5,7 @@ using Humanloop.Server.Evaluations;
 using Humanloop.Server.Faults;
 using Humanloop.Server.Generation;
 using Humanloop.Server.Http;
+using Humanloop.Server.Observability;
 using Humanloop.Server.Providers;
 using Humanloop.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -60,11 +61,29 @@ public static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls([.. options.Urls]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The body reader enforces the same bound with a JSON error; Kestrel's is the backstop for other routes.
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
+        });
 
-        // stdout carries the startup lines scripts parse; framework chatter stays at Warning.
+        // stdout carries the startup lines scripts parse; framework chatter stays at Warning. Request lines (one per
+        // request, docs/server.md "Request logs") are Information, as text or as JSON objects.
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        if (options.LoggerProvider is { } provider)
+        {
+            builder.Logging.AddProvider(provider);
+        }
+        else if (options.LogFormat == ServerOptions.JsonLogFormat)
+        {
+            builder.Logging.AddJsonConsole(console => console.UseUtcTimestamp = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
 
@@ -73,6 +92,9 @@ public static class ServerHost
         // Ctrl+C should not wait long for open streams: they are aborted after this grace period.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton(options);
+        services.AddSingleton(options.Limits);
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<Readiness>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton<ProjectStore>();
@@ -96,7 +118,7 @@ public static class ServerHost
         services.AddSingleton(sp =>
         {
             var dependencies = sp.GetRequiredService<ProviderCatalogDependencies>();
-            return new ProviderCatalog(sp.GetRequiredService<MockProvider>(), dependencies.Http, dependencies.Settings);
+            return new ProviderCatalog(sp.GetRequiredService<MockProvider>(), dependencies.Http, dependencies.Settings, sp.GetRequiredService<ServerMetrics>());
         });
         services.AddSingleton<LogIntake>();
         services.AddSingleton<GenerationLogWriter>();
@@ -118,8 +140,10 @@ public static class ServerHost
         }
 
         var app = builder.Build();
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(WriteEmptyErrorAsJsonAsync);
+        app.UseMiddleware<PathGuardMiddleware>();
         if (options.EnableFaults)
         {
             app.UseMiddleware<FaultMiddleware>();
@@ -127,7 +151,12 @@ public static class ServerHost
 
         app.UseMiddleware<ApiKeyMiddleware>();
 
+        // Operators' endpoints take no key (docs/server.md, "Health and metrics"): they reveal no data.
         app.MapGet("/healthz", () => WireResults.Json(new JsonObject { ["status"] = "ok" }));
+        app.MapGet("/readyz", (Readiness readiness) => readiness.IsReady(out var reason)
+            ? WireResults.Json(new JsonObject { ["status"] = "ready" })
+            : WireResults.Json(new JsonObject { ["status"] = "not ready", ["reason"] = reason }, StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", (ServerMetrics metrics) => WireResults.Text(metrics.Write(), ServerMetrics.ContentType));
         if (options.EnableFaults)
         {
             app.MapFaultEndpoints();

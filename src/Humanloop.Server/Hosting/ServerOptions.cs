@@ -33,6 +33,24 @@ public sealed record ServerOptions
 
     public string? AzureOpenAiApiKey { get; init; }
 
+    /// <summary>Bounds on requests: samples, page size, field lengths, body size (docs/server.md, "Limits").</summary>
+    public Http.RequestLimits Limits { get; init; } = Http.RequestLimits.Default;
+
+    /// <summary>Lets the request log carry a generation's prompt (off: the log never holds a prompt or a key).</summary>
+    public bool LogPrompts { get; init; }
+
+    /// <summary>Writes one log line per request (route, status, duration, project).</summary>
+    public bool RequestLogs { get; init; } = true;
+
+    public const string TextLogFormat = "text";
+    public const string JsonLogFormat = "json";
+
+    /// <summary>How the console log is written: <see cref="TextLogFormat"/> (one line each) or <see cref="JsonLogFormat"/> (one JSON object each).</summary>
+    public string LogFormat { get; init; } = TextLogFormat;
+
+    /// <summary>Where the logs go instead of the console, for a host that embeds the server and collects its logs.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
     /// <summary>Where the startup lines (data location, key notice, readiness) go.</summary>
     public TextWriter Output { get; init; } = Console.Out;
 

@@ -22,6 +22,10 @@ internal static class ServerOptionsParser
           --enable-faults              Enable the /_faults fault-injection API (env HUMANLOOP_SERVER_FAULTS=1)
           --seed <int>                 Seed the experiment sampler (env HUMANLOOP_SERVER_SEED)
           --mock-token-delay-ms <int>  Delay before each token of mock streams (env HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS)
+          --max-num-samples <int>      Most samples one generation may ask for (default 100; env HUMANLOOP_SERVER_MAX_NUM_SAMPLES)
+          --max-page-size <int>        Largest page a list may ask for (default 1000; env HUMANLOOP_SERVER_MAX_PAGE_SIZE)
+          --log-format <text|json>     Console log lines as text or JSON objects (default text; env HUMANLOOP_SERVER_LOG_FORMAT)
+          --log-prompts                Put each generation's prompt in its request log line (env HUMANLOOP_SERVER_LOG_PROMPTS=1)
           --help                       Show this help
 
         Environment:
@@ -40,6 +44,7 @@ internal static class ServerOptionsParser
         var faults = IsTrue(environment("HUMANLOOP_SERVER_FAULTS"));
         var seedText = NullIfEmpty(environment("HUMANLOOP_SERVER_SEED"));
         var delayText = NullIfEmpty(environment("HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS"));
+        var operatorOptions = OperatorOptions.FromEnvironment(environment);
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -77,7 +82,12 @@ internal static class ServerOptionsParser
                     delayText = Value() ?? throw Missing(name);
                     break;
                 default:
-                    return new ParsedCommandLine(null, false, $"Unknown option '{args[i]}'.");
+                    if (!operatorOptions.TryRead(name, Value))
+                    {
+                        return new ParsedCommandLine(null, false, $"Unknown option '{args[i]}'.");
+                    }
+
+                    break;
             }
         }
 
@@ -105,7 +115,71 @@ internal static class ServerOptionsParser
             AzureOpenAiEndpoint = NullIfEmpty(environment("HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT")),
             AzureOpenAiApiKey = NullIfEmpty(environment("HUMANLOOP_SERVER_AZURE_OPENAI_API_KEY")),
         };
-        return new ParsedCommandLine(options, false, null);
+        return new ParsedCommandLine(operatorOptions.ApplyTo(options), false, null);
+    }
+
+    /// <summary>The limits and logging flags (docs/server.md, "Limits" and "Request logs"), read apart from the others.</summary>
+    private sealed class OperatorOptions
+    {
+        private string? _maxSamples;
+        private string? _maxPage;
+        private string? _logFormat;
+        private bool _logPrompts;
+
+        public static OperatorOptions FromEnvironment(Func<string, string?> environment) => new()
+        {
+            _maxSamples = NullIfEmpty(environment("HUMANLOOP_SERVER_MAX_NUM_SAMPLES")),
+            _maxPage = NullIfEmpty(environment("HUMANLOOP_SERVER_MAX_PAGE_SIZE")),
+            _logFormat = NullIfEmpty(environment("HUMANLOOP_SERVER_LOG_FORMAT")),
+            _logPrompts = IsTrue(environment("HUMANLOOP_SERVER_LOG_PROMPTS")),
+        };
+
+        public bool TryRead(string name, Func<string?> value)
+        {
+            switch (name)
+            {
+                case "--max-num-samples":
+                    _maxSamples = value() ?? throw Missing(name);
+                    return true;
+                case "--max-page-size":
+                    _maxPage = value() ?? throw Missing(name);
+                    return true;
+                case "--log-format":
+                    _logFormat = value() ?? throw Missing(name);
+                    return true;
+                case "--log-prompts":
+                    _logPrompts = true;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        public ServerOptions ApplyTo(ServerOptions options)
+        {
+            var limits = options.Limits with
+            {
+                MaxNumSamples = Positive("--max-num-samples", _maxSamples) ?? options.Limits.MaxNumSamples,
+                MaxPageSize = Positive("--max-page-size", _maxPage) ?? options.Limits.MaxPageSize,
+            };
+            var format = _logFormat?.ToLowerInvariant() ?? ServerOptions.TextLogFormat;
+            if (format is not (ServerOptions.TextLogFormat or ServerOptions.JsonLogFormat))
+            {
+                throw new ArgumentException($"--log-format needs text or json, not '{_logFormat}'.");
+            }
+
+            return options with { Limits = limits, LogFormat = format, LogPrompts = _logPrompts };
+        }
+
+        private static int? Positive(string name, string? text)
+        {
+            if (!TryInt(text, out var value) || value < 1)
+            {
+                throw new ArgumentException($"{name} needs a positive integer, not '{text}'.");
+            }
+
+            return value;
+        }
     }
 
     public static ParsedCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)

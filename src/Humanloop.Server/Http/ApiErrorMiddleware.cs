@@ -42,6 +42,61 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         }
     }
 
+    /// <summary>The longest string an error body carries; messages quote inputs shorter still (<see cref="RequestLimits.Echo"/>).</summary>
+    public const int MaxMessageLength = 1000;
+
+    /// <summary>
+    /// An error's detail with every string cut to <see cref="MaxMessageLength"/> characters: whatever a message
+    /// quotes (an input, an upstream body), an error body stays small.
+    /// </summary>
+    private static JsonNode? Bounded(JsonNode? node)
+    {
+        if (Cut(node) is { } cut)
+        {
+            return cut;
+        }
+
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    if (Cut(obj[name]) is { } shorter)
+                    {
+                        obj[name] = shorter;
+                    }
+                    else
+                    {
+                        Bounded(obj[name]);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (Cut(array[i]) is { } shorter)
+                    {
+                        array[i] = shorter;
+                    }
+                    else
+                    {
+                        Bounded(array[i]);
+                    }
+                }
+
+                break;
+        }
+
+        return node;
+    }
+
+    /// <summary>A new, shorter value for a string over the limit; null for anything else.</summary>
+    private static JsonValue? Cut(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String && value.GetValue<string>() is { Length: > MaxMessageLength } text
+            ? JsonValue.Create(string.Concat(text.AsSpan(0, MaxMessageLength), "…"))
+            : null;
+
     public static async Task WriteAsync(HttpContext context, int statusCode, JsonNode? detail, IReadOnlyDictionary<string, string>? headers)
     {
         if (context.Response.HasStarted)
@@ -59,7 +114,7 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         }
 
         context.Response.ContentType = "application/json";
-        var body = new JsonObject { ["detail"] = detail?.DeepClone() };
+        var body = new JsonObject { ["detail"] = Bounded(detail?.DeepClone()) };
         await context.Response.WriteAsync(body.ToJsonString(WireJson.Options), context.RequestAborted);
     }
 }

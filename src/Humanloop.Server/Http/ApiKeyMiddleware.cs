@@ -5,16 +5,16 @@ using System.Text.Json.Nodes;
 namespace Humanloop.Server.Http;
 
 /// <summary>
-/// Requires a configured key in <c>X-API-KEY</c> for every /v4 request. Keys are compared in constant
-/// time and never echoed or logged.
+/// Requires a configured key in <c>X-API-KEY</c> for every /v4 request, and for the /_faults control API when it is
+/// enabled. Keys are compared in constant time and never echoed or logged.
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, AcceptedApiKeys keys)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, AcceptedApiKeys keys, Hosting.ServerOptions options)
 {
     public const string HeaderName = "X-API-KEY";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/v4"))
+        if (!context.Request.Path.StartsWithSegments("/v4") && !(options.EnableFaults && context.Request.Path.StartsWithSegments("/_faults")))
         {
             await next(context);
             return;

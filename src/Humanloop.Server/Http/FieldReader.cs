@@ -12,14 +12,18 @@ internal sealed class FieldReader
     private readonly JsonObject _object;
     private readonly object[] _location;
 
-    public FieldReader(JsonObject obj, IEnumerable<object> location, ValidationErrors errors)
+    public FieldReader(JsonObject obj, IEnumerable<object> location, ValidationErrors errors, RequestLimits? limits = null)
     {
         _object = obj;
         _location = location.ToArray();
         Errors = errors;
+        Limits = limits ?? RequestLimits.Default;
     }
 
     public ValidationErrors Errors { get; }
+
+    /// <summary>The server's limits: a string field without an explicit maximum gets its limit from here, by name.</summary>
+    public RequestLimits Limits { get; }
 
     public JsonObject Object => _object;
 
@@ -41,6 +45,7 @@ internal sealed class FieldReader
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
         {
             var text = value.GetValue<string>();
+            maxLength ??= Limits.LengthOf(name);
             if (text.Length > maxLength)
             {
                 Errors.Add(At(name), $"ensure this value has at most {maxLength} characters", "value_error.any_str.max_length");
@@ -97,7 +102,10 @@ internal sealed class FieldReader
 
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
         {
-            return value.GetValue<JsonElement>().GetDouble();
+            if (value.GetValue<JsonElement>().TryGetDouble(out var number) && double.IsFinite(number))
+            {
+                return number;
+            }
         }
 
         Errors.Add(At(name), "value is not a valid float", "type_error.float");
@@ -159,7 +167,7 @@ internal sealed class FieldReader
     public FieldReader? Nested(string name, bool required = false)
     {
         var obj = JsonObject(name, required);
-        return obj is null ? null : new FieldReader(obj, At(name), Errors);
+        return obj is null ? null : new FieldReader(obj, At(name), Errors, Limits);
     }
 
     /// <summary>
@@ -179,7 +187,7 @@ internal sealed class FieldReader
         {
             if (array[i] is JsonObject obj)
             {
-                items.Add(new FieldReader(obj, At(name, i), Errors));
+                items.Add(new FieldReader(obj, At(name, i), Errors, Limits));
             }
             else
             {

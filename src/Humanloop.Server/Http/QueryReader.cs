@@ -4,10 +4,12 @@ namespace Humanloop.Server.Http;
 internal sealed class QueryReader
 {
     private readonly IQueryCollection _query;
+    private readonly RequestLimits _limits;
 
-    public QueryReader(IQueryCollection query, ValidationErrors errors)
+    public QueryReader(HttpContext context, ValidationErrors errors)
     {
-        _query = query;
+        _query = context.Request.Query;
+        _limits = RequestLimits.Of(context);
         Errors = errors;
     }
 
@@ -26,7 +28,27 @@ internal sealed class QueryReader
             return null;
         }
 
+        var limit = _limits.LengthOf(name);
+        if (value.Length > limit)
+        {
+            Errors.Add(["query", name], $"ensure this value has at most {limit} characters", "value_error.any_str.max_length");
+            return null;
+        }
+
         return value;
+    }
+
+    /// <summary>A page size (<c>size</c>): at least 1 and at most the server's page limit.</summary>
+    public int PageSize(int defaultValue)
+    {
+        var size = Int("size", defaultValue, minimum: 1);
+        if (size > _limits.MaxPageSize)
+        {
+            Errors.Add(["query", "size"], $"ensure this value is less than or equal to {_limits.MaxPageSize}", "value_error.number.not_le");
+            return defaultValue;
+        }
+
+        return size;
     }
 
     public int Int(string name, int defaultValue, int minimum)
@@ -71,8 +93,18 @@ internal sealed class QueryReader
     }
 
     /// <summary>Every value of a repeated parameter (<c>?id=a&amp;id=b</c>), empty ones left out.</summary>
-    public IReadOnlyList<string> Strings(string name) =>
-        _query.TryGetValue(name, out var values) ? values.OfType<string>().Where(v => v.Length > 0).ToList() : [];
+    public IReadOnlyList<string> Strings(string name)
+    {
+        var values = _query.TryGetValue(name, out var all) ? all.OfType<string>().Where(v => v.Length > 0).ToList() : [];
+        var limit = _limits.LengthOf(name);
+        if (values.Any(v => v.Length > limit))
+        {
+            Errors.Add(["query", name], $"ensure each value has at most {limit} characters", "value_error.any_str.max_length");
+            return [];
+        }
+
+        return values;
+    }
 
     public string Enum(string name, string defaultValue, IReadOnlyCollection<string> permitted)
     {
@@ -105,7 +137,8 @@ internal sealed class QueryReader
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
         {
             var start = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            return endOfRange ? start.AddDays(1).AddTicks(-1) : start;
+            // The last day there is ends at the end of time rather than a day past it.
+            return endOfRange ? (date == DateOnly.MaxValue ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : start.AddDays(1).AddTicks(-1)) : start;
         }
 
         if (DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, styles, out var dateTime))

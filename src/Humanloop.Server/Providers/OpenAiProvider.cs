@@ -15,6 +15,25 @@ internal sealed record OpenAiSettings(string BaseUrl, string? ApiKey, string? Az
 {
     public const string DefaultBaseUrl = "https://api.openai.com/v1";
     public const string AzureApiVersion = "2024-06-01";
+
+    private const string Redacted = "[redacted]";
+
+    /// <summary>
+    /// Text from upstream (an error message, a body that is not JSON) with every provider key this call could have
+    /// sent replaced: the server's own keys, and the request's. Upstream errors sometimes quote the key they got.
+    /// </summary>
+    public string Scrub(string text, ProviderKeys keys)
+    {
+        foreach (var key in new[] { ApiKey, AzureApiKey, keys.OpenAi, keys.OpenAiAzure })
+        {
+            if (!string.IsNullOrEmpty(key) && text.Contains(key, StringComparison.Ordinal))
+            {
+                text = text.Replace(key, Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
 }
 
 /// <summary>
@@ -35,7 +54,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         stopwatch.Stop();
 
-        var json = ParseUpstream(text);
+        var json = ParseUpstream(call, text);
         var usage = json["usage"] as JsonObject;
         var promptTokens = (int?)usage?["prompt_tokens"] ?? EstimatePromptTokens(call);
         var samples = new List<GeneratedSample>();
@@ -61,7 +80,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     {
         var body = BuildBody(call, stream: true);
         var response = await SendAsync(call, body, cancellationToken);
-        return new OpenAiStream(call, body, response, Origin);
+        return new OpenAiStream(call, body, response, Origin, text => settings.Scrub(text, call.Keys));
     }
 
     /// <summary>OpenAI reports tool calls as <c>tool_calls</c>; Humanloop used the singular.</summary>
@@ -209,7 +228,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         }
         catch (HttpRequestException ex)
         {
-            throw ProviderError(HttpStatusCode.BadGateway, "provider_connection_error", $"Could not reach the {Origin} endpoint: {ex.Message}", 502, null);
+            throw ProviderError(call, HttpStatusCode.BadGateway, "provider_connection_error", $"Could not reach the {Origin} endpoint: {ex.Message}", 502, null);
         }
 
         if (response.IsSuccessStatusCode)
@@ -220,9 +239,22 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw UpstreamError(response, text);
+            throw UpstreamError(call, response, text);
         }
     }
+
+    /// <summary>Checks what a call needs before anything is written: an Azure call needs an endpoint (a 422 otherwise).</summary>
+    public void CheckCallable(ProviderKeys keys)
+    {
+        if (azure)
+        {
+            _ = AzureEndpoint(keys);
+        }
+    }
+
+    private string AzureEndpoint(ProviderKeys keys) => keys.OpenAiAzureEndpoint ?? settings.AzureEndpoint
+        ?? throw ValidationErrors.Single(["body", "provider_api_keys", "openai_azure_endpoint"],
+            "an Azure OpenAI endpoint is required: send provider_api_keys.openai_azure_endpoint or set HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT");
 
     private Uri RequestUri(ProviderCall call)
     {
@@ -231,9 +263,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             return new Uri(settings.BaseUrl.TrimEnd('/') + "/chat/completions");
         }
 
-        var endpoint = call.Keys.OpenAiAzureEndpoint ?? settings.AzureEndpoint
-            ?? throw ValidationErrors.Single(["body", "provider_api_keys", "openai_azure_endpoint"],
-                "an Azure OpenAI endpoint is required: send provider_api_keys.openai_azure_endpoint or set HUMANLOOP_SERVER_AZURE_OPENAI_ENDPOINT");
+        var endpoint = AzureEndpoint(call.Keys);
         if (!endpoint.Contains("://", StringComparison.Ordinal))
         {
             endpoint = "https://" + endpoint;
@@ -247,7 +277,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     /// retry hints) so clients back off; upstream 5xx becomes 502; other 4xx (bad provider key,
     /// unknown model) become 400, so they are not mistaken for a problem with the Humanloop key.
     /// </summary>
-    private ApiException UpstreamError(HttpResponseMessage response, string text)
+    private ApiException UpstreamError(ProviderCall call, HttpResponseMessage response, string text)
     {
         var upstreamStatus = (int)response.StatusCode;
         string? message = null;
@@ -285,27 +315,27 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
             }
         }
 
-        return ProviderError(status, type ?? "provider_error", message, upstreamStatus, headers);
+        return ProviderError(call, status, type ?? "provider_error", message, upstreamStatus, headers);
     }
 
-    private ApiException ProviderError(HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
-        ProviderError(Origin, status, type, message, code, headers);
+    private ApiException ProviderError(ProviderCall call, HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
+        ProviderError(Origin, status, settings.Scrub(type, call.Keys), settings.Scrub(message, call.Keys), code, headers);
 
     private static ApiException ProviderError(string origin, HttpStatusCode status, string type, string message, int code, Dictionary<string, string>? headers) =>
         new((int)status, new JsonObject { ["type"] = type, ["message"] = message, ["code"] = code, ["origin"] = origin }, headers);
 
-    private ApiException MalformedUpstream(string text) =>
-        ProviderError(HttpStatusCode.BadGateway, "provider_response_error", $"{Origin} returned a body that is not JSON: {Truncate(text)}", 502, null);
+    private ApiException MalformedUpstream(ProviderCall call, string text) =>
+        ProviderError(call, HttpStatusCode.BadGateway, "provider_response_error", $"{Origin} returned a body that is not JSON: {Truncate(settings.Scrub(text, call.Keys))}", 502, null);
 
-    private JsonObject ParseUpstream(string text)
+    private JsonObject ParseUpstream(ProviderCall call, string text)
     {
         try
         {
-            return JsonNode.Parse(text) as JsonObject ?? throw MalformedUpstream(text);
+            return JsonNode.Parse(text) as JsonObject ?? throw MalformedUpstream(call, text);
         }
         catch (JsonException)
         {
-            throw MalformedUpstream(text);
+            throw MalformedUpstream(call, text);
         }
     }
 
@@ -318,7 +348,7 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
     /// tool-call deltas are keyed by their index and carry id and name only on the first; ours
     /// repeat both on every delta.
     /// </summary>
-    private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response, string origin) : IProviderStream
+    private sealed class OpenAiStream(ProviderCall call, JsonObject body, HttpResponseMessage response, string origin, Func<string, string> scrub) : IProviderStream
     {
         private readonly Dictionary<int, int> _chunkCounts = new();
         private readonly Dictionary<(int Choice, int Call), (string Id, string Name)> _toolCalls = new();
@@ -377,8 +407,8 @@ internal sealed class OpenAiProvider(HttpClient http, OpenAiSettings settings, b
                 // hands it on as an error event.
                 if (chunk["error"] is JsonObject error)
                 {
-                    throw ProviderError(origin, HttpStatusCode.BadGateway, (string?)error["type"] ?? "provider_error",
-                        (string?)error["message"] ?? $"{origin} reported an error mid-stream.", 502, null);
+                    throw ProviderError(origin, HttpStatusCode.BadGateway, scrub((string?)error["type"] ?? "provider_error"),
+                        scrub((string?)error["message"] ?? $"{origin} reported an error mid-stream."), 502, null);
                 }
 
                 _id ??= (string?)chunk["id"];

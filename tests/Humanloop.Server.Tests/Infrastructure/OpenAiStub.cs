@@ -14,7 +14,8 @@ public sealed record StubRequest(string Path, string Query, string? Authorizatio
 
 /// <summary>
 /// A tiny OpenAI-compatible <c>/chat/completions</c> server on 127.0.0.1:0. The model name picks
-/// the behaviour: <c>fail-429</c>, <c>fail-500</c>, <c>fail-401</c> fail; <c>tools</c> finishes
+/// the behaviour: <c>fail-429</c>, <c>fail-500</c>, <c>fail-401</c> fail; <c>echo-key-401</c> fails quoting the key it
+/// got in a JSON error, <c>echo-key-text</c> in a plain-text 502; <c>tools</c> finishes
 /// with <c>tool_calls</c>; <c>tool-calls</c> answers with the two <see cref="StubToolCalls"/> of
 /// the request's first tool (streamed as OpenAI does: keyed by index, id and name only on the first
 /// delta of each call, arguments in pieces); <c>no-usage</c> streams without a usage chunk;
@@ -118,6 +119,14 @@ public sealed class OpenAiStub : IAsyncDisposable
                 return;
             case "fail-500":
                 await WriteErrorAsync(context, 500, "The server had an error", "server_error");
+                return;
+            case "echo-key-401":
+                await WriteErrorAsync(context, 401, $"Incorrect API key provided: {KeyOf(context)}", "invalid_request_error");
+                return;
+            case "echo-key-text":
+                context.Response.StatusCode = 502;
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync($"bad gateway; upstream rejected key {KeyOf(context)}");
                 return;
             case "fail-401":
                 await WriteErrorAsync(context, 401, "Incorrect API key provided", "invalid_request_error");
@@ -351,6 +360,10 @@ public sealed class OpenAiStub : IAsyncDisposable
             Interlocked.Decrement(ref _stalledNow);
         }
     }
+
+    private static string KeyOf(HttpContext context) =>
+        context.Request.Headers.Authorization.FirstOrDefault()?.Replace("Bearer ", "", StringComparison.Ordinal)
+        ?? context.Request.Headers["api-key"].FirstOrDefault() ?? "";
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type)
     {

@@ -16,6 +16,8 @@ internal static class TestServers
         Seed = seed,
         MockTokenDelayMs = mockTokenDelayMs,
         Output = TextWriter.Null,
+        // A line per request would bury the test output; OperatorTests turns them on where it checks them.
+        RequestLogs = false,
     };
 
     public static Task<RunningServer> StartAsync(ServerOptions options) => ServerHost.StartAsync(options, CancellationToken.None);
