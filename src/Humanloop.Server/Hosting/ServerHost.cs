@@ -21,7 +21,7 @@ public static class ServerHost
     public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         var output = options.Output;
-        var database = options.InMemory ? Database.OpenInMemory() : Database.OpenFile(options.ResolvedDataFolder);
+        var database = Open(options);
         var providerHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
         {
             // Provider calls end when the client goes away (the request's token), not on a fixed timer.
@@ -34,7 +34,8 @@ public static class ServerHost
             var apiKeys = ApiKeyProvisioner.Provision(options, output);
             var app = Build(options, database, providerHttp, apiKeys);
             // No run of this process has started yet: server runs still pending or running were interrupted by a stop.
-            app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason);
+            // On a shared database only the runs whose replica stopped renewing their lease are failed.
+            app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason, onlyExpiredLeases: database.IsShared);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -49,6 +50,12 @@ public static class ServerHost
             throw;
         }
     }
+
+    /// <summary>The database the options name: PostgreSQL, in-memory SQLite, or the SQLite data folder.</summary>
+    internal static Database Open(ServerOptions options) =>
+        options.Database is not null ? Database.OpenPostgres(options.Database)
+        : options.InMemory ? Database.OpenInMemory()
+        : Database.OpenFile(options.ResolvedDataFolder);
 
     private static WebApplication Build(ServerOptions options, Database database, HttpClient providerHttp, IReadOnlyList<string> apiKeys)
     {
