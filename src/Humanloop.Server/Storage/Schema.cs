@@ -344,6 +344,10 @@ internal static class Schema
     internal static IReadOnlyList<string> TablesWithRowid =>
         Regex.Matches(PostgresDdl(CreateTables), @"CREATE TABLE IF NOT EXISTS (\w+) \(\s*rowid").Select(m => m.Groups[1].Value).ToList();
 
+    /// <summary>The tables numbered by an AUTOINCREMENT <c>seq</c> (an identity column on PostgreSQL).</summary>
+    internal static IReadOnlyList<string> TablesWithSeq =>
+        Regex.Matches(CreateTables, @"CREATE TABLE IF NOT EXISTS (\w+) \(\s*seq INTEGER PRIMARY KEY AUTOINCREMENT").Select(m => m.Groups[1].Value).ToList();
+
     /// <summary>Every table, in an order that satisfies the foreign keys (parents first).</summary>
     internal static IReadOnlyList<string> Tables =>
         Regex.Matches(CreateTables, @"CREATE TABLE IF NOT EXISTS (\w+) \(").Select(m => m.Groups[1].Value).ToList();
