@@ -117,7 +117,7 @@ internal sealed class Database : IDisposable
         {
             using (var connection = dataSource.OpenConnection())
             {
-                Schema.ApplyPostgres(connection);
+                Schema.ApplyPostgres(connection, builder.SearchPath?.Split(',')[0].Trim() is { Length: > 0 } schema ? schema : null);
             }
 
             return new Database(dataSource, PostgresConnectionString.Describe(builder));

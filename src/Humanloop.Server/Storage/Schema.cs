@@ -19,8 +19,6 @@ internal static class Schema
 {
     public const int Version = 6;
 
-    /// <summary>The advisory lock of PostgreSQL migrations: per schema, so databases shared by schema do not wait on each other.</summary>
-    private const string MigrationLock = "SELECT pg_advisory_xact_lock(hashtext('humanloop-schema:' || current_schema()))";
 
     /// <summary>
     /// Sessions exist without a project (<c>POST /sessions</c>) and span projects (a session is listed under every
@@ -306,10 +304,21 @@ internal static class Schema
             """),
     ];
 
-    public static void ApplyPostgres(NpgsqlConnection connection)
+    /// <summary>
+    /// Brings a PostgreSQL database to this server's schema. <paramref name="schema"/> is the first schema of the
+    /// connection's search path (null: the default, <c>public</c>); it is created when missing, so an operator can give
+    /// the server a schema of its own with <c>Search Path=humanloop</c>.
+    /// </summary>
+    public static void ApplyPostgres(NpgsqlConnection connection, string? schema)
     {
         using var transaction = connection.BeginTransaction();
-        Database.Execute(connection, MigrationLock);
+        // The advisory lock is per schema, so servers on different schemas of one database do not wait on each other.
+        Database.Execute(connection, "SELECT pg_advisory_xact_lock(hashtext('humanloop-schema:' || @schema))", ("@schema", schema ?? "public"));
+        if (schema is not null)
+        {
+            Database.Execute(connection, $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+        }
+
         Database.Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
         var version = Database.Scalar<long>(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
         if (version > Version)
