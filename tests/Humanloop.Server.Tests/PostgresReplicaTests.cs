@@ -230,6 +230,58 @@ public sealed class PostgresReplicaTests : IDisposable
         Assert.Equal([(string)newer["data"]![0]!["id"]!, logId], listed.Select(l => (string)l!["id"]!));
     }
 
+    [Fact]
+    public async Task A_replica_starting_leaves_a_live_replicas_evaluation_run_alone_and_fails_one_whose_lease_lapsed()
+    {
+        await using var stub = await OpenAiStub.StartAsync();
+        var connection = TestDatabases.NewPostgresSchema();
+        var options = TestServers.InMemory() with { InMemory = false, Database = connection, OpenAiBaseUrl = stub.BaseUrl + "/v1", OpenAiApiKey = "sk-test" };
+        await using var first = await TestServers.StartAsync(options);
+        using var api = new ApiClient(first, TestServers.ApiKey);
+
+        // A server run held at its provider call, in the first replica.
+        var projectId = (string)(await api.CreateProjectAsync(Names.Unique("leased")))["id"]!;
+        var configId = (string)(await api.PostAsync("model-configs", new JsonObject
+        {
+            ["project_id"] = projectId, ["provider"] = "openai", ["model"] = "stall-on-demand", ["prompt_template"] = "{{q}}", ["temperature"] = 0,
+        })).ShouldBe(HttpStatusCode.OK).Object["config"]!["id"]!;
+        var datasetId = (string)(await api.PostAsync($"projects/{projectId}/datasets", new JsonObject { ["name"] = "cases", ["description"] = "" }))
+            .ShouldBe(HttpStatusCode.Created).Object["id"]!;
+        (await api.PostAsync($"datasets/{datasetId}/datapoints", new JsonArray(new JsonObject
+        {
+            ["inputs"] = new JsonObject { ["q"] = $"{OpenAiStub.StallMarker} held" }, ["target"] = new JsonObject(),
+        }))).ShouldBe(HttpStatusCode.Created);
+        var evaluatorId = (string)(await api.PostAsync("evaluators", new JsonObject
+        {
+            ["name"] = Names.Unique("contains"), ["description"] = "", ["arguments_type"] = "target_free", ["return_type"] = "boolean",
+            ["type"] = "python", ["code"] = "builtin:contains:Hello",
+        })).ShouldBe(HttpStatusCode.Created).Object["id"]!;
+        var evaluationId = (string)(await api.PostAsync($"projects/{projectId}/evaluations", new JsonObject
+        {
+            ["config_id"] = configId, ["evaluator_ids"] = new JsonArray(evaluatorId), ["dataset_id"] = datasetId,
+        })).ShouldBe(HttpStatusCode.Created).Object["id"]!;
+        await stub.WaitUntilAsync(s => s.StalledNow == 1, "the run's provider call");
+
+        // Another replica starts: the run is live (its lease is current), so it stays running.
+        await using (var second = await TestServers.StartAsync(options))
+        {
+            using var secondApi = new ApiClient(second, TestServers.ApiKey);
+            Assert.Equal("running", (string)(await secondApi.GetAsync($"evaluations/{evaluationId}")).ShouldBe(HttpStatusCode.OK).Object["status"]!);
+        }
+
+        Assert.Equal("running", (string)(await api.GetAsync($"evaluations/{evaluationId}")).ShouldBe(HttpStatusCode.OK).Object["status"]!);
+
+        // Had its replica stopped renewing (a lease in the past), the next replica to start fails it as interrupted.
+        Read(connection, c => Database.Execute(c, "UPDATE evaluations SET lease_until = '2000-01-01T00:00:00.0000000Z' WHERE id = @id", ("@id", evaluationId)));
+        await using (var third = await TestServers.StartAsync(options))
+        {
+            using var thirdApi = new ApiClient(third, TestServers.ApiKey);
+            var failed = (await thirdApi.GetAsync($"evaluations/{evaluationId}")).ShouldBe(HttpStatusCode.OK).Object;
+            Assert.Equal("failed", (string)failed["status"]!);
+            Assert.Equal(Evaluations.EvaluationRunner.InterruptedReason, (string)failed["status_reason"]!);
+        }
+    }
+
     private static async Task<ApiResponse> SendAsync(HttpClient http, HttpMethod method, string url, JsonNode? body)
     {
         using var request = new HttpRequestMessage(method, url);
