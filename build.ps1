@@ -294,13 +294,25 @@ function Get-PesterModulePath {
 }
 
 function Invoke-XunitSuite {
-    param([string] $Project, [string] $Name = (Split-Path $Project -Leaf), [string[]] $Filter = @())
+    param([string] $Project, [string] $Name = (Split-Path $Project -Leaf), [string[]] $Filter = @(), [hashtable] $Environment = @{})
     $name = $Name
     $trx = "$($name -replace '[^\w.-]+', '-').trx"
     $filterArguments = if ($Filter) { '--filter', ($Filter -join '&') } else { @() }
-    # Out-Host keeps the test run's own output out of this function's result.
-    & dotnet test (Join-Path $root $Project) -c $Configuration --no-build -nologo @filterArguments `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot | Out-Host
+    $saved = @{}
+    foreach ($key in $Environment.Keys) {
+        $saved[$key] = [Environment]::GetEnvironmentVariable($key)
+        [Environment]::SetEnvironmentVariable($key, $Environment[$key])
+    }
+    try {
+        # Out-Host keeps the test run's own output out of this function's result.
+        & dotnet test (Join-Path $root $Project) -c $Configuration --no-build -nologo @filterArguments `
+            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot | Out-Host
+    }
+    finally {
+        foreach ($key in $saved.Keys) {
+            [Environment]::SetEnvironmentVariable($key, $saved[$key])
+        }
+    }
     $summary = ([xml](Get-Content -Raw (Join-Path $resultsRoot $trx))).TestRun.ResultSummary.Counters
     $failed = [int]$summary.failed + [int]$summary.error + [int]$summary.timeout + [int]$summary.aborted
     Write-Host "${name}: $($summary.passed) passed, $failed failed"
@@ -380,7 +392,7 @@ function Invoke-Test {
     $results = @(
         Invoke-XunitSuite 'tests/Humanloop.Core.Tests'
         # SQLite; the PostgreSQL-only tests run in the next suite.
-        Invoke-XunitSuite 'tests/Humanloop.Server.Tests' -Filter 'Engine!=PostgreSql'
+        Invoke-XunitSuite 'tests/Humanloop.Server.Tests' -Filter 'Engine!=PostgreSql' -Environment @{ HUMANLOOP_TEST_DATABASE = $null }
         Invoke-PostgresServerSuite
         Invoke-PwshSuite -Name Pester -Script 'tests/pester/Invoke-PesterSuite.ps1' -CountsFile (Join-Path $resultsRoot 'pester.xml.counts.json') `
             -Arguments '-PesterPath', $pester, '-ResultPath', (Join-Path $resultsRoot 'pester.xml'), '-Configuration', $Configuration
