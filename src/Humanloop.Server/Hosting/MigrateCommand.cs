@@ -38,7 +38,7 @@ internal static class MigrateCommand
 
         try
         {
-            PostgresConnectionString.Normalise(to);
+            PostgresConnectionString.Normalise(to, "--to");
         }
         catch (ArgumentException invalid)
         {

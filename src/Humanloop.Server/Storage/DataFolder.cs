@@ -83,15 +83,17 @@ internal static class DataFolder
 internal static class PostgresConnectionString
 {
     /// <summary>The keyword form of either spelling.</summary>
+    /// <param name="text">The connection string.</param>
+    /// <param name="source">Where it came from, named in the error (the flag).</param>
     /// <exception cref="ArgumentException">Neither form, with what was wrong.</exception>
-    public static string Normalise(string text)
+    public static string Normalise(string text, string source = "--database")
     {
         var trimmed = text.Trim();
         if (trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
             {
-                throw new ArgumentException("--database: the PostgreSQL URI has no host (expected postgres://user:password@host:port/database).");
+                throw new ArgumentException($"{source}: the PostgreSQL URI has no host (expected postgres://user:password@host:port/database).");
             }
 
             var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
@@ -126,12 +128,12 @@ internal static class PostgresConnectionString
         }
         catch (Exception invalid) when (invalid is ArgumentException or FormatException or KeyNotFoundException)
         {
-            throw new ArgumentException($"--database: not a PostgreSQL connection string ({invalid.Message}). Expected e.g. Host=localhost;Database=humanloop;Username=hl;Password=….");
+            throw new ArgumentException($"{source}: not a PostgreSQL connection string ({invalid.Message}). Expected e.g. Host=localhost;Database=humanloop;Username=hl;Password=….");
         }
 
         if (string.IsNullOrEmpty(parsed.Host))
         {
-            throw new ArgumentException("--database: the connection string names no Host (expected e.g. Host=localhost;Database=humanloop;Username=hl).");
+            throw new ArgumentException($"{source}: the connection string names no Host (expected e.g. Host=localhost;Database=humanloop;Username=hl).");
         }
 
         return parsed.ConnectionString;
