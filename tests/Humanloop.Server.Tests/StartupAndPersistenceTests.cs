@@ -378,6 +378,41 @@ public sealed class StartupAndPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_folder_of_schema_5_gains_evaluation_leases_and_keeps_its_data()
+    {
+        string projectId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            projectId = (string)(await api.CreateProjectAsync("before-leases"))["id"]!;
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE evaluations DROP COLUMN lease_until; PRAGMA user_version = 5;";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            Assert.Equal("before-leases", (string)(await api.GetAsync($"projects/{projectId}")).ShouldBe(HttpStatusCode.OK).Object["name"]!);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('evaluations') WHERE name = 'lease_until'";
+            Assert.Equal(1L, (long)command.ExecuteScalar()!);
+            command.CommandText = "PRAGMA user_version;";
+            Assert.Equal((long)Humanloop.Server.Storage.Schema.Version, (long)command.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
     public async Task A_stop_cancels_a_server_run_and_the_next_start_fails_it_while_a_client_driven_evaluation_is_left()
     {
         await using var stub = await OpenAiStub.StartAsync();
