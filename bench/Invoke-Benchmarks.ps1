@@ -89,7 +89,7 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('SoakInterval')) { $SoakInterval = 500 }
     if (-not $PSBoundParameters.ContainsKey('BatchInputs')) { $BatchInputs = 64 }
     if (-not $PSBoundParameters.ContainsKey('BatchRuns')) { $BatchRuns = 1 }
-    if (-not $PSBoundParameters.ContainsKey('StorageRequests')) { $StorageRequests = 150 }
+    if (-not $PSBoundParameters.ContainsKey('StorageRequests')) { $StorageRequests = 100 }
     if (-not $PSBoundParameters.ContainsKey('StorageRounds')) { $StorageRounds = 1 }
 }
 
@@ -429,7 +429,7 @@ function Invoke-StorageBenchmark {
         }
         $result = Invoke-BenchScenario -Name Storage -Parameters @{
             ModulePath = $modulePath; SqliteUri = $servers[0].Uri; PostgresUri = $servers[1].Uri; SecondPostgresUri = $servers[2].Uri
-            Requests = $StorageRequests; Rounds = $StorageRounds; WarmupRequests = [math]::Min(200, $StorageRequests)
+            Requests = $StorageRequests; Rounds = $StorageRounds; WarmupRequests = [math]::Min(200, [math]::Ceiling($StorageRequests / 4))
         }
     }
     finally {
