@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Build   compiles the solution and assembles the module in output/Humanloop/<version>/.
-    Test    builds, then runs every suite (xUnit core, xUnit server, Pester, the regression and evaluation examples
+    Test    builds, then runs every suite (xUnit core, xUnit server on SQLite and on PostgreSQL, Pester, the regression and evaluation examples
             offline, the benchmarks in their quick form) and prints one closing line per suite of the form
             "N passed, N failed". Exits 1 if anything failed; a benchmark fails only by erroring, its numbers
             are not judged.
@@ -294,12 +294,25 @@ function Get-PesterModulePath {
 }
 
 function Invoke-XunitSuite {
-    param([string] $Project)
-    $name = Split-Path $Project -Leaf
-    $trx = "$name.trx"
-    # Out-Host keeps the test run's own output out of this function's result.
-    & dotnet test (Join-Path $root $Project) -c $Configuration --no-build -nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot | Out-Host
+    param([string] $Project, [string] $Name = (Split-Path $Project -Leaf), [string[]] $Filter = @(), [hashtable] $Environment = @{})
+    $name = $Name
+    $trx = "$($name -replace '[^\w.-]+', '-').trx"
+    $filterArguments = if ($Filter) { '--filter', ($Filter -join '&') } else { @() }
+    $saved = @{}
+    foreach ($key in $Environment.Keys) {
+        $saved[$key] = [Environment]::GetEnvironmentVariable($key)
+        [Environment]::SetEnvironmentVariable($key, $Environment[$key])
+    }
+    try {
+        # Out-Host keeps the test run's own output out of this function's result.
+        & dotnet test (Join-Path $root $Project) -c $Configuration --no-build -nologo @filterArguments `
+            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $resultsRoot | Out-Host
+    }
+    finally {
+        foreach ($key in $saved.Keys) {
+            [Environment]::SetEnvironmentVariable($key, $saved[$key])
+        }
+    }
     $summary = ([xml](Get-Content -Raw (Join-Path $resultsRoot $trx))).TestRun.ResultSummary.Counters
     $failed = [int]$summary.failed + [int]$summary.error + [int]$summary.timeout + [int]$summary.aborted
     Write-Host "${name}: $($summary.passed) passed, $failed failed"
@@ -339,6 +352,34 @@ function Invoke-NodeSuite {
     [pscustomobject]@{ Suite = 'Node SDK'; Passed = $passed; Failed = $failed + [int]($exitCode -ne 0 -and $failed -eq 0) }
 }
 
+function Invoke-PostgresServerSuite {
+    <#
+    The server suite again on PostgreSQL (plus its replica and migration tests): on HUMANLOOP_TEST_DATABASE when
+    set, else on a throwaway cluster that .ci/postgres.sh starts (installing PostgreSQL when missing) and stops.
+    A PostgreSQL that cannot be had is a failed suite, not a skipped one.
+    #>
+    $name = 'Humanloop.Server.Tests (PostgreSQL)'
+    $started = $null
+    $previous = $env:HUMANLOOP_TEST_DATABASE
+    try {
+        if (-not $env:HUMANLOOP_TEST_DATABASE) {
+            $lines = @(& bash (Join-Path $root '.ci/postgres.sh') start)
+            if ($LASTEXITCODE -ne 0 -or $lines.Count -lt 2) {
+                Write-Host "${name}: 0 passed, 1 failed (PostgreSQL could not be started)"
+                return [pscustomobject]@{ Suite = $name; Passed = 0; Failed = 1 }
+            }
+            $env:HUMANLOOP_TEST_DATABASE, $started = $lines[0], $lines[1]
+        }
+        Invoke-XunitSuite 'tests/Humanloop.Server.Tests' -Name $name
+    }
+    finally {
+        $env:HUMANLOOP_TEST_DATABASE = $previous
+        if ($started) {
+            & bash (Join-Path $root '.ci/postgres.sh') stop $started | Out-Host
+        }
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
     New-Item -ItemType Directory -Path $resultsRoot -Force | Out-Null
@@ -350,7 +391,9 @@ function Invoke-Test {
     $pester = Get-PesterModulePath
     $results = @(
         Invoke-XunitSuite 'tests/Humanloop.Core.Tests'
-        Invoke-XunitSuite 'tests/Humanloop.Server.Tests'
+        # SQLite; the PostgreSQL-only tests run in the next suite.
+        Invoke-XunitSuite 'tests/Humanloop.Server.Tests' -Filter 'Engine!=PostgreSql' -Environment @{ HUMANLOOP_TEST_DATABASE = $null }
+        Invoke-PostgresServerSuite
         Invoke-PwshSuite -Name Pester -Script 'tests/pester/Invoke-PesterSuite.ps1' -CountsFile (Join-Path $resultsRoot 'pester.xml.counts.json') `
             -Arguments '-PesterPath', $pester, '-ResultPath', (Join-Path $resultsRoot 'pester.xml'), '-Configuration', $Configuration
         # The shipped example as a user's CI runs it: Replay mode, without a key or a server.

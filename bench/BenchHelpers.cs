@@ -30,6 +30,51 @@ namespace HumanloopBench
     }
 
     /// <summary>The G1 baseline: the same completions made through the core client in a C# loop, no PowerShell in between.</summary>
+    /// <summary>
+    /// Concurrent clients posting the same completion to one or more servers (round robin over them): the load of the
+    /// storage benchmark, in C# so that the client's own cost stays far below the servers'.
+    /// </summary>
+    public static class ConcurrentLoad
+    {
+        public static Timing Run(string[] apiUris, string apiKey, string body, int clients, int requests)
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients };
+            using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(120) };
+            http.DefaultRequestHeaders.Add("X-API-KEY", apiKey);
+            var next = 0;
+            var failures = 0;
+            string? firstFailure = null;
+            var stopwatch = Stopwatch.StartNew();
+            var workers = new Task[clients];
+            for (var c = 0; c < clients; c++)
+            {
+                workers[c] = Task.Run(async () =>
+                {
+                    int n;
+                    while ((n = Interlocked.Increment(ref next)) <= requests)
+                    {
+                        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                        using var response = await http.PostAsync(apiUris[n % apiUris.Length] + "/completion", content).ConfigureAwait(false);
+                        var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                        if (!response.IsSuccessStatusCode && Interlocked.Increment(ref failures) == 1)
+                        {
+                            firstFailure = $"HTTP {(int)response.StatusCode}: {text}";
+                        }
+                    }
+                });
+            }
+
+            Task.WaitAll(workers);
+            stopwatch.Stop();
+            if (failures > 0)
+            {
+                throw new InvalidOperationException($"{failures} of {requests} requests failed; the first: {firstFailure}");
+            }
+
+            return new Timing(requests, stopwatch.Elapsed);
+        }
+    }
+
     public static class DirectLoop
     {
         public static Timing Complete(HumanloopClient client, CompletionRequestBase request, int count)

@@ -119,7 +119,7 @@ function Import-BenchHelpers {
     # Loading it explicitly gives Add-Type the very assembly the cmdlets use.
     $null = [System.Reflection.Assembly]::LoadFrom($core.FullName)
     # CS1701: the module is built against net8.0's System.Runtime and this process runs .NET 10's, which is fine.
-    Add-Type -Path (Join-Path $script:BenchRoot 'BenchHelpers.cs') -ReferencedAssemblies $core.FullName, 'System.Net.Http', 'System.Net.Primitives' -CompilerOptions '-nowarn:CS1701'
+    Add-Type -Path (Join-Path $script:BenchRoot 'BenchHelpers.cs') -ReferencedAssemblies $core.FullName, 'System.Net.Http', 'System.Net.Primitives', 'System.Threading' -CompilerOptions '-nowarn:CS1701'
 }
 
 function Measure-Milliseconds {

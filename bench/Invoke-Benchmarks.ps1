@@ -37,8 +37,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding')]
-    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding'),
+    [ValidateSet('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding', 'Storage')]
+    [string[]] $Benchmark = @('Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding', 'Storage'),
 
     # Smaller sizes everywhere, for a run of about a minute that checks the benchmarks still work.
     [switch] $Quick,
@@ -72,6 +72,11 @@ param(
     [int] $ForwardingRequests = 200,
     [int] $ForwardingRounds = 5,
 
+    # Requests per contender per round, and rounds, for Storage (16 concurrent clients). Its PostgreSQL is
+    # HUMANLOOP_BENCH_DATABASE (or HUMANLOOP_TEST_DATABASE) when set, else a throwaway one from .ci/postgres.sh.
+    [int] $StorageRequests = 2000,
+    [int] $StorageRounds = 5,
+
     # Where to write {"Passed": n, "Failed": n} (benchmarks that ran / errored), for build.ps1's Test task.
     [string] $CountsPath
 )
@@ -93,6 +98,8 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('BatchRuns')) { $BatchRuns = 1 }
     if (-not $PSBoundParameters.ContainsKey('ForwardingRequests')) { $ForwardingRequests = 20 }
     if (-not $PSBoundParameters.ContainsKey('ForwardingRounds')) { $ForwardingRounds = 2 }
+    if (-not $PSBoundParameters.ContainsKey('StorageRequests')) { $StorageRequests = 100 }
+    if (-not $PSBoundParameters.ContainsKey('StorageRounds')) { $StorageRounds = 1 }
 }
 
 $root = Split-Path $PSScriptRoot -Parent
@@ -132,6 +139,8 @@ $goals = [ordered]@{
     Import       = @{ Measure = 'In-process Import-Module / importing Microsoft.PowerShell.Utility, fresh processes (median)'; Value = 'not run'; Goal = '≤ 0.35×' }
     Streaming    = @{ Measure = '-Stream events/s through the cmdlet / raw unparsed read of the same stream (median)'; Value = 'not run'; Goal = '≥ 0.5×' }
     Forwarding   = @{ Measure = 'Issue 15: forwarding overhead, server''s openai provider vs straight to the stub, 16 clients (p50 / p99 added)'; Value = 'not run'; Goal = '≤ 1 ms / ≤ 5 ms' }
+    PostgresVsSqlite = @{ Measure = 'Issue 15: PostgreSQL vs SQLite throughput, 16 concurrent clients, completions with logging (median of per-round ratios)'; Value = 'not run'; Goal = '≥ 0.5×' }
+    TwoReplicas      = @{ Measure = 'Issue 15: two replicas on PostgreSQL vs one (median of per-round ratios)'; Value = 'not run'; Goal = '≥ 1.5× (2 cores cap it)' }
 }
 function Set-Goal([string] $Key, [string] $Value, [Nullable[bool]] $Met) {
     $goals[$Key].Value = $Value
@@ -469,6 +478,56 @@ function Invoke-ForwardingBenchmark {
     Set-Goal Forwarding ('{0:N2} ms / {1:N2} ms' -f $p50, $p99) $met
 }
 
+function Invoke-StorageBenchmark {
+    Write-Host "Storage: $StorageRequests completions per contender per round, 16 concurrent clients, $StorageRounds round(s)"
+    $postgres = if ($env:HUMANLOOP_BENCH_DATABASE) { $env:HUMANLOOP_BENCH_DATABASE } else { $env:HUMANLOOP_TEST_DATABASE }
+    $cluster = $null
+    $folder = Join-Path ([IO.Path]::GetTempPath()) "humanloop-bench-sqlite-$([guid]::NewGuid().ToString('n'))"
+    $servers = [System.Collections.Generic.List[object]]::new()
+    try {
+        if (-not $postgres) {
+            $lines = @(& bash (Join-Path $root '.ci/postgres.sh') start)
+            if ($LASTEXITCODE -ne 0 -or $lines.Count -lt 2) { throw 'PostgreSQL could not be started (.ci/postgres.sh).' }
+            $postgres, $cluster = $lines[0], $lines[1]
+        }
+        # A schema of its own (the server creates it), so the run starts empty and leaves other data alone.
+        $database = "$postgres;Search Path=hlbench_$([guid]::NewGuid().ToString('n'))"
+        $environment = @{ HUMANLOOP_SERVER_API_KEYS = $BenchApiKey }
+        foreach ($arguments in @(@('--data', $folder), @('--database', $database), @('--database', $database))) {
+            $servers.Add((Start-ReadyProcess -DllPath $serverDll -ReadyPrefix 'Humanloop server ready: ' -TimeoutSec 60 `
+                -Argument (@('--urls', 'http://127.0.0.1:0') + $arguments) -Environment $environment))
+        }
+        $result = Invoke-BenchScenario -Name Storage -Parameters @{
+            ModulePath = $modulePath; SqliteUri = $servers[0].Uri; PostgresUri = $servers[1].Uri; SecondPostgresUri = $servers[2].Uri
+            Requests = $StorageRequests; Rounds = $StorageRounds; WarmupRequests = [math]::Min(200, [math]::Ceiling($StorageRequests / 4))
+        }
+    }
+    finally {
+        foreach ($server in $servers) { Stop-ReadyProcess $server }
+        if ($cluster) { & bash (Join-Path $root '.ci/postgres.sh') stop $cluster | Out-Null }
+        Remove-Item $folder -Recurse -Force -ErrorAction Ignore
+    }
+
+    $sqlite, $one, $two = $result.Contenders | ForEach-Object { , [double[]]$_.Rates }
+    $versusSqlite = [math]::Round((Get-PairedRatio $one $sqlite), 2)
+    $versusOne = [math]::Round((Get-PairedRatio $two $one), 2)
+    Out-Report '## Storage engines and replicas (issue 15)'
+    Out-Report
+    Out-Report "Non-streaming mock completions, each logged (one log row, and the project looked up by name), from $($result.Clients) concurrent clients in one process (C#, HttpClient), $($result.Requests) per contender per round, $StorageRounds round(s) in rotating order. Every server and PostgreSQL itself share this machine's $([Environment]::ProcessorCount) cores with the load generator, so two replicas cannot have twice the CPU of one: on 2 cores the replica ratio measures the cost of spreading the same CPU over two processes, not the scaling a second machine would bring."
+    Out-Report
+    Out-Report '| Contender | requests/s (median) | best |'
+    Out-Report '|---|---:|---:|'
+    foreach ($contender in $result.Contenders) {
+        $rates = [double[]]$contender.Rates
+        Out-Report ("| {0} | {1} | {2} |" -f $contender.Name, (Format-Rate (Get-Median $rates)), (Format-Rate (Get-Best $rates)))
+    }
+    Out-Report
+    Out-Report ("PostgreSQL / SQLite: {0} (goal ≥ 0.5×); two replicas / one: {1} (goal ≥ 1.5×; capped by the cores)." -f (Format-Ratio $versusSqlite), (Format-Ratio $versusOne))
+    Out-Report
+    Set-Goal PostgresVsSqlite ("{0} ({1:N0} vs {2:N0} requests/s)" -f (Format-Ratio $versusSqlite), (Get-Median $one), (Get-Median $sqlite)) ($versusSqlite -ge 0.5)
+    Set-Goal TwoReplicas ("{0} ({1:N0} vs {2:N0} requests/s, {3} cores shared by both replicas, PostgreSQL and the clients)" -f (Format-Ratio $versusOne), (Get-Median $two), (Get-Median $one), [Environment]::ProcessorCount) ($versusOne -ge 1.5)
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Run
 # ---------------------------------------------------------------------------------------------------
@@ -493,7 +552,7 @@ try {
     if ($Benchmark | Where-Object { $_ -in 'Cancel', 'Batch' }) {
         $faultServer = Start-BenchServer -ServerDll $serverDll -Arguments '--enable-faults'
     }
-    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding') {
+    foreach ($name in 'Throughput', 'Import', 'Streaming', 'Cancel', 'Soak', 'Batch', 'Forwarding', 'Storage') {
         if ($Benchmark -notcontains $name) { continue }
         # One benchmark that errors is reported, and the others still run.
         try {
@@ -505,6 +564,7 @@ try {
                 'Soak' { Invoke-SoakBenchmark }
                 'Batch' { Invoke-BatchBenchmark $faultServer.Uri }
                 'Forwarding' { Invoke-ForwardingBenchmark }
+                'Storage' { Invoke-StorageBenchmark }
             }
             $passed++
         }
@@ -522,7 +582,7 @@ finally {
     Stop-ReadyProcess $faultServer
 }
 
-Out-Report '## Goals of issue 12'
+Out-Report '## Goals of issues 12 and 15'
 Out-Report
 if ($Quick) {
     Out-Report 'A quick run (-Quick): smaller sizes, to show that the benchmarks still run; its numbers are not judged.'

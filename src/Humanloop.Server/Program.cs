@@ -1,5 +1,10 @@
 using Humanloop.Server.Hosting;
 
+if (args.Length > 0 && args[0] == MigrateCommand.Name)
+{
+    return MigrateCommand.Run(args[1..], Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+}
+
 var parsed = ServerOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
 if (parsed.ShowHelp)
 {
@@ -19,9 +24,9 @@ try
 {
     server = await ServerHost.StartAsync(parsed.Options!, CancellationToken.None);
 }
-catch (IOException ex)
+catch (Exception ex) when (ex is IOException or System.Data.Common.DbException or InvalidOperationException)
 {
-    // Typically the port is taken; say so plainly instead of a stack trace.
+    // Typically the port is taken, the data folder is in use, or the database is unreachable: say so plainly.
     Console.Error.WriteLine($"Humanloop server could not start: {ex.Message}");
     return 1;
 }

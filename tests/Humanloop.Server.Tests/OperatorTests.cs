@@ -46,28 +46,6 @@ public sealed partial class OperatorTests(OpenAiProviderFixture fixture) : IClas
     }
 
     [Fact]
-    public void Readiness_fails_when_the_schema_is_not_the_one_this_server_writes()
-    {
-        using var database = Database.OpenInMemory();
-        var readiness = new Readiness(database);
-        Assert.True(readiness.IsReady(out _));
-
-        database.Run(connection => Database.Execute(connection, $"PRAGMA user_version = {Schema.Version + 1};"));
-        Assert.False(readiness.IsReady(out var reason));
-        Assert.Contains("schema", reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Readiness_fails_when_the_database_is_gone()
-    {
-        var database = Database.OpenInMemory();
-        var readiness = new Readiness(database);
-        database.Dispose();
-        Assert.False(readiness.IsReady(out var reason));
-        Assert.Contains("database", reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Metrics_count_requests_by_route_template_and_status_with_latency_histograms()
     {
         var project = await _api.CreateProjectAsync(Names.Unique("metrics"));

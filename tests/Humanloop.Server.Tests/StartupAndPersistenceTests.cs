@@ -18,10 +18,11 @@ public sealed class StartupAndPersistenceTests : IDisposable
     }
 
     /// <summary>
-    /// What schema 5 added (tool configs, trials, what posted logs keep, a project's feedback types), removed again; and
+    /// What schema 6 added (an evaluation's lease) and schema 5 added (tool configs, trials, what posted logs keep, a project's feedback types), removed again; and
     /// sessions as schema 4 had them, each belonging to a project.
     /// </summary>
     private const string WithoutSchema5 = """
+        ALTER TABLE evaluations DROP COLUMN lease_until;
         DROP TABLE trials; DROP TABLE tool_configs; DROP INDEX model_configs_content; DROP INDEX logs_session; DROP INDEX logs_reference;
         ALTER TABLE logs DROP COLUMN reference_id; ALTER TABLE logs DROP COLUMN parent_reference_id; ALTER TABLE logs DROP COLUMN judgment;
         ALTER TABLE logs DROP COLUMN prompt_cost; ALTER TABLE logs DROP COLUMN output_cost; ALTER TABLE projects DROP COLUMN feedback_types;
@@ -49,7 +50,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
     public async Task Startup_prints_the_data_location_then_one_ready_line_with_the_real_port()
     {
         var output = new StringWriter();
-        await using var server = await TestServers.StartAsync(TestServers.InMemory() with { Output = output });
+        await using var server = await TestServers.StartAsync(TestServers.SqliteInMemory() with { Output = output });
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("Humanloop server data: in-memory", lines[0]);
@@ -65,7 +66,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
     {
         var firstOutput = new StringWriter();
         string firstKey;
-        await using (var server = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = firstOutput }))
+        await using (var server = await TestServers.StartAsync(TestServers.SqliteInMemory() with { ApiKeys = [], Output = firstOutput }))
         {
             firstKey = Assert.Single(server.ApiKeys);
             Assert.Contains(firstKey, firstOutput.ToString());
@@ -73,7 +74,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
             (await api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK);
         }
 
-        await using var second = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = TextWriter.Null });
+        await using var second = await TestServers.StartAsync(TestServers.SqliteInMemory() with { ApiKeys = [], Output = TextWriter.Null });
         Assert.NotEqual(firstKey, Assert.Single(second.ApiKeys));
     }
 
@@ -310,7 +311,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA user_version;";
-            Assert.Equal(5L, (long)command.ExecuteScalar()!);
+            Assert.Equal((long)Humanloop.Server.Storage.Schema.Version, (long)command.ExecuteScalar()!);
         }
     }
 
@@ -372,7 +373,42 @@ public sealed class StartupAndPersistenceTests : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA user_version;";
-            Assert.Equal(5L, (long)command.ExecuteScalar()!);
+            Assert.Equal((long)Humanloop.Server.Storage.Schema.Version, (long)command.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_5_gains_evaluation_leases_and_keeps_its_data()
+    {
+        string projectId;
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            projectId = (string)(await api.CreateProjectAsync("before-leases"))["id"]!;
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE evaluations DROP COLUMN lease_until; PRAGMA user_version = 5;";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var server = await TestServers.StartAsync(FileOptions(TextWriter.Null, ["k1"])))
+        {
+            using var api = new ApiClient(server, "k1");
+            Assert.Equal("before-leases", (string)(await api.GetAsync($"projects/{projectId}")).ShouldBe(HttpStatusCode.OK).Object["name"]!);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "humanloop.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('evaluations') WHERE name = 'lease_until'";
+            Assert.Equal(1L, (long)command.ExecuteScalar()!);
+            command.CommandText = "PRAGMA user_version;";
+            Assert.Equal((long)Humanloop.Server.Storage.Schema.Version, (long)command.ExecuteScalar()!);
         }
     }
 

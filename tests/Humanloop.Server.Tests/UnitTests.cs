@@ -125,6 +125,44 @@ public sealed class ServerOptionsParserTests
     private static Func<string, string?> Env(Dictionary<string, string>? values = null) => name => values?.GetValueOrDefault(name);
 
     [Fact]
+    public void The_database_comes_from_the_flag_or_the_environment_and_the_flag_wins()
+    {
+        var fromEnv = ServerOptionsParser.Parse([], Env(new() { ["HUMANLOOP_SERVER_DATABASE"] = "Host=db;Database=hl;Username=u" })).Options!;
+        Assert.Equal("Host=db;Database=hl;Username=u", fromEnv.Database);
+        Assert.False(fromEnv.InMemory);
+
+        var fromFlag = ServerOptionsParser.Parse(["--database", "postgres://u:p@db2:5433/hl"], Env(new() { ["HUMANLOOP_SERVER_DATABASE"] = "Host=db" })).Options!;
+        Assert.Equal("postgres://u:p@db2:5433/hl", fromFlag.Database);
+    }
+
+    [Fact]
+    public void A_postgres_uri_becomes_a_connection_string_with_every_part()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Storage.PostgresConnectionString.Normalise("postgresql://hl%40team:s%3Acret@db.internal:6543/humanloop"));
+        Assert.Equal(("db.internal", 6543, "humanloop", "hl@team", "s:cret"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
+    }
+
+    [Theory]
+    [InlineData("--database", "Database=hl", "names no Host")]
+    [InlineData("--database", "Hots=db", "not a PostgreSQL connection string")]
+    [InlineData("--database", "postgres:///hl", "has no host")]
+    public void A_database_that_is_not_postgres_is_an_error_naming_the_problem(string flag, string value, string expected)
+    {
+        var parsed = ServerOptionsParser.Parse([flag, value], Env());
+        Assert.Null(parsed.Options);
+        Assert.Contains(expected, parsed.Error);
+        Assert.StartsWith("--database", parsed.Error);
+    }
+
+    [Fact]
+    public void In_memory_and_a_database_together_are_an_error()
+    {
+        var parsed = ServerOptionsParser.Parse(["--in-memory", "--database", "Host=db"], Env());
+        Assert.Null(parsed.Options);
+        Assert.Contains("--in-memory and --database", parsed.Error);
+    }
+
+    [Fact]
     public void Defaults_bind_loopback_on_5080_with_a_file_store()
     {
         var parsed = ServerOptionsParser.Parse([], Env());

@@ -16,6 +16,13 @@ namespace Humanloop.Server.Evaluations;
 /// while the evaluation is pending or running, so once a client cancels it nothing more is written; the client's
 /// status change also cancels the run's token, which stops provider calls promptly. Stopping the server cancels every
 /// run; the next start marks what was left pending or running as failed.
+/// <para>
+/// Replicas on one PostgreSQL database: a run happens in the replica that received its request (it alone holds the
+/// request's provider keys), so it runs once. Its evaluation carries a lease that this runner renews while the run is
+/// in flight; a replica's start, and every replica's periodic sweep, fail only runs whose lease lapsed (their replica
+/// stopped), never a run another live replica is doing. A client's cancel through another replica stops this run at
+/// its next write, which the status refuses.
+/// </para>
 /// </summary>
 internal sealed class EvaluationRunner(
     EvaluationStore evaluations,
@@ -26,6 +33,7 @@ internal sealed class EvaluationRunner(
     GenerationRunner generations,
     GenerationLogWriter logWriter,
     EvaluationScorer scorer,
+    Database database,
     ILogger<EvaluationRunner> logger) : BackgroundService
 {
     public const int DatapointsInFlight = 4;
@@ -67,6 +75,11 @@ internal sealed class EvaluationRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var inFlight = new List<Task>();
+        if (database.IsShared)
+        {
+            inFlight.Add(Task.Run(() => SweepLapsedRunsAsync(stoppingToken), CancellationToken.None));
+        }
+
         try
         {
             await foreach (var run in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -99,6 +112,8 @@ internal sealed class EvaluationRunner(
     {
         var id = run.EvaluationId;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(run.Token, stoppingToken);
+        using var leaseEnd = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var lease = database.IsShared ? Task.Run(() => RenewLeaseAsync(id, leaseEnd.Token), CancellationToken.None) : Task.CompletedTask;
         try
         {
             // A run cancelled (or failed) before it started does nothing. (A client's POST .../log may have moved it to running.)
@@ -148,8 +163,53 @@ internal sealed class EvaluationRunner(
         }
         finally
         {
+            await leaseEnd.CancelAsync();
+            await lease;
             _runs.TryRemove(new KeyValuePair<string, Run>(id, run));
             run.Finish();
+        }
+    }
+
+    /// <summary>Fails, now and then, the server runs whose replica stopped renewing their lease (see the class summary).</summary>
+    private async Task SweepLapsedRunsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(EvaluationStore.Lease);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    evaluations.FailInterruptedRuns(InterruptedReason, onlyExpiredLeases: true);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    // The database is briefly unreachable: the next tick tries again.
+                    logger.LogWarning(failure, "Could not sweep lapsed evaluation runs");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Renews the run's lease while it is in flight, on a shared database; ends when the run does or has ended.</summary>
+    private async Task RenewLeaseAsync(string evaluationId, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(EvaluationStore.Lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token) && evaluations.RenewLease(evaluationId))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Could not renew the lease of evaluation {EvaluationId}", evaluationId);
         }
     }
 

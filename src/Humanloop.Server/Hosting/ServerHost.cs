@@ -22,7 +22,7 @@ public static class ServerHost
     public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         var output = options.Output;
-        var database = options.InMemory ? Database.OpenInMemory() : Database.OpenFile(options.ResolvedDataFolder);
+        var database = Open(options);
         var providerHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
         {
             // Provider calls end when the client goes away (the request's token), not on a fixed timer.
@@ -35,7 +35,8 @@ public static class ServerHost
             var apiKeys = ApiKeyProvisioner.Provision(options, output);
             var app = Build(options, database, providerHttp, apiKeys);
             // No run of this process has started yet: server runs still pending or running were interrupted by a stop.
-            app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason);
+            // On a shared database only the runs whose replica stopped renewing their lease are failed.
+            app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason, onlyExpiredLeases: database.IsShared);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -50,6 +51,12 @@ public static class ServerHost
             throw;
         }
     }
+
+    /// <summary>The database the options name: PostgreSQL, in-memory SQLite, or the SQLite data folder.</summary>
+    internal static Database Open(ServerOptions options) =>
+        options.Database is not null ? Database.OpenPostgres(options.Database)
+        : options.InMemory ? Database.OpenInMemory()
+        : Database.OpenFile(options.ResolvedDataFolder);
 
     private static WebApplication Build(ServerOptions options, Database database, HttpClient providerHttp, IReadOnlyList<string> apiKeys)
     {
@@ -94,7 +101,6 @@ public static class ServerHost
         services.AddSingleton(options);
         services.AddSingleton(options.Limits);
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton<Readiness>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton<ProjectStore>();
@@ -153,7 +159,7 @@ public static class ServerHost
 
         // Operators' endpoints take no key (docs/server.md, "Health and metrics"): they reveal no data.
         app.MapGet("/healthz", () => WireResults.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapGet("/readyz", (Readiness readiness) => readiness.IsReady(out var reason)
+        app.MapGet("/readyz", (Database database) => database.IsReady(out var reason)
             ? WireResults.Json(new JsonObject { ["status"] = "ready" })
             : WireResults.Json(new JsonObject { ["status"] = "not ready", ["reason"] = reason }, StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/metrics", (ServerMetrics metrics) => WireResults.Text(metrics.Write(), ServerMetrics.ContentType));

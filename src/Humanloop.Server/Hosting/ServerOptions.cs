@@ -13,6 +13,12 @@ public sealed record ServerOptions
     /// <summary>The data folder; null means <see cref="DefaultDataFolder"/>.</summary>
     public string? DataFolder { get; init; }
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql keyword form or a <c>postgres://</c> URI): keep the data there instead of
+    /// the SQLite data folder, so several server processes can share it. Null: SQLite.
+    /// </summary>
+    public string? Database { get; init; }
+
     /// <summary>Accepted <c>X-API-KEY</c> values. Empty: a development key is generated (see docs/server.md).</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 

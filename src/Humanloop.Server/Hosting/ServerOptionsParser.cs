@@ -19,6 +19,9 @@ internal static class ServerOptionsParser
           --urls <urls>                Addresses to bind (default http://127.0.0.1:5080; port 0 picks a free port)
           --in-memory                  Keep everything in memory (nothing is written to disk)
           --data <folder>              Data folder (env HUMANLOOP_SERVER_DATA; default per-user app data)
+          --database <connection>      Keep the data in PostgreSQL instead of the SQLite data folder, e.g.
+                                       "Host=localhost;Database=humanloop;Username=hl;Password=..." or
+                                       postgres://hl:...@localhost/humanloop (env HUMANLOOP_SERVER_DATABASE)
           --enable-faults              Enable the /_faults fault-injection API (env HUMANLOOP_SERVER_FAULTS=1)
           --seed <int>                 Seed the experiment sampler (env HUMANLOOP_SERVER_SEED)
           --mock-token-delay-ms <int>  Delay before each token of mock streams (env HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS)
@@ -27,6 +30,9 @@ internal static class ServerOptionsParser
           --log-format <text|json>     Console log lines as text or JSON objects (default text; env HUMANLOOP_SERVER_LOG_FORMAT)
           --log-prompts                Put each generation's prompt in its request log line (env HUMANLOOP_SERVER_LOG_PROMPTS=1)
           --help                       Show this help
+
+        Usage: Humanloop.Server migrate --from <folder> --to <connection>
+          Copies an SQLite data folder into an empty PostgreSQL database (see docs/server.md).
 
         Environment:
           HUMANLOOP_SERVER_API_KEYS              Comma-separated accepted X-API-KEY values
@@ -41,6 +47,7 @@ internal static class ServerOptionsParser
         string? urls = environment("ASPNETCORE_URLS");
         var inMemory = false;
         var dataFolder = NullIfEmpty(environment("HUMANLOOP_SERVER_DATA"));
+        var database = NullIfEmpty(environment("HUMANLOOP_SERVER_DATABASE"));
         var faults = IsTrue(environment("HUMANLOOP_SERVER_FAULTS"));
         var seedText = NullIfEmpty(environment("HUMANLOOP_SERVER_SEED"));
         var delayText = NullIfEmpty(environment("HUMANLOOP_SERVER_MOCK_TOKEN_DELAY_MS"));
@@ -72,6 +79,9 @@ internal static class ServerOptionsParser
                 case "--data":
                     dataFolder = Value() ?? throw Missing(name);
                     break;
+                case "--database":
+                    database = Value() ?? throw Missing(name);
+                    break;
                 case "--enable-faults":
                     faults = true;
                     break;
@@ -101,11 +111,23 @@ internal static class ServerOptionsParser
             return new ParsedCommandLine(null, false, $"--mock-token-delay-ms needs a non-negative integer, not '{delayText}'.");
         }
 
+        if (database is not null)
+        {
+            if (inMemory)
+            {
+                return new ParsedCommandLine(null, false, "--in-memory and --database both say where the data lives: give one.");
+            }
+
+            // Checked now, so a mistyped connection string is an error at the command line rather than at start.
+            Storage.PostgresConnectionString.Normalise(database);
+        }
+
         var options = new ServerOptions
         {
             Urls = string.IsNullOrWhiteSpace(urls) ? [ServerOptions.DefaultUrl] : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             InMemory = inMemory,
             DataFolder = dataFolder,
+            Database = database,
             ApiKeys = (environment("HUMANLOOP_SERVER_API_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             EnableFaults = faults,
             Seed = seed,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Humanloop.Server.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -125,7 +125,7 @@ internal sealed class DatasetStore(Database database, TimeProvider time)
         }
     });
 
-    private static List<DatasetRecord> SelectDatasets(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<DatasetRecord> SelectDatasets(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {DatasetColumns} FROM datasets d {clause}", r => new DatasetRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "project_id"),
@@ -135,7 +135,7 @@ internal sealed class DatasetStore(Database database, TimeProvider time)
             Columns.Time(r, "created_at"),
             Columns.Time(r, "updated_at")), parameters);
 
-    private static List<DatapointRecord> SelectDatapoints(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<DatapointRecord> SelectDatapoints(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, dataset_id, inputs, messages, target, created_at, updated_at FROM datapoints {clause}", r => new DatapointRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "dataset_id"),

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -37,7 +37,7 @@ internal sealed class DeploymentStore(Database database, TimeProvider time)
     public bool Remove(string projectId, string environmentId) => database.Run(c =>
         Database.Execute(c, "DELETE FROM deployments WHERE project_id = @project AND environment_id = @env", ("@project", projectId), ("@env", environmentId)) > 0);
 
-    private static List<DeploymentRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<DeploymentRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT project_id, environment_id, config_id, experiment_id, updated_at FROM deployments {clause}", r => new DeploymentRecord(
             Columns.RequiredText(r, "project_id"),
             Columns.RequiredText(r, "environment_id"),

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Humanloop.Server.Domain;
 using Humanloop.Server.Evaluations;
 using Humanloop.Server.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -17,6 +17,12 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
         """;
 
     private const string ActiveClause = "status IN ('pending', 'running')";
+
+    /// <summary>
+    /// How long a server run's claim lasts without renewal. The replica running it renews it every third of this; a
+    /// run whose lease lapsed belongs to a replica that stopped, and is failed (at another replica's start, or by its sweep).
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Creates an evaluation with its evaluators and a snapshot of the dataset's datapoints as they are now,
@@ -52,10 +58,12 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
             CreatedAt = now,
             UpdatedAt = now,
         };
+        // A server run is leased from the start, by the replica that will run it: no other replica takes it for lost.
         Database.Execute(c, $"""
-            INSERT INTO evaluations ({SelectColumns})
-            VALUES (@id, @project, @config, @dataset, @version, @snapshot, @hl, @status, NULL, @now, @now)
+            INSERT INTO evaluations ({SelectColumns}, lease_until)
+            VALUES (@id, @project, @config, @dataset, @version, @snapshot, @hl, @status, NULL, @now, @now, @lease)
             """,
+            ("@lease", hlGenerated ? Columns.Time(now + Lease) : null),
             ("@id", evaluation.Id), ("@project", projectId), ("@config", configId), ("@dataset", datasetId), ("@version", evaluation.DatasetVersionId),
             ("@snapshot", SnapshotJson(dataset)), ("@hl", hlGenerated ? 1 : 0), ("@status", evaluation.Status), ("@now", Columns.Time(now)));
         Database.Execute(c, """
@@ -113,7 +121,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
     {
         var total = Database.Scalar<int>(c, "SELECT COUNT(*) FROM evaluation_datapoints WHERE evaluation_id = @evaluation", ("@evaluation", evaluationId));
         var items = SelectDatapoints(c, "WHERE evaluation_id = @evaluation ORDER BY position LIMIT @size OFFSET @offset",
-            ("@evaluation", evaluationId), ("@size", size ?? -1), ("@offset", offset));
+            ("@evaluation", evaluationId), ("@size", size ?? int.MaxValue), ("@offset", offset));
         return ((IReadOnlyList<DatapointRecord>)items, total);
     });
 
@@ -125,7 +133,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
     /// <summary>Sets the status (and its reason) whatever it was; the caller decided the change is allowed.</summary>
     public EvaluationRecord SetStatus(string id, string status, string? reason) => database.InTransaction(c =>
     {
-        var evaluation = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Evaluation", id);
+        var evaluation = Select(c, "WHERE id = @id" + database.Dialect.ForUpdate, ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Evaluation", id);
         return WriteStatus(c, evaluation, status, reason);
     });
 
@@ -136,7 +144,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
     /// </summary>
     public bool TryTransition(string id, IReadOnlyCollection<string> from, string status, string? reason = null) => database.InTransaction(c =>
     {
-        var evaluation = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault();
+        var evaluation = Select(c, "WHERE id = @id" + database.Dialect.ForUpdate, ("@id", id)).FirstOrDefault();
         if (evaluation is null || !from.Contains(evaluation.Status))
         {
             return false;
@@ -147,12 +155,25 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
     });
 
     /// <summary>
-    /// Marks every server-run evaluation still pending or running as failed, with <paramref name="reason"/>: at startup,
-    /// no run of this process is in flight, so those were interrupted. Client-driven evaluations are left alone.
+    /// Marks server-run evaluations still pending or running as failed, with <paramref name="reason"/>. At the start of
+    /// the only process on a database, every one of them was interrupted; with <paramref name="onlyExpiredLeases"/>
+    /// (replicas share the database) only those whose lease lapsed, as the replica running them stopped.
+    /// Client-driven evaluations are left alone.
     /// </summary>
-    public int FailInterruptedRuns(string reason) => database.Run(c => Database.Execute(c, $"""
-        UPDATE evaluations SET status = 'failed', status_reason = @reason, updated_at = @now WHERE hl_generated = 1 AND {ActiveClause}
-        """, ("@reason", reason), ("@now", Columns.Time(time.GetUtcNow().UtcDateTime))));
+    public int FailInterruptedRuns(string reason, bool onlyExpiredLeases = false)
+    {
+        var now = Columns.Time(time.GetUtcNow().UtcDateTime);
+        var lapsed = onlyExpiredLeases ? " AND (lease_until IS NULL OR lease_until < @now)" : "";
+        return database.Run(c => Database.Execute(c, $"""
+            UPDATE evaluations SET status = 'failed', status_reason = @reason, updated_at = @now, lease_until = NULL
+            WHERE hl_generated = 1 AND {ActiveClause}{lapsed}
+            """, ("@reason", reason), ("@now", now)));
+    }
+
+    /// <summary>Extends the lease of a server run still pending or running; false when it has ended (nothing to hold).</summary>
+    public bool RenewLease(string id) => database.Run(c => Database.Execute(c, $"""
+        UPDATE evaluations SET lease_until = @lease WHERE id = @id AND hl_generated = 1 AND {ActiveClause}
+        """, ("@id", id), ("@lease", Columns.Time(time.GetUtcNow().UtcDateTime + Lease))) > 0);
 
     /// <summary>
     /// Records an evaluator's result on a log, replacing the one it had (which keeps its id and creation time). With
@@ -190,18 +211,19 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
         return database.Run(c => SelectResults(c, $"WHERE log_id IN ({string.Join(", ", parameters.Select(p => p.Item1))}) ORDER BY seq", parameters));
     }
 
-    private static void AddEvaluators(SqliteConnection c, string evaluationId, IReadOnlyList<string> evaluatorIds)
+    private static void AddEvaluators(DbConnection c, string evaluationId, IReadOnlyList<string> evaluatorIds)
     {
         foreach (var evaluatorId in evaluatorIds)
         {
             Database.Execute(c, """
-                INSERT OR IGNORE INTO evaluation_evaluators (evaluation_id, evaluator_id, position)
+                INSERT INTO evaluation_evaluators (evaluation_id, evaluator_id, position)
                 VALUES (@evaluation, @evaluator, (SELECT COALESCE(MAX(position), -1) + 1 FROM evaluation_evaluators WHERE evaluation_id = @evaluation))
+                ON CONFLICT (evaluation_id, evaluator_id) DO NOTHING
                 """, ("@evaluation", evaluationId), ("@evaluator", evaluatorId));
         }
     }
 
-    private EvaluationRecord WriteStatus(SqliteConnection c, EvaluationRecord evaluation, string status, string? reason)
+    private EvaluationRecord WriteStatus(DbConnection c, EvaluationRecord evaluation, string status, string? reason)
     {
         var updated = evaluation with { Status = status, StatusReason = reason, UpdatedAt = time.GetUtcNow().UtcDateTime };
         Database.Execute(c, "UPDATE evaluations SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id",
@@ -209,7 +231,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
         return updated;
     }
 
-    private EvaluationRecord Touch(SqliteConnection c, EvaluationRecord evaluation)
+    private EvaluationRecord Touch(DbConnection c, EvaluationRecord evaluation)
     {
         var updated = evaluation with { UpdatedAt = time.GetUtcNow().UtcDateTime };
         Database.Execute(c, "UPDATE evaluations SET updated_at = @now WHERE id = @id", ("@id", evaluation.Id), ("@now", Columns.Time(updated.UpdatedAt)));
@@ -238,7 +260,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
     private static DateTime ParseTime(string text) =>
         DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
 
-    private static List<EvaluationRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<EvaluationRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {SelectColumns} FROM evaluations {clause}", r => new EvaluationRecord
         {
             Id = Columns.RequiredText(r, "id"),
@@ -254,7 +276,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
             UpdatedAt = Columns.Time(r, "updated_at"),
         }, parameters);
 
-    private static List<DatapointRecord> SelectDatapoints(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<DatapointRecord> SelectDatapoints(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT datapoint_id, dataset_id, inputs, messages, target, created_at, updated_at FROM evaluation_datapoints {clause}",
             r => new DatapointRecord(
                 Columns.RequiredText(r, "datapoint_id"),
@@ -265,7 +287,7 @@ internal sealed class EvaluationStore(Database database, TimeProvider time)
                 Columns.Time(r, "created_at"),
                 Columns.Time(r, "updated_at")), parameters);
 
-    private static List<EvaluationResultRecord> SelectResults(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<EvaluationResultRecord> SelectResults(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, evaluation_id, log_id, evaluator_id, value, error, judge_log_id, created_at, updated_at FROM evaluation_results {clause}",
             r => new EvaluationResultRecord
             {

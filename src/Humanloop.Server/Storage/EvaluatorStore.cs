@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Humanloop.Server.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -46,7 +46,7 @@ internal sealed class EvaluatorStore(Database database, TimeProvider time)
         ("@return", e.ReturnType), ("@code", e.Code), ("@configId", e.ModelConfigId), ("@config", e.ModelConfig?.ToJson().ToJsonString()),
     ];
 
-    private static List<EvaluatorRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<EvaluatorRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, name, description, type, arguments_type, return_type, code, model_config_id, model_config, created_at, updated_at FROM evaluators {clause}",
             r => new EvaluatorRecord
             {

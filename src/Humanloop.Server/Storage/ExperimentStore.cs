@@ -1,6 +1,6 @@
 using Humanloop.Server.Domain;
 using Humanloop.Server.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -111,7 +111,7 @@ internal sealed class ExperimentStore(Database database, TimeProvider time)
             .ToList();
     }
 
-    private static void UpsertConfig(SqliteConnection c, string experimentId, string configId, bool active, DateTime now)
+    private static void UpsertConfig(DbConnection c, string experimentId, string configId, bool active, DateTime now)
     {
         var position = Database.Scalar<int>(c, "SELECT COALESCE(MAX(position), -1) + 1 FROM experiment_configs WHERE experiment_id = @exp", ("@exp", experimentId));
         Database.Execute(c, """
@@ -122,7 +122,7 @@ internal sealed class ExperimentStore(Database database, TimeProvider time)
             ("@exp", experimentId), ("@config", configId), ("@active", active ? 1 : 0), ("@position", position), ("@now", Columns.Time(now)));
     }
 
-    private static List<ExperimentRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<ExperimentRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, project_id, name, positive_labels, metric_id, created_at, updated_at FROM experiments {clause}", r => new ExperimentRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "project_id"),

@@ -1,5 +1,5 @@
 using Humanloop.Server.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -19,7 +19,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
 {
     private const string SelectColumns = """
         id, project_id, session_id, session_reference_id, parent_id, config_id, experiment_id, trial_id, environment,
-        inputs, output, raw_output, finish_reason, source, metadata, user, source_datapoint_id, save,
+        inputs, output, raw_output, finish_reason, source, metadata, "user", source_datapoint_id, save,
         prompt_tokens, output_tokens, provider_latency, provider_request, provider_response, created_at, updated_at,
         messages, output_message, tool_choice, evaluation_id, error, reference_id, parent_reference_id, judgment, prompt_cost, output_cost
         """;
@@ -35,12 +35,16 @@ internal sealed class LogStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Inserts a log of a server-run evaluation only while the evaluation is still pending or running, in one
-    /// statement, so that nothing is written once its status says it was cancelled or failed. False when not written.
+    /// transaction, so that nothing is written once its status says it was cancelled or failed. False when not written.
     /// </summary>
-    public bool InsertWhileEvaluationActive(LogRecord log) => database.Run(c => Database.Execute(c, $"""
-        INSERT INTO logs ({SelectColumns}) SELECT {InsertValues}
-        WHERE EXISTS (SELECT 1 FROM evaluations WHERE id = @evaluation AND status IN ('pending', 'running'))
-        """, Parameters(log)) > 0);
+    public bool InsertWhileEvaluationActive(LogRecord log) => database.InTransaction(c =>
+    {
+        // The status row is share-locked until the insert commits (on PostgreSQL; SQLite has one writer), so a
+        // client's cancel on another replica waits for it rather than slipping in between the check and the write.
+        var active = Database.Query(c, "SELECT 1 FROM evaluations WHERE id = @evaluation AND status IN ('pending', 'running')" + database.Dialect.ForShare,
+            r => true, ("@evaluation", log.EvaluationId)).Count > 0;
+        return active && Database.Execute(c, $"INSERT INTO logs ({SelectColumns}) VALUES ({InsertValues})", Parameters(log)) > 0;
+    });
 
     /// <summary>The latest log of each datapoint of an evaluation (a datapoint's later log replaces the earlier), by datapoint id.</summary>
     public IReadOnlyDictionary<string, LogRecord> LatestForEvaluation(string evaluationId) => database.Run(c =>
@@ -86,7 +90,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
     /// <summary>Changes the fields of a log that <c>UpdateLogRequest</c> names (a field sent as null is cleared).</summary>
     public LogRecord Update(string id, LogUpdate update) => database.InTransaction(c =>
     {
-        var log = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Log", id);
+        var log = Select(c, "WHERE id = @id" + database.Dialect.ForUpdate, ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Log", id);
         var updated = log with
         {
             Output = update.Output.IsSet ? update.Output.Value : log.Output,
@@ -130,7 +134,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
         var feedback = new FeedbackRecord(Domain.Ids.New(Domain.Ids.Feedback), logId, type, value?.DeepClone(), user, createdAt ?? time.GetUtcNow().UtcDateTime);
         if (!unset)
         {
-            Database.Execute(c, "INSERT INTO feedback (id, log_id, type, value, value_text, user, created_at) VALUES (@id, @log, @type, @value, @text, @user, @created)",
+            Database.Execute(c, "INSERT INTO feedback (id, log_id, type, value, value_text, \"user\", created_at) VALUES (@id, @log, @type, @value, @text, @user, @created)",
                 ("@id", feedback.Id), ("@log", logId), ("@type", type), ("@value", value?.ToJsonString()),
                 ("@text", FeedbackRecord.ValueText(value)), ("@user", user), ("@created", Columns.Time(feedback.CreatedAt)));
         }
@@ -140,7 +144,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
     });
 
     public IReadOnlyList<FeedbackRecord> Feedback(string logId) => database.Run(c =>
-        Database.Query(c, "SELECT id, log_id, type, value, user, created_at FROM feedback WHERE log_id = @log ORDER BY seq",
+        Database.Query(c, "SELECT id, log_id, type, value, \"user\", created_at FROM feedback WHERE log_id = @log ORDER BY seq",
             r => new FeedbackRecord(Columns.RequiredText(r, "id"), Columns.RequiredText(r, "log_id"), Columns.RequiredText(r, "type"),
                 WireJson.ParseOrNull(Columns.Text(r, "value")), Columns.Text(r, "user"), Columns.Time(r, "created_at")),
             ("@log", logId)));
@@ -161,7 +165,7 @@ internal sealed class LogStore(Database database, TimeProvider time)
         ("@judgment", WireJson.ToText(log.Judgment)), ("@promptCost", log.PromptCost), ("@outputCost", log.OutputCost),
     ];
 
-    private static List<LogRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<LogRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {SelectColumns} FROM logs {clause}", r => new LogRecord
         {
             Id = Columns.RequiredText(r, "id"),

@@ -1,6 +1,6 @@
 using Humanloop.Server.Domain;
 using Humanloop.Server.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -14,7 +14,20 @@ internal sealed class ModelConfigStore(Database database, TimeProvider time)
     /// <c>FirstOfProject</c> is decided in the same transaction, so two concurrent first registrations
     /// cannot both miss it.
     /// </summary>
-    public (ModelConfigRecord Config, bool Created, bool FirstOfProject) Register(string projectId, ModelConfigContent content) => database.InTransaction(c =>
+    public (ModelConfigRecord Config, bool Created, bool FirstOfProject) Register(string projectId, ModelConfigContent content)
+    {
+        try
+        {
+            return RegisterOnce(projectId, content);
+        }
+        catch (RecordConflictException)
+        {
+            // The same content was registered at the same time (by another replica): that one is the config.
+            return RegisterOnce(projectId, content);
+        }
+    }
+
+    private (ModelConfigRecord Config, bool Created, bool FirstOfProject) RegisterOnce(string projectId, ModelConfigContent content) => database.InTransaction(c =>
     {
         var hash = content.ContentHash();
         var existing = Select(c, "WHERE project_id = @project AND content_hash = @hash", ("@project", projectId), ("@hash", hash)).FirstOrDefault();
@@ -51,12 +64,12 @@ internal sealed class ModelConfigStore(Database database, TimeProvider time)
     public (int Count, DateTime? LastUsed) Usage(string configId, string projectId) => database.Run(c =>
     {
         var rows = Database.Query(c, "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM logs WHERE config_id = @config AND project_id = @project",
-            r => (r.GetInt32(0), Columns.Text(r, "last")), ("@config", configId), ("@project", projectId));
+            r => (Columns.Int(r, "n") ?? 0, Columns.Text(r, "last")), ("@config", configId), ("@project", projectId));
         var (count, last) = rows[0];
         return (count, last is null ? (DateTime?)null : DateTime.Parse(last, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal));
     });
 
-    private static List<ModelConfigRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<ModelConfigRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {SelectColumns} FROM model_configs {clause}", r => new ModelConfigRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "project_id"),

@@ -1,5 +1,5 @@
 using Humanloop.Server.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -20,8 +20,24 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
     public ProjectRecord? FindByName(string name) => database.Run(c => Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault());
 
     /// <summary>The project with this name, created if none exists (as completions and registration did).</summary>
-    public ProjectRecord GetOrCreateByName(string name) => database.InTransaction(c =>
-        Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault() ?? Insert(c, name, null));
+    public ProjectRecord GetOrCreateByName(string name)
+    {
+        try
+        {
+            return database.InTransaction(c => Select(c, "WHERE name = @name", ("@name", name)).FirstOrDefault() ?? Insert(c, name, null));
+        }
+        catch (RecordConflictException)
+        {
+            // Another request (another replica) created it between our look and our insert: it is the one.
+            var winner = FindByName(name);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return winner;
+        }
+    }
 
     public (IReadOnlyList<ProjectRecord> Items, int Total) List(string? filter, string sortBy, string order, int page, int size)
     {
@@ -40,7 +56,7 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
     public ProjectRecord Update(string id, string? name, string? directoryId, IReadOnlyList<PositiveLabel>? positiveLabels) => database.InTransaction(c =>
     {
-        var project = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
+        var project = Select(c, "WHERE id = @id" + database.Dialect.ForUpdate, ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
         if (name is not null && name != project.Name && NameTaken(c, name))
         {
             throw new RecordConflictException($"A project named '{name}' already exists");
@@ -53,9 +69,9 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
             PositiveLabels = positiveLabels ?? project.PositiveLabels,
             UpdatedAt = time.GetUtcNow().UtcDateTime,
         };
-        Database.Execute(c, "UPDATE projects SET name = @name, directory_id = @dir, positive_labels = @labels, updated_at = @updated WHERE id = @id",
+        NameUnique(updated.Name, () => Database.Execute(c, "UPDATE projects SET name = @name, directory_id = @dir, positive_labels = @labels, updated_at = @updated WHERE id = @id",
             ("@id", id), ("@name", updated.Name), ("@dir", updated.DirectoryId),
-            ("@labels", PositiveLabel.ToJsonText(updated.PositiveLabels)), ("@updated", Columns.Time(updated.UpdatedAt)));
+            ("@labels", PositiveLabel.ToJsonText(updated.PositiveLabels)), ("@updated", Columns.Time(updated.UpdatedAt))));
         return updated;
     });
 
@@ -65,11 +81,11 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
     /// </summary>
     public ProjectRecord UpdateFeedbackTypes(string id, Func<IReadOnlyList<FeedbackTypeDefinition>, IReadOnlyList<FeedbackTypeDefinition>> change) => database.InTransaction(c =>
     {
-        var project = Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
+        var project = Select(c, "WHERE id = @id" + database.Dialect.ForUpdate, ("@id", id)).FirstOrDefault() ?? throw RecordNotFoundException.For("Project", id);
         return SetFeedbackTypes(c, project, change(project.EffectiveFeedbackTypes));
     });
 
-    private ProjectRecord SetFeedbackTypes(SqliteConnection c, ProjectRecord project, IReadOnlyList<FeedbackTypeDefinition> types)
+    private ProjectRecord SetFeedbackTypes(DbConnection c, ProjectRecord project, IReadOnlyList<FeedbackTypeDefinition> types)
     {
         var updated = project with { FeedbackTypes = types, UpdatedAt = time.GetUtcNow().UtcDateTime };
         Database.Execute(c, "UPDATE projects SET feedback_types = @types, updated_at = @updated WHERE id = @id",
@@ -86,7 +102,7 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
     public int DataCount(string id) => database.Run(c => Database.Scalar<int>(c, "SELECT COUNT(*) FROM logs WHERE project_id = @id", ("@id", id)));
 
-    private ProjectRecord Insert(SqliteConnection c, string name, string? directoryId)
+    private ProjectRecord Insert(DbConnection c, string name, string? directoryId)
     {
         if (NameTaken(c, name))
         {
@@ -95,15 +111,31 @@ internal sealed class ProjectStore(Database database, TimeProvider time)
 
         var now = time.GetUtcNow().UtcDateTime;
         var project = new ProjectRecord(Ids.New(Ids.Project), name, directoryId, [], now, now);
-        Database.Execute(c, "INSERT INTO projects (id, name, directory_id, created_at, updated_at) VALUES (@id, @name, @dir, @now, @now)",
-            ("@id", project.Id), ("@name", name), ("@dir", directoryId), ("@now", Columns.Time(now)));
+        NameUnique(name, () => Database.Execute(c, "INSERT INTO projects (id, name, directory_id, created_at, updated_at) VALUES (@id, @name, @dir, @now, @now)",
+            ("@id", project.Id), ("@name", name), ("@dir", directoryId), ("@now", Columns.Time(now))));
         return project;
     }
 
-    private static bool NameTaken(SqliteConnection c, string name) =>
+    /// <summary>
+    /// Runs a write that sets a project's name: the look-up before it answers the common case, and the unique
+    /// constraint the race between replicas (both looked, neither found), with the same 409.
+    /// </summary>
+    private static void NameUnique(string name, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (DbException violation) when (SqlDialect.IsUniqueViolation(violation))
+        {
+            throw new RecordConflictException($"A project named '{name}' already exists");
+        }
+    }
+
+    private static bool NameTaken(DbConnection c, string name) =>
         Database.Scalar<int>(c, "SELECT COUNT(*) FROM projects WHERE name = @name", ("@name", name)) > 0;
 
-    private static List<ProjectRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<ProjectRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, name, directory_id, positive_labels, created_at, updated_at, feedback_types FROM projects {clause}", r => new ProjectRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "name"),

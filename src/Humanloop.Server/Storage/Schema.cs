@@ -1,15 +1,24 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Humanloop.Server.Storage;
 
 /// <summary>
-/// The SQLite schema. Free-form JSON (inputs, metadata, config bodies, provider payloads) is kept
-/// as text; what is filtered, joined or sorted on is a column. <c>user_version</c> records the
-/// schema version so a later release can migrate an existing data folder.
+/// The schema, for both engines, and the migrations that bring an older database to it at start. Free-form JSON
+/// (inputs, metadata, config bodies, provider payloads) is kept as text; what is filtered, joined or sorted on is a
+/// column; times are fixed-width UTC text (see <see cref="Columns.Time(DateTime)"/>) on both engines, so they sort
+/// and compare alike. The tables are written once, in SQLite's DDL; <see cref="PostgresDdl"/> derives PostgreSQL's.
+/// <para>
+/// SQLite records the version in <c>user_version</c> (one process per folder, so no lock is needed). PostgreSQL
+/// records each applied migration in <c>schema_migrations</c>, under an advisory lock, so replicas starting together
+/// apply each migration once and the others wait, then find it done.
+/// </para>
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 5;
+    public const int Version = 6;
+
 
     /// <summary>
     /// Sessions exist without a project (<c>POST /sessions</c>) and span projects (a session is listed under every
@@ -188,7 +197,8 @@ internal static class Schema
             status TEXT NOT NULL,
             status_reason TEXT,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL,
+            lease_until TEXT
         );
         CREATE INDEX IF NOT EXISTS evaluations_project_created ON evaluations (project_id, created_at);
         CREATE TABLE IF NOT EXISTS evaluation_evaluators (
@@ -226,7 +236,7 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS evaluation_results_evaluation ON evaluation_results (evaluation_id);
         """;
 
-    public static void Apply(SqliteConnection connection)
+    public static void ApplySqlite(SqliteConnection connection)
     {
         var version = Database.Scalar<long>(connection, "PRAGMA user_version;");
         if (version > Version)
@@ -268,10 +278,86 @@ internal static class Schema
                 """);
         }
 
+        if (version is >= 4 and < 6)
+        {
+            // Version 6 added the lease of a server-run evaluation (null: no replica holds it).
+            Database.Execute(connection, "ALTER TABLE evaluations ADD COLUMN lease_until TEXT;");
+        }
+
         // Version 3 added datasets, datapoints and evaluators, version 4 evaluations, version 5 tool configs and
         // trials: new tables (and indexes), which CreateTables adds to an older folder as it stands.
         Database.Execute(connection, CreateTables);
         Database.Execute(connection, $"PRAGMA user_version = {Version};");
         transaction.Commit();
     }
+
+    /// <summary>
+    /// PostgreSQL's migrations, by the version they bring the database to. A database starts at 6 (the first version
+    /// PostgreSQL had); a later version appends its step here and to <see cref="ApplySqlite"/>.
+    /// </summary>
+    private static readonly (int Version, string Sql)[] PostgresMigrations =
+    [
+        (6, PostgresDdl(CreateTables) + """
+
+            CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos(haystack, needle)';
+            """),
+    ];
+
+    /// <summary>
+    /// Brings a PostgreSQL database to this server's schema. <paramref name="schema"/> is the first schema of the
+    /// connection's search path (null: the default, <c>public</c>); it is created when missing, so an operator can give
+    /// the server a schema of its own with <c>Search Path=humanloop</c>.
+    /// </summary>
+    public static void ApplyPostgres(NpgsqlConnection connection, string? schema)
+    {
+        using var transaction = connection.BeginTransaction();
+        // The advisory lock is per schema, so servers on different schemas of one database do not wait on each other.
+        Database.Execute(connection, "SELECT pg_advisory_xact_lock(hashtext('humanloop-schema:' || @schema))", ("@schema", schema ?? "public"));
+        if (schema is not null)
+        {
+            Database.Execute(connection, $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+        }
+
+        Database.Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        var version = Database.Scalar<long>(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        if (version > Version)
+        {
+            throw new InvalidOperationException($"The database was written by a newer server (schema {version}; this server knows {Version}).");
+        }
+
+        foreach (var (target, sql) in PostgresMigrations.Where(m => m.Version > version))
+        {
+            Database.Execute(connection, sql);
+            Database.Execute(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",
+                ("@version", target), ("@now", Columns.Time(DateTime.UtcNow)));
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// PostgreSQL's spelling of SQLite DDL: identity columns for AUTOINCREMENT, double precision for REAL, a quoted
+    /// <c>user</c> (a reserved word there), and an explicit <c>rowid</c> on the tables keyed by id, which SQLite has
+    /// implicitly and the stores order by (the order rows were added).
+    /// </summary>
+    internal static string PostgresDdl(string sqlite)
+    {
+        var ddl = sqlite.Replace("seq INTEGER PRIMARY KEY AUTOINCREMENT", "seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", StringComparison.Ordinal);
+        ddl = Regex.Replace(ddl, @"\bREAL\b", "DOUBLE PRECISION");
+        ddl = Regex.Replace(ddl, @"(?m)^(\s*)user TEXT", "$1\"user\" TEXT");
+        return Regex.Replace(ddl, @"(CREATE TABLE IF NOT EXISTS \w+ \(\r?\n)(\s*)(id TEXT PRIMARY KEY)", "$1$2rowid BIGINT GENERATED BY DEFAULT AS IDENTITY UNIQUE,\n$2$3");
+    }
+
+    /// <summary>The tables that carry SQLite's implicit rowid explicitly on PostgreSQL (see <see cref="PostgresDdl"/>).</summary>
+    internal static IReadOnlyList<string> TablesWithRowid =>
+        Regex.Matches(PostgresDdl(CreateTables), @"CREATE TABLE IF NOT EXISTS (\w+) \(\s*rowid").Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>The tables numbered by an AUTOINCREMENT <c>seq</c> (an identity column on PostgreSQL).</summary>
+    internal static IReadOnlyList<string> TablesWithSeq =>
+        Regex.Matches(CreateTables, @"CREATE TABLE IF NOT EXISTS (\w+) \(\s*seq INTEGER PRIMARY KEY AUTOINCREMENT").Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>Every table, in an order that satisfies the foreign keys (parents first).</summary>
+    internal static IReadOnlyList<string> Tables =>
+        Regex.Matches(CreateTables, @"CREATE TABLE IF NOT EXISTS (\w+) \(").Select(m => m.Groups[1].Value).ToList();
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Humanloop.Server.Domain;
 using Humanloop.Server.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -15,9 +15,26 @@ internal sealed class SessionStore(Database database, TimeProvider time)
 
     public SessionRecord Create() => database.Run(c => Insert(c, null, null));
 
-    public SessionRecord GetOrCreateByReference(string projectId, string referenceId) => database.InTransaction(c =>
-        Select(c, "WHERE project_id = @project AND reference_id = @ref", ("@project", projectId), ("@ref", referenceId)).FirstOrDefault()
-        ?? Insert(c, projectId, referenceId));
+    public SessionRecord GetOrCreateByReference(string projectId, string referenceId)
+    {
+        SessionRecord? Find(DbConnection c) =>
+            Select(c, "WHERE project_id = @project AND reference_id = @ref", ("@project", projectId), ("@ref", referenceId)).FirstOrDefault();
+        try
+        {
+            return database.InTransaction(c => Find(c) ?? Insert(c, projectId, referenceId));
+        }
+        catch (RecordConflictException)
+        {
+            // A concurrent request (another replica) made the session between our look and our insert: use it.
+            var winner = database.Run(Find);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return winner;
+        }
+    }
 
     public SessionRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
@@ -39,7 +56,7 @@ internal sealed class SessionStore(Database database, TimeProvider time)
         return ((IReadOnlyList<SessionSummary>)sessions.Select(s => Summarise(c, s)).ToList(), total);
     });
 
-    private static SessionSummary Summarise(SqliteConnection c, SessionRecord session)
+    private static SessionSummary Summarise(DbConnection c, SessionRecord session)
     {
         var count = Database.Scalar<int>(c, "SELECT COUNT(*) FROM logs WHERE session_id = @id", ("@id", session.Id));
         var projects = Database.Query(c, """
@@ -61,7 +78,7 @@ internal sealed class SessionStore(Database database, TimeProvider time)
     private static DateTime ParseTime(string text) => DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture,
         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
 
-    private SessionRecord Insert(SqliteConnection c, string? projectId, string? referenceId)
+    private SessionRecord Insert(DbConnection c, string? projectId, string? referenceId)
     {
         var session = new SessionRecord(Ids.New(Ids.Session), projectId, referenceId, time.GetUtcNow().UtcDateTime);
         Database.Execute(c, "INSERT INTO sessions (id, project_id, reference_id, created_at) VALUES (@id, @project, @ref, @created)",
@@ -69,7 +86,7 @@ internal sealed class SessionStore(Database database, TimeProvider time)
         return session;
     }
 
-    private static List<SessionRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<SessionRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT {SelectColumns} FROM sessions {clause}", r => new SessionRecord(
             Columns.RequiredText(r, "id"), Columns.Text(r, "project_id"), Columns.Text(r, "reference_id"), Columns.Time(r, "created_at")), parameters);
 }

@@ -1,5 +1,5 @@
 using Humanloop.Server.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Humanloop.Server.Storage;
 
@@ -23,7 +23,7 @@ internal sealed class ToolConfigStore(Database database, TimeProvider time)
 
     public ToolConfigRecord? Get(string id) => database.Run(c => Select(c, "WHERE id = @id", ("@id", id)).FirstOrDefault());
 
-    private static List<ToolConfigRecord> Select(SqliteConnection c, string clause, params (string, object?)[] parameters) =>
+    private static List<ToolConfigRecord> Select(DbConnection c, string clause, params (string, object?)[] parameters) =>
         Database.Query(c, $"SELECT id, project_id, body, created_at, updated_at FROM tool_configs {clause}", r => new ToolConfigRecord(
             Columns.RequiredText(r, "id"),
             Columns.RequiredText(r, "project_id"),
