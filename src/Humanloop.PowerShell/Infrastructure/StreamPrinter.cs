@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using System.Text;
+
+namespace Humanloop.PowerShell.Infrastructure;
+
+/// <summary>
+/// Shows a streamed generation the way a person reads it at the prompt: the text flows onto the line as it
+/// arrives, one sample at a time, and each sample ends with its finish reason, tokens and log id. Samples
+/// stream side by side, so only one is shown live; the others are kept until it finishes, then shown
+/// (live from there on if they are still running). Runs on the pipeline thread only.
+/// </summary>
+internal sealed class StreamPrinter
+{
+    private readonly Action<string> _write;
+    private readonly bool _labelAll;
+    private readonly List<Sample> _waiting = [];
+    private readonly Dictionary<(int Input, int Index), Sample> _current = [];
+    private Sample? _live;
+    private bool _lineOpen;
+
+    /// <param name="write">Writes text to the host as it is, without adding a line break.</param>
+    /// <param name="labelAll">Whether every sample is labelled with its index (several were asked for); otherwise only those after the first.</param>
+    public StreamPrinter(Action<string> write, bool labelAll)
+    {
+        _write = write;
+        _labelAll = labelAll;
+    }
+
+    /// <summary>Shows <paramref name="chunk"/> of input <paramref name="input"/>: now, if its sample is the one shown live; else once it is.</summary>
+    public void Add(int input, GenerationChunk chunk)
+    {
+        var key = (input, chunk.Index);
+        if (!_current.TryGetValue(key, out var sample) || sample.Finished)
+        {
+            // A new sample, or the next round of a tool-using chat on the same index.
+            _current[key] = sample = new Sample(chunk.Index);
+            _waiting.Add(sample);
+        }
+
+        sample.Text.Append(chunk.Output);
+        if (!string.IsNullOrEmpty(chunk.FinishReason))
+        {
+            sample.Finished = true;
+            sample.FinishReason = chunk.FinishReason;
+            sample.LogId = chunk.Id;
+            sample.Usage = chunk.Usage;
+        }
+
+        _live ??= Next();
+        ShowLive();
+    }
+
+    /// <summary>The stream of input <paramref name="input"/> is complete: adds what only the whole response says (tool calls, the total of several samples).</summary>
+    public void Complete(int input, IGenerationResult response)
+    {
+        Flush(input);
+        var samples = response.Samples;
+        foreach (var sample in samples)
+        {
+            var calls = sample is ChatData chat ? chat.Message.ToolCalls ?? [] : [];
+            foreach (var call in calls)
+            {
+                WriteLine($"    {Label(sample.Index, samples.Count > 1)}calls {call}");
+            }
+        }
+
+        if (samples.Count > 1 && response.Usage is { } usage)
+        {
+            WriteLine($"    {usage} in all");
+        }
+    }
+
+    /// <summary>The stream of input <paramref name="input"/> failed or was stopped: shows what it had, and ends the open line so what follows starts on its own.</summary>
+    public void Break(int input)
+    {
+        Flush(input);
+        EndLine();
+    }
+
+    // Shows the live sample's new text; when it finishes, its facts, and moves on to the next waiting one.
+    private void ShowLive()
+    {
+        while (_live is { } live)
+        {
+            if (!live.Started)
+            {
+                live.Started = true;
+                EndLine();
+                Write(Label(live.Index, _labelAll));
+            }
+
+            Write(live.Text.ToString(live.Shown, live.Text.Length - live.Shown));
+            live.Shown = live.Text.Length;
+            if (!live.Finished)
+            {
+                return;
+            }
+
+            EndLine();
+            WriteLine("    " + string.Join(" · ", live.Facts()));
+            _live = Next();
+        }
+    }
+
+    // Shows every sample of the input still waiting, so none of what arrived is lost from view.
+    private void Flush(int input)
+    {
+        foreach (var sample in _current.Where(pair => pair.Key.Input == input).Select(pair => pair.Value).ToList())
+        {
+            if (!sample.Finished)
+            {
+                // Not finished and the stream ended: show it as it is, and say so.
+                sample.Finished = true;
+                sample.FinishReason = "(unfinished)";
+            }
+        }
+
+        _live ??= Next();
+        ShowLive();
+        foreach (var key in _current.Keys.Where(key => key.Input == input).ToList())
+        {
+            _current.Remove(key);
+        }
+    }
+
+    private Sample? Next()
+    {
+        if (_waiting.Count == 0)
+        {
+            return null;
+        }
+
+        var next = _waiting[0];
+        _waiting.RemoveAt(0);
+        return next;
+    }
+
+    private string Label(int index, bool labelAll) => labelAll || index > 0 ? $"[{index}] " : string.Empty;
+
+    private void Write(string text)
+    {
+        if (text.Length > 0)
+        {
+            _write(text);
+            _lineOpen = !text.EndsWith('\n');
+        }
+    }
+
+    private void WriteLine(string text)
+    {
+        EndLine();
+        _write(text + "\n");
+    }
+
+    private void EndLine()
+    {
+        if (_lineOpen)
+        {
+            _write("\n");
+            _lineOpen = false;
+        }
+    }
+
+    private sealed class Sample(int index)
+    {
+        public int Index { get; } = index;
+
+        public StringBuilder Text { get; } = new();
+
+        public int Shown { get; set; }
+
+        public bool Started { get; set; }
+
+        public bool Finished { get; set; }
+
+        public string? FinishReason { get; set; }
+
+        public string? LogId { get; set; }
+
+        public Usage? Usage { get; set; }
+
+        public IEnumerable<string> Facts()
+        {
+            if (FinishReason is not null)
+            {
+                yield return FinishReason;
+            }
+
+            if (Usage is not null)
+            {
+                yield return Usage.ToString();
+            }
+
+            if (!string.IsNullOrEmpty(LogId))
+            {
+                yield return "log " + LogId;
+            }
+        }
+    }
+}
+
+/// <summary>Where a cmdlet's output goes.</summary>
+internal static class OutputDestination
+{
+    private const BindingFlags Internal = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+
+    /// <summary>
+    /// True when what <paramref name="cmdlet"/> writes goes straight to Out-Default or Out-Host: it is only
+    /// shown (the last command at the prompt, or in a script or function whose output is), and nothing keeps
+    /// it. False when it is assigned, piped on, redirected, collected by -OutVariable, or read by a host
+    /// program; and when PowerShell does not say (its pipeline internals changed): then objects are written,
+    /// as anywhere else. PowerShell has no public way to ask this; the internal members read are those of
+    /// PowerShell 7 (MshCommandRuntime.OutputPipe, Pipe.DownstreamCmdlet, CommandProcessorBase.CommandInfo).
+    /// </summary>
+    public static bool IsOnlyShown(PSCmdlet cmdlet)
+    {
+        if (cmdlet.MyInvocation.BoundParameters.ContainsKey("OutVariable"))
+        {
+            return false;
+        }
+
+        try
+        {
+            var pipe = Read(cmdlet.CommandRuntime, "OutputPipe");
+            var downstream = pipe is null ? null : Read(pipe, "DownstreamCmdlet");
+            var command = downstream is null ? null : Read(downstream, "CommandInfo") as CommandInfo;
+            return command?.Name is { } name
+                && (name.Equals("Out-Default", StringComparison.OrdinalIgnoreCase) || name.Equals("Out-Host", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (Exception exception) when (exception is TargetInvocationException or AmbiguousMatchException or MemberAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static object? Read(object target, string property) => target.GetType().GetProperty(property, Internal)?.GetValue(target);
+}
