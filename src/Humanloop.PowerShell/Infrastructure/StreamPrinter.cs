@@ -93,8 +93,12 @@ internal sealed class StreamPrinter
                 Write(Label(live.Index, _labelAll));
             }
 
-            Write(live.Text.ToString(live.Shown, live.Text.Length - live.Shown));
+            var text = live.Text.ToString(live.Shown, live.Text.Length - live.Shown);
             live.Shown = live.Text.Length;
+
+            // The first chunk of a sample usually starts with the space before its word; the line does not.
+            Write(live.Begun ? text : text.TrimStart());
+            live.Begun |= text.Trim().Length > 0;
             if (!live.Finished)
             {
                 return;
@@ -174,6 +178,8 @@ internal sealed class StreamPrinter
         public int Shown { get; set; }
 
         public bool Started { get; set; }
+
+        public bool Begun { get; set; }
 
         public bool Finished { get; set; }
 
