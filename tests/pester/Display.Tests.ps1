@@ -250,3 +250,50 @@ Describe 'An experiment that has not run yet' {
         ($experiment | Format-Table | Out-String -Width 100) | Should -Match ([regex]::Escape($best.DisplayName))
     }
 }
+
+Describe 'Confirmation prompts and -WhatIf' {
+    BeforeAll {
+        $script:otters = New-HumanloopProject -Name 'pester-display-otters'
+        $config = Register-HumanloopModelConfig -ProjectId $otters.Id -Name 'plain' -Provider mock -Model m -PromptTemplate 'About {{q}}'
+        $script:trial = Add-HumanloopExperiment -ProjectId $otters.Id -Name 'otter-trial' -ModelConfigId $config.ModelConfigId
+
+        # -WhatIf writes to the host, so the commands run in a fresh pwsh whose host writes to its output.
+        $commands = @(
+            "[pscustomobject]@{ Id = '$($otters.Id)'; Name = 'named-by-the-pipe' } | Remove-HumanloopProject -WhatIf"
+            "Get-HumanloopProject -Id '$($otters.Id)' | Remove-HumanloopProject -WhatIf"
+            "Remove-HumanloopProject -ProjectId '$($otters.Id)' -WhatIf"
+            "Set-HumanloopProject -ProjectId '$($otters.Id)' -Name 'sea-otters' -WhatIf"
+            "Remove-HumanloopExperiment -ExperimentId '$($trial.Id)' -WhatIf"
+            "Remove-HumanloopProject -ProjectId 'pr_missing' -WhatIf"
+            "Remove-HumanloopLog -LogId 'data_1' -WhatIf"
+        )
+        $script:whatIf = @(foreach ($command in $commands) {
+                $run = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; Connect-Humanloop -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'; $command"
+                $run.ExitCode | Should -Be 0 -Because $run.Errors
+                ($run.Output -split '\r?\n' | Where-Object { $_ -like 'What if:*' }) -join "`n"
+            })
+    }
+
+    It 'names a piped object by its own name, without asking the server' {
+        $whatIf[0] | Should -BeLike "*on target ""project 'named-by-the-pipe' ($($otters.Id))""*"
+    }
+
+    It 'names a piped project by its name and id' {
+        $whatIf[1] | Should -BeLike "*on target ""project 'pester-display-otters' ($($otters.Id))""*"
+    }
+
+    It 'reads the name of an object given by id alone when the prompt is shown' {
+        $whatIf[2] | Should -BeLike "*on target ""project 'pester-display-otters' ($($otters.Id))""*"
+        $whatIf[3] | Should -BeLike "*Set name to 'sea-otters'*on target ""project 'pester-display-otters' ($($otters.Id))""*"
+        $whatIf[4] | Should -BeLike "*on target ""experiment 'otter-trial' ($($trial.Id))""*"
+    }
+
+    It 'names by id alone what has no name, or cannot be read' {
+        $whatIf[5] | Should -BeLike '*on target "project pr_missing"*'
+        $whatIf[6] | Should -BeLike '*on target "log data_1"*'
+    }
+
+    It 'changed nothing' {
+        (Get-HumanloopProject -Id $otters.Id).Name | Should -Be 'pester-display-otters'
+    }
+}

@@ -315,6 +315,9 @@ public sealed class RemoveHumanloopDatapointCommand : RemoveCmdlet
     protected override string Action => "Delete Humanloop datapoint";
 
     /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Datapoint;
+
+    /// <inheritdoc />
     protected override void ProcessRecord() => _confirmed.AddRange(Confirmed(DatapointId));
 
     /// <inheritdoc />

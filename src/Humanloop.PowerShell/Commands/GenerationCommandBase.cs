@@ -187,7 +187,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
         // What is bound now was typed; a -SessionId bound later came from a piped object.
         _sessionIdTyped = Bound(nameof(SessionId));
-        if (Stream && OutputDestination.IsOnlyShown(this))
+        if (Stream && PipelineInternals.OutputIsOnlyShown(this))
         {
             _printer = new StreamPrinter(Host.UI.Write, labelAll: Bound(nameof(NumSamples)) && NumSamples > 1);
         }

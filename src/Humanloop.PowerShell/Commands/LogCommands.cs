@@ -482,6 +482,9 @@ public sealed class RemoveHumanloopLogCommand : RemoveCmdlet
     protected override string Action => "Delete Humanloop log";
 
     /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Log;
+
+    /// <inheritdoc />
     protected override void ProcessRecord() => _confirmed.AddRange(Confirmed(LogId));
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -91,6 +92,63 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         }
     }
 
+    /// <summary>
+    /// What a confirmation prompt and -WhatIf call the object <paramref name="id"/> of <paramref name="kind"/>:
+    /// its name and id, as in <c>project 'otters' (pr_…)</c>. The name is the piped object's when that is the
+    /// object (no call); else, only when the question or -WhatIf will be shown, it is read with one call (a
+    /// person is about to read it, and a read changes nothing); when that fails, or nothing will be shown,
+    /// the id alone names it.
+    /// </summary>
+    private protected string ConfirmTarget(ObjectKind kind, string id, bool force = false)
+    {
+        var name = PipelineInternals.PipedName(this, id);
+        if (name is null && kind.ReadName is { } readName && ConfirmationShown(force))
+        {
+            var client = Client;
+            RunAsync(async cancellationToken =>
+            {
+                try
+                {
+                    name = await readName(client, id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HumanloopException)
+                {
+                    // The call that follows reports what is wrong with the id; the prompt names it alone.
+                }
+            });
+        }
+
+        return kind.Describe(id, name);
+    }
+
+    // Whether ShouldProcess will show something: -WhatIf, -Confirm, or an impact at or above $ConfirmPreference
+    // (-Force, on the Remove cmdlets, skips the question).
+    private bool ConfirmationShown(bool force)
+    {
+        var bound = MyInvocation.BoundParameters;
+        var whatIf = bound.TryGetValue("WhatIf", out var whatIfValue)
+            ? ((SwitchParameter)whatIfValue).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        if (whatIf)
+        {
+            return true;
+        }
+
+        if (bound.TryGetValue("Confirm", out var confirmValue))
+        {
+            return ((SwitchParameter)confirmValue).IsPresent;
+        }
+
+        if (force)
+        {
+            return false;
+        }
+
+        var impact = GetType().GetCustomAttribute<CmdletAttribute>()?.ConfirmImpact ?? ConfirmImpact.Medium;
+        var preference = LanguagePrimitives.TryConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference"), out var given) ? given : ConfirmImpact.High;
+        return preference != ConfirmImpact.None && impact >= preference;
+    }
+
     /// <summary>After a listing filtered by -Name, reports each literal name that matched nothing; after a failed listing, nothing (the failure was reported).</summary>
     private protected void ReportUnmatched(bool listed, NameFilter names, string errorId, string noun)
     {
@@ -129,8 +187,11 @@ public abstract class RemoveCmdlet : ResourceCmdlet
     /// <summary>What is done to each id, as the confirmation prompt and -WhatIf say it.</summary>
     protected abstract string Action { get; }
 
+    /// <summary>What the objects deleted are, so that the prompt can name each one.</summary>
+    private protected abstract ObjectKind Kind { get; }
+
     /// <summary>The ids the user confirmed (or -Force let through), asked one by one as they are enumerated.</summary>
-    protected IEnumerable<string> Confirmed(IEnumerable<string> ids) => ids.Where(id => ShouldProcessUnlessForced(Force, id, Action));
+    protected IEnumerable<string> Confirmed(IEnumerable<string> ids) => ids.Where(id => ShouldProcessUnlessForced(Force, ConfirmTarget(Kind, id, Force), Action));
 
     /// <summary>Deletes each confirmed id with its own call; a failure is reported about that id.</summary>
     protected void RemoveEach(IEnumerable<string> ids, Func<HumanloopClient, string, CancellationToken, Task> delete)

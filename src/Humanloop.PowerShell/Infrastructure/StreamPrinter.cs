@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Reflection;
 using System.Text;
 
 namespace Humanloop.PowerShell.Infrastructure;
@@ -207,41 +206,4 @@ internal sealed class StreamPrinter
             }
         }
     }
-}
-
-/// <summary>Where a cmdlet's output goes.</summary>
-internal static class OutputDestination
-{
-    private const BindingFlags Internal = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-
-    /// <summary>
-    /// True when what <paramref name="cmdlet"/> writes goes straight to Out-Default or Out-Host: it is only
-    /// shown (the last command at the prompt, or in a script or function whose output is), and nothing keeps
-    /// it. False when it is assigned, piped on, redirected, collected by -OutVariable, or read by a host
-    /// program; and when PowerShell does not say (its pipeline internals changed): then objects are written,
-    /// as anywhere else. PowerShell has no public way to ask this; the internal members read are those of
-    /// PowerShell 7 (MshCommandRuntime.OutputPipe, Pipe.DownstreamCmdlet, CommandProcessorBase.CommandInfo).
-    /// </summary>
-    public static bool IsOnlyShown(PSCmdlet cmdlet)
-    {
-        if (cmdlet.MyInvocation.BoundParameters.ContainsKey("OutVariable"))
-        {
-            return false;
-        }
-
-        try
-        {
-            var pipe = Read(cmdlet.CommandRuntime, "OutputPipe");
-            var downstream = pipe is null ? null : Read(pipe, "DownstreamCmdlet");
-            var command = downstream is null ? null : Read(downstream, "CommandInfo") as CommandInfo;
-            return command?.Name is { } name
-                && (name.Equals("Out-Default", StringComparison.OrdinalIgnoreCase) || name.Equals("Out-Host", StringComparison.OrdinalIgnoreCase));
-        }
-        catch (Exception exception) when (exception is TargetInvocationException or AmbiguousMatchException or MemberAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static object? Read(object target, string property) => target.GetType().GetProperty(property, Internal)?.GetValue(target);
 }
