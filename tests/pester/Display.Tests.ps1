@@ -257,43 +257,62 @@ Describe 'Confirmation prompts and -WhatIf' {
         $config = Register-HumanloopModelConfig -ProjectId $otters.Id -Name 'plain' -Provider mock -Model m -PromptTemplate 'About {{q}}'
         $script:trial = Add-HumanloopExperiment -ProjectId $otters.Id -Name 'otter-trial' -ModelConfigId $config.ModelConfigId
 
-        # -WhatIf writes to the host, so the commands run in a fresh pwsh whose host writes to its output.
-        $commands = @(
-            "[pscustomobject]@{ Id = '$($otters.Id)'; Name = 'named-by-the-pipe' } | Remove-HumanloopProject -WhatIf"
-            "Get-HumanloopProject -Id '$($otters.Id)' | Remove-HumanloopProject -WhatIf"
-            "Remove-HumanloopProject -ProjectId '$($otters.Id)' -WhatIf"
-            "Set-HumanloopProject -ProjectId '$($otters.Id)' -Name 'sea-otters' -WhatIf"
-            "Remove-HumanloopExperiment -ExperimentId '$($trial.Id)' -WhatIf"
-            "Remove-HumanloopProject -ProjectId 'pr_missing' -WhatIf"
-            "Remove-HumanloopLog -LogId 'data_1' -WhatIf"
-        )
-        $script:whatIf = @(foreach ($command in $commands) {
-                $run = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; Connect-Humanloop -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'; $command"
-                $run.ExitCode | Should -Be 0 -Because $run.Errors
-                ($run.Output -split '\r?\n' | Where-Object { $_ -like 'What if:*' }) -join "`n"
-            })
+        function script:Invoke-Answered {
+            <#
+                Runs $Command in a fresh pwsh connected to the server, whose host writes -WhatIf and the
+                confirmation question to its output and reads the answers from its input ($Answer, one a line).
+                Returns the output with the console's line wrapping taken out.
+            #>
+            param([Parameter(Mandatory)] [string] $Command, [string[]] $Answer = @())
+            $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+            $script = "Import-Module '$modulePath'; Connect-Humanloop -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'; $Command"
+            foreach ($argument in 'pwsh', '-NoProfile', '-Command', $script) {
+                $start.ArgumentList.Add($argument)
+            }
+            $start.WorkingDirectory = $RepoRoot
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $process = [System.Diagnostics.Process]::Start($start)
+            foreach ($line in $Answer) {
+                $process.StandardInput.WriteLine($line)
+            }
+            $process.StandardInput.Close()
+            $errors = $process.StandardError.ReadToEndAsync()
+            $output = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $process.ExitCode | Should -Be 0 -Because $errors.Result
+            $output -replace '\r?\n', ''
+        }
     }
 
-    It 'names a piped object by its own name, without asking the server' {
-        $whatIf[0] | Should -BeLike "*on target ""project 'named-by-the-pipe' ($($otters.Id))""*"
+    It 'names a piped object by its own name and id, without asking the server' {
+        $shown = Invoke-Answered "[pscustomobject]@{ Id = '$($otters.Id)'; Name = 'named-by-the-pipe' } | Remove-HumanloopProject -WhatIf"
+
+        $shown | Should -BeLike "*What if: *on target ""project 'named-by-the-pipe' ($($otters.Id))""*"
     }
 
-    It 'names a piped project by its name and id' {
-        $whatIf[1] | Should -BeLike "*on target ""project 'pester-display-otters' ($($otters.Id))""*"
+    It 'names a project piped from Get-HumanloopProject by its name and id' {
+        $shown = Invoke-Answered "Get-HumanloopProject -Id '$($otters.Id)' | Set-HumanloopProject -Name 'sea-otters' -WhatIf"
+
+        $shown | Should -BeLike "*What if: *Set name to 'sea-otters'*on target ""project 'pester-display-otters' ($($otters.Id))""*"
     }
 
-    It 'reads the name of an object given by id alone when the prompt is shown' {
-        $whatIf[2] | Should -BeLike "*on target ""project 'pester-display-otters' ($($otters.Id))""*"
-        $whatIf[3] | Should -BeLike "*Set name to 'sea-otters'*on target ""project 'pester-display-otters' ($($otters.Id))""*"
-        $whatIf[4] | Should -BeLike "*on target ""experiment 'otter-trial' ($($trial.Id))""*"
+    It 'reads the name of an object given by its id alone when the question is asked' {
+        $shown = Invoke-Answered "Remove-HumanloopProject -ProjectId '$($otters.Id)'; Set-HumanloopExperiment -ExperimentId '$($trial.Id)' -Name 'renamed' -Confirm" -Answer 'N', 'N'
+
+        $shown | Should -BeLike "*Delete Humanloop project*on target ""project 'pester-display-otters' ($($otters.Id))""*"
+        $shown | Should -BeLike "*Update Humanloop experiment*on target ""experiment 'otter-trial' ($($trial.Id))""*"
+        (Get-HumanloopProject -Id $otters.Id).Name | Should -Be 'pester-display-otters' -Because 'the answer was No'
+        (Get-HumanloopExperiment -Id $trial.Id).Name | Should -Be 'otter-trial'
     }
 
-    It 'names by id alone what has no name, or cannot be read' {
-        $whatIf[5] | Should -BeLike '*on target "project pr_missing"*'
-        $whatIf[6] | Should -BeLike '*on target "log data_1"*'
-    }
+    It 'names by id alone under -WhatIf, which sends no request, and what has no name or cannot be read' {
+        $shown = Invoke-Answered ("Remove-HumanloopProject -ProjectId '$($otters.Id)' -WhatIf; Remove-HumanloopLog -LogId 'data_1' -WhatIf; " +
+            "Remove-HumanloopProject -ProjectId 'pr_missing' -Confirm -ErrorAction SilentlyContinue") -Answer 'N'
 
-    It 'changed nothing' {
-        (Get-HumanloopProject -Id $otters.Id).Name | Should -Be 'pester-display-otters'
+        $shown | Should -BeLike "*What if: *on target ""project $($otters.Id)""*"
+        $shown | Should -BeLike '*What if: *on target "log data_1"*'
+        $shown | Should -BeLike '*Delete Humanloop project*on target "project pr_missing"*'
     }
 }

@@ -95,14 +95,14 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     /// <summary>
     /// What a confirmation prompt and -WhatIf call the object <paramref name="id"/> of <paramref name="kind"/>:
     /// its name and id, as in <c>project 'otters' (pr_…)</c>. The name is the piped object's when that is the
-    /// object (no call); else, only when the question or -WhatIf will be shown, it is read with one call (a
-    /// person is about to read it, and a read changes nothing); when that fails, or nothing will be shown,
-    /// the id alone names it.
+    /// object (no call); else, only when the question will be asked, it is read with one call (a person is
+    /// about to answer, and a read changes nothing). -WhatIf sends no request at all, so there an id alone
+    /// names the object, as it does when the read fails or nothing is asked.
     /// </summary>
     private protected string ConfirmTarget(ObjectKind kind, string id, bool force = false)
     {
         var name = PipelineInternals.PipedName(this, id);
-        if (name is null && kind.ReadName is { } readName && ConfirmationShown(force))
+        if (name is null && kind.ReadName is { } readName && WillAsk(force))
         {
             var client = Client;
             RunAsync(async cancellationToken =>
@@ -121,9 +121,9 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         return kind.Describe(id, name);
     }
 
-    // Whether ShouldProcess will show something: -WhatIf, -Confirm, or an impact at or above $ConfirmPreference
-    // (-Force, on the Remove cmdlets, skips the question).
-    private bool ConfirmationShown(bool force)
+    // Whether ShouldProcess will ask: not under -WhatIf; with -Confirm; else when the impact is at or above
+    // $ConfirmPreference (-Force, on the Remove cmdlets, skips the question).
+    private bool WillAsk(bool force)
     {
         var bound = MyInvocation.BoundParameters;
         var whatIf = bound.TryGetValue("WhatIf", out var whatIfValue)
@@ -131,7 +131,7 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         if (whatIf)
         {
-            return true;
+            return false;
         }
 
         if (bound.TryGetValue("Confirm", out var confirmValue))
