@@ -187,9 +187,9 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
         // What is bound now was typed; a -SessionId bound later came from a piped object.
         _sessionIdTyped = Bound(nameof(SessionId));
-        if (Stream && PipelineInternals.OutputIsOnlyShown(this))
+        if (Stream && Host?.UI is { } ui && PipelineInternals.OutputIsOnlyShown(this))
         {
-            _printer = new StreamPrinter(Host.UI.Write, labelAll: Bound(nameof(NumSamples)) && NumSamples > 1);
+            _printer = new StreamPrinter(ui.Write, labelAll: Bound(nameof(NumSamples)) && NumSamples > 1);
         }
     }
 
@@ -244,9 +244,9 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         }
         catch (PipelineStoppedException)
         {
-            foreach (var (index, chunks) in _written)
+            _printer?.Stop();
+            foreach (var chunks in _written.Values)
             {
-                _printer?.Break(index);
                 if (chunks.Count > 0)
                 {
                     KeepResponse(StreamedSample.AssembleResponse(chunks));

@@ -80,6 +80,17 @@ internal sealed class StreamPrinter
         EndLine();
     }
 
+    /// <summary>Ctrl+C: shows what every stream had, and ends the open line, so the prompt starts on its own.</summary>
+    public void Stop()
+    {
+        foreach (var input in _current.Keys.Select(key => key.Input).Distinct().ToList())
+        {
+            Flush(input);
+        }
+
+        EndLine();
+    }
+
     // Shows the live sample's new text; when it finishes, its facts, and moves on to the next waiting one.
     private void ShowLive()
     {
@@ -116,7 +127,7 @@ internal sealed class StreamPrinter
         {
             if (!sample.Finished)
             {
-                // Not finished and the stream ended: show it as it is, and say so.
+                // Not finished, and the stream failed or was stopped: show it as it is, and say so.
                 sample.Finished = true;
                 sample.FinishReason = "(unfinished)";
             }
