@@ -101,6 +101,20 @@ Describe 'A stream at the prompt' {
         $lines | Where-Object { $_ -like '*tokens*in all' } | Should -Not -BeNullOrEmpty
     }
 
+    It 'ends the line of a stream that breaks off, marks it unfinished, and reports the error after it' {
+        Reset-Stub $stub
+        Add-StubResponse $stub @{ events = @((New-ChunkEvent -Output 'There once'), (New-ChunkEvent -Output ' was an otter')) }
+        $script = "Import-Module '$modulePath'; New-HumanloopCompletion -ProjectId pr_1 -Stream -ApiKey '$TestApiKey' -BaseUri '$($stub.Uri)' -ErrorAction Continue; 'AFTER'"
+
+        $run = Invoke-FreshPwsh -Script $script
+
+        $lines = @($run.Output -split '\r?\n')
+        $lines[0] | Should -BeExactly 'There once was an otter'
+        $lines[1] | Should -BeExactly '    (unfinished)'
+        $lines[2] | Should -BeExactly 'AFTER'
+        $run.Errors | Should -Match 'before sample\(s\) 0 finished'
+    }
+
     It 'still writes typed chunks where the output is kept: assigned, piped on, or collected' {
         $assigned = New-HumanloopCompletion @inline -PromptTemplate 'Say {{x}}' -Inputs @{ x = 'hi' } -Stream
         $piped = @(New-HumanloopCompletion @inline -PromptTemplate 'Say {{x}}' -Inputs @{ x = 'hi' } -Stream | ForEach-Object { $_ })
