@@ -19,6 +19,9 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     /// <summary>Records asked for per page when -PageSize is not given.</summary>
     protected const int DefaultPageSize = 50;
 
+    // The names read for confirmation prompts in this invocation (null: the read failed).
+    private readonly Dictionary<(string Noun, string Id), string?> _namesRead = [];
+
     /// <summary>Calls the API and writes the result; a failure becomes an error about <paramref name="target"/>.</summary>
     protected void Invoke<T>(object? target, Func<HumanloopClient, CancellationToken, Task<T>> call)
         where T : class =>
@@ -102,7 +105,11 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     private protected string ConfirmTarget(ObjectKind kind, string id, bool force = false)
     {
         var name = PipelineInternals.PipedName(this, id);
-        if (name is null && kind.ReadName is { } readName && WillAsk(force))
+        if (name is null && _namesRead.TryGetValue((kind.Noun, id), out var known))
+        {
+            name = known;
+        }
+        else if (name is null && kind.ReadName is { } readName && WillAsk(force))
         {
             var client = Client;
             RunAsync(async cancellationToken =>
@@ -116,6 +123,9 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
                     // The call that follows reports what is wrong with the id; the prompt names it alone.
                 }
             });
+
+            // Once per object and invocation: piped rows asked about one dataset read its name once.
+            _namesRead[(kind.Noun, id)] = name;
         }
 
         return kind.Describe(id, name);
