@@ -104,12 +104,18 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     /// </summary>
     private protected string ConfirmTarget(ObjectKind kind, string id, bool force = false)
     {
+        if (kind.ReadName is not { } readName)
+        {
+            // A kind without names (logs, datapoints): whatever Name a piped object has is not the object's.
+            return kind.Describe(id, null);
+        }
+
         var name = PipelineInternals.PipedName(this, id);
         if (name is null && _namesRead.TryGetValue((kind.Noun, id), out var known))
         {
             name = known;
         }
-        else if (name is null && kind.ReadName is { } readName && WillAsk(force))
+        else if (name is null && WillAsk(force))
         {
             var client = Client;
             RunAsync(async cancellationToken =>
