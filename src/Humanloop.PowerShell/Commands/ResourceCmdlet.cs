@@ -141,18 +141,14 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
     // $ConfirmPreference (-Force, on the Remove cmdlets, skips the question).
     private bool WillAsk(bool force)
     {
-        var bound = MyInvocation.BoundParameters;
-        var whatIf = bound.TryGetValue("WhatIf", out var whatIfValue)
-            ? ((SwitchParameter)whatIfValue).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        if (whatIf)
+        if (WhatIfAsked)
         {
             return false;
         }
 
-        if (bound.TryGetValue("Confirm", out var confirmValue))
+        if (ConfirmGiven is { } confirm)
         {
-            return ((SwitchParameter)confirmValue).IsPresent;
+            return confirm;
         }
 
         if (force)
