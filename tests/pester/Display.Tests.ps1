@@ -57,6 +57,14 @@ Describe 'A completion or chat result shown at the prompt' {
         (Get-Unwrapped $reply).Joined | Should -BeLike "*$($reply.Output)*"
     }
 
+    It 'shows the tool calls a chat reply asks for' {
+        $reply = New-HumanloopChat @inline -Messages 'Look it up' -ToolChoice required -Tools @{ name = 'lookup'; description = 'Finds things.'; parameters = @{ type = 'object'; properties = @{ q = @{ type = 'string' } } } }
+
+        $shown = Get-Unwrapped $reply
+
+        $shown.Joined | Should -BeLike "*calls $($reply.Message.ToolCalls[0])*tool_call*log $($reply.LogId)*"
+    }
+
     It 'keeps Format-Table to one line per result, the text cut to fit' {
         $responses = 'the sea', 'the river' | ForEach-Object { New-HumanloopCompletion @inline -PromptTemplate $longPrompt -Inputs @{ place = $_ } }
 
@@ -113,6 +121,21 @@ Describe 'A stream at the prompt' {
         $lines[1] | Should -BeExactly '    (unfinished)'
         $lines[2] | Should -BeExactly 'AFTER'
         $run.Errors | Should -Match 'before sample\(s\) 0 finished'
+    }
+
+    It 'shows the tool calls a streamed chat asks for, joined, before the finish reason' {
+        $script = "Import-Module '$modulePath'; New-HumanloopChat -Project pester-display -Provider mock -Model mock-1 -Messages 'Look it up' -ToolChoice required " +
+            "-Tools @{ name = 'lookup'; description = 'Finds things.'; parameters = @{ type = 'object'; properties = @{ q = @{ type = 'string' } } } } " +
+            "-Stream -ResponseVariable whole -ApiKey '$TestApiKey' -BaseUri '$($server.Uri)'; 'CALL ' + `$whole.Message.ToolCalls[0]"
+
+        $run = Invoke-FreshPwsh -Script $script
+
+        $run.ExitCode | Should -Be 0 -Because $run.Errors
+        $lines = @($run.Output -split '\r?\n' | Where-Object { $_ })
+        $call = ($lines | Where-Object { $_ -like 'CALL *' }).Substring('CALL '.Length)
+        $at = [array]::IndexOf($lines, "    calls $call")
+        $at | Should -BeGreaterOrEqual 0 -Because "the call should be shown whole: $($run.Output)"
+        $lines[$at + 1] | Should -BeLike '    tool_call · *'
     }
 
     It 'still writes typed chunks where the output is kept: assigned, piped on, or collected' {

@@ -41,6 +41,11 @@ internal sealed class StreamPrinter
         }
 
         sample.Text.Append(chunk.Output);
+        if (chunk is ChatChunk { ToolCalls.Count: > 0 })
+        {
+            sample.ToolCallChunks.Add(chunk);
+        }
+
         if (!string.IsNullOrEmpty(chunk.FinishReason))
         {
             sample.Finished = true;
@@ -53,21 +58,11 @@ internal sealed class StreamPrinter
         ShowLive();
     }
 
-    /// <summary>The stream of input <paramref name="input"/> is complete: adds what only the whole response says (tool calls, the total of several samples).</summary>
+    /// <summary>The stream of input <paramref name="input"/> is complete: adds what only the whole response says (the total of several samples).</summary>
     public void Complete(int input, IGenerationResult response)
     {
         Flush(input);
-        var samples = response.Samples;
-        foreach (var sample in samples)
-        {
-            var calls = sample is ChatData chat ? chat.Message.ToolCalls ?? [] : [];
-            foreach (var call in calls)
-            {
-                WriteLine($"    {Label(sample.Index, samples.Count > 1)}calls {call}");
-            }
-        }
-
-        if (samples.Count > 1 && response.Usage is { } usage)
+        if (response.Samples.Count > 1 && response.Usage is { } usage)
         {
             WriteLine($"    {usage} in all");
         }
@@ -115,6 +110,11 @@ internal sealed class StreamPrinter
             }
 
             EndLine();
+            foreach (var call in live.ToolCalls())
+            {
+                WriteLine("    calls " + call);
+            }
+
             WriteLine("    " + string.Join(" · ", live.Facts()));
             _live = Next();
         }
@@ -198,6 +198,13 @@ internal sealed class StreamPrinter
         public string? LogId { get; set; }
 
         public Usage? Usage { get; set; }
+
+        // The chunks that carried pieces of tool calls, joined into the calls when the sample is shown whole.
+        public List<GenerationChunk> ToolCallChunks { get; } = [];
+
+        public IEnumerable<ToolCall> ToolCalls() => ToolCallChunks.Count == 0
+            ? []
+            : StreamedSample.Assemble(ToolCallChunks).SelectMany(sample => (sample.Data as ChatData)?.Message.ToolCalls ?? []);
 
         public IEnumerable<string> Facts()
         {
