@@ -68,11 +68,10 @@ $responses = @($questions | ForEach-Object -Begin { $done = 0 } -Process {
 Write-Progress -Activity "Experiment '$($experiment.Name)'" -Completed
 Write-Host "Ran $($responses.Count) completions through experiment '$($experiment.Name)'."
 
-# 5. One answer streamed token by token.
+# 5. One answer streamed token by token: shown as it arrives, since nothing keeps the output.
 Write-Host "`nStreaming an answer from '$($friendly.Config.Name)':"
-New-HumanloopCompletion -ModelConfigId $friendly.ModelConfigId -Inputs @{ question = 'Where can I find my invoices?' } -Stream |
-    ForEach-Object { Write-Host $_ -NoNewline }
-Write-Host "`n"
+New-HumanloopCompletion -ModelConfigId $friendly.ModelConfigId -Inputs @{ question = 'Where can I find my invoices?' } -Stream
+Write-Host ""
 
 # 6. Feedback. A stand-in for a human verdict: short answers are good answers.
 foreach ($response in $responses) {

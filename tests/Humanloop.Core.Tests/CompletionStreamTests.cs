@@ -93,6 +93,29 @@ public class CompletionStreamTests
     }
 
     [Fact]
+    public async Task The_chunks_of_a_stream_cut_short_assemble_into_the_response_so_far()
+    {
+        const string usage = ""","usage":{"prompt_tokens":2,"generation_tokens":2,"total_tokens":4}""";
+        var (chunks, stream) = await ReadAll(
+            ScriptedBody.Of(
+                Event(Chunk(0, "A1 ", id: "data_a")),
+                Event(Chunk(1, "B1", id: "data_b")),
+                Event(Chunk(0, "A2", "stop", id: "data_a", extra: usage)),
+                Event(Chunk(1, " B2", "stop", id: "data_b", extra: usage))),
+            numSamples: 2);
+
+        var whole = Assert.IsType<CompletionResponse>(StreamedSample.AssembleResponse(chunks));
+        var cut = Assert.IsType<CompletionResponse>(StreamedSample.AssembleResponse(chunks.Take(3).ToList()));
+
+        Assert.Equal(stream.Result.Data.Select(d => (d.Id, d.Output, d.FinishReason)), whole.Data.Select(d => (d.Id, d.Output, d.FinishReason)));
+        Assert.Equal(stream.Result.Usage!.TotalTokens, whole.Usage!.TotalTokens);
+        Assert.Equal("pr_1", cut.ProjectId);
+        Assert.Equal(new[] { ("data_a", "A1 A2", (string?)"stop"), ("data_b", "B1", null) }, cut.Data.Select(d => (d.Id!, d.Output!, d.FinishReason)));
+        Assert.Equal(4, cut.Usage!.TotalTokens);
+        Assert.Throws<ArgumentException>(() => StreamedSample.AssembleResponse([]));
+    }
+
+    [Fact]
     public async Task Events_split_at_every_byte_still_make_the_same_chunks()
     {
         var text = Event(Chunk(0, "héllo ")) + ": ping\r\n\r\n" + Event(Chunk(0, "wörld", "stop"));

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Serialization;
 
 namespace Humanloop;
@@ -44,6 +45,20 @@ public sealed class Experiment
 
     /// <summary>When the experiment last changed.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>How many trials ran, over all its configs.</summary>
+    [JsonIgnore]
+    public int TrialsCount => Configs.Sum(config => config.TrialsCount);
+
+    /// <summary>
+    /// The config with the best mean among those that ran at least one trial; null while none has. A config
+    /// without trials has only the prior's mean, which says nothing about it, so it never leads.
+    /// </summary>
+    [JsonIgnore]
+    public ExperimentConfig? Leading => Configs
+        .Where(config => config.TrialsCount > 0 && config.Mean is not null)
+        .OrderByDescending(config => config.Mean)
+        .FirstOrDefault();
 
     /// <inheritdoc />
     public override string ToString() => Name ?? Id ?? string.Empty;

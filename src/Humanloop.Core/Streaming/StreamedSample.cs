@@ -58,4 +58,42 @@ public sealed class StreamedSample
             return new StreamedSample(first.Build(assembly, key.Index), assembly.FinalUsage);
         }).ToList();
     }
+
+    /// <summary>
+    /// The response the chunks of one stream make so far: what a stream that was stopped had delivered. A
+    /// sample that had not finished has no <see cref="GenerationData.FinishReason"/>; the usage is that of
+    /// the samples that finished. Completion chunks make a <see cref="CompletionResponse"/>, chat chunks a
+    /// <see cref="ChatResponse"/>.
+    /// </summary>
+    /// <param name="chunks">The chunks of one stream (of one kind), in the order they were read; at least one.</param>
+    /// <exception cref="ArgumentException">There are no chunks, a chunk is null, or the chunks are of both kinds.</exception>
+    public static IGenerationResult AssembleResponse(IReadOnlyList<GenerationChunk> chunks)
+    {
+        if (chunks.Count == 0)
+        {
+            throw new ArgumentException("There are no chunks to assemble a response from.", nameof(chunks));
+        }
+
+        var samples = Assemble(chunks);
+        var first = chunks[0];
+        var usage = Usage.SumOf(samples.Select(sample => sample.Usage));
+        return first switch
+        {
+            CompletionChunk when samples.All(sample => sample.Data is CompletionData) => new CompletionResponse
+            {
+                ProjectId = first.ProjectId,
+                SessionId = first.SessionId,
+                Data = samples.Select(sample => (CompletionData)sample.Data).ToList(),
+                Usage = usage,
+            },
+            ChatChunk when samples.All(sample => sample.Data is ChatData) => new ChatResponse
+            {
+                ProjectId = first.ProjectId,
+                SessionId = first.SessionId,
+                Data = samples.Select(sample => (ChatData)sample.Data).ToList(),
+                Usage = usage,
+            },
+            _ => throw new ArgumentException("The chunks of one response are all completion chunks or all chat chunks.", nameof(chunks)),
+        };
+    }
 }

@@ -85,7 +85,7 @@ public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
         {
             var datasetId = DatasetId;
             var logIds = LogId;
-            if (ShouldProcess(DatasetId, $"Add a datapoint for each of the logs {string.Join(", ", logIds)}"))
+            if (ShouldProcess(ConfirmTarget(ObjectKind.Dataset, DatasetId), $"Add a datapoint for each of the logs {string.Join(", ", logIds)}"))
             {
                 InvokeEach(datasetId, (client, cancellationToken) => client.AddDatapointsFromLogsAsync(datasetId, logIds, cancellationToken));
             }
@@ -106,7 +106,7 @@ public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
             return;
         }
 
-        if (!ShouldProcess(DatasetId, $"Add datapoint ({source}: {Describe(datapoint)})"))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Dataset, DatasetId), $"Add datapoint ({source}: {Describe(datapoint)})"))
         {
             return;
         }
@@ -313,6 +313,9 @@ public sealed class RemoveHumanloopDatapointCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop datapoint";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Datapoint;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => _confirmed.AddRange(Confirmed(DatapointId));

@@ -60,7 +60,7 @@ public sealed class NewHumanloopDatasetCommand : ResourceCmdlet
         var datapoints = Path is null ? [] : DatasetFiles.Read(this, Path);
         var name = Name ?? System.IO.Path.GetFileNameWithoutExtension(Path!);
         var what = Path is null ? $"Create dataset '{name}'" : $"Create dataset '{name}' with {datapoints.Count} datapoint(s) from {Path}";
-        if (!ShouldProcess(ProjectId, what))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Project, ProjectId), what))
         {
             return;
         }
@@ -186,7 +186,7 @@ public sealed class SetHumanloopDatasetCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (NothingToChange || !ShouldProcess(DatasetId, "Update Humanloop dataset"))
+        if (NothingToChange || !ShouldProcess(ConfirmTarget(ObjectKind.Dataset, DatasetId), "Update Humanloop dataset"))
         {
             return;
         }
@@ -219,6 +219,9 @@ public sealed class RemoveHumanloopDatasetCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop dataset with its datapoints";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Dataset;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => RemoveEach(DatasetId, (client, id, cancellationToken) => client.DeleteDatasetAsync(id, cancellationToken));

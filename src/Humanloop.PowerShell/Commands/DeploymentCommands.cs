@@ -61,7 +61,7 @@ public sealed class PublishHumanloopModelConfigCommand : ResourceCmdlet
     {
         var what = ParameterSetName == ExperimentSet ? $"experiment {ExperimentId}" : $"model config {ModelConfigId}";
         var where = Environment is null ? "the default environment" : "environment " + string.Join(", ", Environment);
-        if (!ShouldProcess(ProjectId, $"Deploy {what} to {where}"))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Project, ProjectId), $"Deploy {what} to {where}"))
         {
             return;
         }
@@ -176,9 +176,10 @@ public sealed class UnpublishHumanloopModelConfigCommand : ResourceCmdlet
     {
         var projectId = ProjectId;
         var removed = false;
+        string? project = null;
         foreach (var environment in Environment)
         {
-            if (ShouldProcess($"{environment} of project {projectId}", "Remove deployment"))
+            if (ShouldProcess($"{environment} of {project ??= ConfirmTarget(ObjectKind.Project, projectId)}", "Remove deployment"))
             {
                 removed |= RunForInput(environment, async (client, cancellationToken) =>
                 {

@@ -186,7 +186,7 @@ public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (NothingToChange || !ShouldProcess(EvaluatorId, "Update Humanloop evaluator"))
+        if (NothingToChange || !ShouldProcess(ConfirmTarget(ObjectKind.Evaluator, EvaluatorId), "Update Humanloop evaluator"))
         {
             return;
         }
@@ -219,6 +219,9 @@ public sealed class RemoveHumanloopEvaluatorCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop evaluator";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Evaluator;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => RemoveEach(EvaluatorId, (client, id, cancellationToken) => client.DeleteEvaluatorAsync(id, cancellationToken));

@@ -60,7 +60,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
     {
         var labels = PositiveLabel is null ? null : PositiveLabels.Read(PositiveLabel, this);
         var configCount = ModelConfigId?.Length ?? 0;
-        if (!ShouldProcess(ProjectId, $"Add experiment '{Name}' with {configCount} model config(s)"))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Project, ProjectId), $"Add experiment '{Name}' with {configCount} model config(s)"))
         {
             return;
         }
@@ -210,7 +210,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
         }
 
         var labels = PositiveLabel is null ? null : PositiveLabels.Read(PositiveLabel, this);
-        if (!ShouldProcess(ExperimentId, "Update Humanloop experiment"))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Experiment, ExperimentId), "Update Humanloop experiment"))
         {
             return;
         }
@@ -249,6 +249,9 @@ public sealed class RemoveHumanloopExperimentCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop experiment";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Experiment;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => RemoveEach(ExperimentId, (client, id, cancellationToken) => client.DeleteExperimentAsync(id, cancellationToken));

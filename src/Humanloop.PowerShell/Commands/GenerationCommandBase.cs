@@ -17,8 +17,15 @@ namespace Humanloop.PowerShell.Commands;
 public abstract class GenerationCommandBase : HumanloopCmdlet
 {
     private readonly List<object> _responses = [];
+
+    // With -ResponseVariable and -Stream: the chunks each input has written so far, dropped when its response is
+    // kept; what they make is kept instead when the command is stopped.
+    private readonly SortedDictionary<int, List<GenerationChunk>> _written = [];
     private InputBatch? _batch;
     private bool _sessionIdTyped;
+
+    // With -Stream when the output is only shown: the text goes to the host as it arrives, instead of a chunk object per event.
+    private StreamPrinter? _printer;
 
     /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -67,8 +74,12 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     [Parameter]
     public PSObject? Metadata { get; set; }
 
-    /// <summary>Whether the server stores the payloads; -Save:$false turns storing off.</summary>
+    /// <summary>Asks the server not to store the payloads of the log (the API's save: false); by default it stores them.</summary>
     [Parameter]
+    public SwitchParameter NoSave { get; set; }
+
+    /// <summary>Kept for scripts written before -NoSave: -Save:$false is -NoSave; -Save asks for the default, storing.</summary>
+    [Parameter(DontShow = true)]
     public SwitchParameter Save { get; set; }
 
     /// <summary>Dataset datapoint this log is derived from.</summary>
@@ -97,7 +108,10 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     [Parameter]
     public SwitchParameter ReturnInputs { get; set; }
 
-    /// <summary>Writes a chunk (Humanloop.CompletionChunk or Humanloop.ChatChunk) per server-sent event as it arrives.</summary>
+    /// <summary>
+    /// Writes a chunk (Humanloop.CompletionChunk or Humanloop.ChatChunk) per server-sent event as it arrives; when
+    /// the output is only shown (the last command at the prompt), the text flows onto the screen instead.
+    /// </summary>
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
@@ -161,6 +175,10 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         RejectBoth(nameof(Project), nameof(ProjectId));
         RejectBoth(nameof(SessionId), nameof(SessionReferenceId));
         RejectBoth(nameof(ParentId), nameof(ParentReferenceId));
+        if (PayloadStorage.Conflict(MyInvocation.BoundParameters, NoSave, Save) is { } conflict)
+        {
+            ThrowInvalidParameters(conflict);
+        }
 
         // One request at a time is what a call per input would do: no progress bar for it.
         var progress = ThrottleLimit > 1 && Interactivity.ShowsProgress(this)
@@ -169,6 +187,10 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
         // What is bound now was typed; a -SessionId bound later came from a piped object.
         _sessionIdTyped = Bound(nameof(SessionId));
+        if (Stream && Host?.UI is { } ui && PipelineInternals.OutputIsOnlyShown(this))
+        {
+            _printer = new StreamPrinter(ui.Write, labelAll: Bound(nameof(NumSamples)) && NumSamples > 1);
+        }
     }
 
     /// <inheritdoc />
@@ -182,24 +204,101 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         }
         catch (Exception exception) when (exception is ArgumentException or HumanloopInputException)
         {
-            _batch!.Reject(Inputs, exception);
+            KeepingWhatArrived(() => _batch!.Reject(Inputs, exception));
             return;
         }
 
-        _batch!.Add(Inputs, async (client, input, cancellationToken) =>
+        KeepingWhatArrived(() => _batch!.Add(Inputs, async (client, input, cancellationToken) =>
         {
-            var response = await GenerateAsync(client, request, input, cancellationToken).ConfigureAwait(false);
+            IGenerationResult response;
+            try
+            {
+                response = await GenerateAsync(client, request, input, cancellationToken).ConfigureAwait(false);
+            }
+            catch when (Stream)
+            {
+                // In the input's turn, before its error: what was shown ends, and no stale chunks are kept.
+                input.OnTurn(() => Abandon(input.Index));
+                throw;
+            }
+
             if (!Stream)
             {
                 input.Write(response);
             }
 
-            input.OnTurn(() => KeepResponse(response));
-        });
+            input.OnTurn(() => KeepResponse(input.Index, response));
+        }));
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _batch!.Complete();
+    protected override void EndProcessing() => KeepingWhatArrived(() => _batch!.Complete());
+
+    // Runs a step that pumps the writes; when Ctrl+C stops it, -ResponseVariable still gets what had arrived
+    // of the streams in flight (what they wrote), after the responses completed before.
+    private void KeepingWhatArrived(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (PipelineStoppedException)
+        {
+            _printer?.Stop();
+            foreach (var chunks in _written.Values)
+            {
+                if (chunks.Count > 0)
+                {
+                    KeepResponse(StreamedSample.AssembleResponse(chunks));
+                }
+            }
+
+            _written.Clear();
+            throw;
+        }
+    }
+
+    // In the input's turn: the chunks of one hand-over, shown or written, and remembered for -ResponseVariable.
+    private void HandOver(InputBatch.Input input, List<object> chunks)
+    {
+        if (_printer is null && ResponseVariable is null)
+        {
+            input.WriteAll(chunks);
+            return;
+        }
+
+        input.OnTurn(() =>
+        {
+            foreach (GenerationChunk chunk in chunks)
+            {
+                if (ResponseVariable is not null)
+                {
+                    if (!_written.TryGetValue(input.Index, out var written))
+                    {
+                        _written.Add(input.Index, written = []);
+                    }
+
+                    written.Add(chunk);
+                }
+
+                if (_printer is not null)
+                {
+                    _printer.Add(input.Index, chunk);
+                }
+                else
+                {
+                    input.WriteNow(chunk);
+                }
+            }
+        });
+    }
+
+    // In the input's turn: its stream failed; what it showed ends, and nothing of it is kept.
+    private void Abandon(int input)
+    {
+        _printer?.Break(input);
+        _written.Remove(input);
+    }
 
     /// <summary>Runs <paramref name="request"/> (on a task) and returns the whole response, unwritten; a kind may run several rounds.</summary>
     private protected virtual Task<IGenerationResult> GenerateAsync(HumanloopClient client, GenerationRequest request, InputBatch.Input input, CancellationToken cancellationToken) =>
@@ -250,7 +349,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
             var next = stream.ReadNextAsync(cancellationToken);
             if (ready.Count > 0 && (!next.IsCompletedSuccessfully || ready.Count == ChunksPerHandOver))
             {
-                input.WriteAll(ready);
+                HandOver(input, ready);
                 ready = new List<object>();
             }
 
@@ -264,10 +363,18 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
 
         if (ready.Count > 0)
         {
-            input.WriteAll(ready);
+            HandOver(input, ready);
         }
 
         return stream.Result;
+    }
+
+    // In the input's turn: its response is complete.
+    private void KeepResponse(int input, IGenerationResult response)
+    {
+        _written.Remove(input);
+        _printer?.Complete(input, response);
+        KeepResponse(response);
     }
 
     // On the pipeline thread, in write order. One response is the response itself; from the second on the
@@ -299,7 +406,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         request.ParentReferenceId = ParentReferenceId;
         request.Source = Source;
         request.Metadata = Metadata is null ? null : PowerShellValues.ToJsonObject(Metadata, "-Metadata");
-        request.Save = bound.ContainsKey(nameof(Save)) ? Save.IsPresent : null;
+        request.Save = PayloadStorage.Save(bound, NoSave, Save);
         request.SourceDatapointId = SourceDatapointId;
         request.ProviderApiKeys = ProviderApiKeys is null ? null : ReadProviderKeys(ProviderApiKeys);
         request.NumSamples = bound.ContainsKey(nameof(NumSamples)) ? NumSamples : null;

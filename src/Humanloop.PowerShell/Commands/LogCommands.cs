@@ -235,8 +235,12 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
     [ValidateNotNullOrEmpty]
     public string? Source { get; set; }
 
-    /// <summary>Whether the server stores the payloads; -Save:$false turns storing off.</summary>
+    /// <summary>Asks the server not to store the payloads of the log (the API's save: false); by default it stores them.</summary>
     [Parameter]
+    public SwitchParameter NoSave { get; set; }
+
+    /// <summary>Kept for scripts written before -NoSave: -Save:$false is -NoSave; -Save asks for the default, storing.</summary>
+    [Parameter(DontShow = true)]
     public SwitchParameter Save { get; set; }
 
     /// <summary>The session (sesh_…) the log joins; piped sessions and logs bind by their SessionId.</summary>
@@ -272,6 +276,10 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
     protected override void BeginProcessing()
     {
         RejectBoth(nameof(ParentId), nameof(ParentReferenceId));
+        if (PayloadStorage.Conflict(MyInvocation.BoundParameters, NoSave, Save) is { } conflict)
+        {
+            ThrowInvalidParameters(conflict);
+        }
 
         // The same for every input: a value without a JSON form is a mistake in the invocation.
         try
@@ -328,7 +336,7 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
                 OutputCost = Bound(nameof(OutputCost)) ? OutputCost : null,
                 Metadata = _metadata,
                 Source = Source,
-                Save = Bound(nameof(Save)) ? Save.IsPresent : null,
+                Save = PayloadStorage.Save(MyInvocation.BoundParameters, NoSave, Save),
                 SessionId = sessionId,
                 SessionReferenceId = SessionReferenceId,
                 ParentId = ParentId,
@@ -472,6 +480,9 @@ public sealed class RemoveHumanloopLogCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop log";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Log;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => _confirmed.AddRange(Confirmed(LogId));

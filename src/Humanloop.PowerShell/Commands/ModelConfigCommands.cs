@@ -158,7 +158,7 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
         config.Name = Name ?? config.Name;
         config.Description = Description ?? config.Description;
         var projectTarget = ProjectId ?? Project!;
-        if (!ShouldProcess(projectTarget, $"Register model config '{config.Name ?? config.Model}'"))
+        if (!ShouldProcess(ProjectId is null ? $"project '{Project}'" : ConfirmTarget(ObjectKind.Project, ProjectId), $"Register model config '{config.Name ?? config.Model}'"))
         {
             return;
         }

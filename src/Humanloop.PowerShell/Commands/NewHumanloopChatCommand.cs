@@ -28,7 +28,8 @@ namespace Humanloop.PowerShell.Commands;
 /// model as a tool error and never executed.</para>
 /// <para>With -Stream, a Humanloop.ChatChunk is written for each server-sent event the moment it arrives (its
 /// ToString() is the new text; tool-call fragments are in ToolCalls), and -ResponseVariable receives the whole
-/// response assembled from the chunks, tool-call arguments joined.</para>
+/// response assembled from the chunks, tool-call arguments joined. When the output is only shown (the last
+/// command at the prompt), the text flows onto the screen instead, as for New-HumanloopCompletion.</para>
 /// <para>With -ThrottleLimit N (up to 64), up to N requests run at once for the piped inputs, on one
 /// connection, while the pipeline goes on reading inputs. Results still come out in input order: one that
 /// finishes early waits only for those before it. -Unordered writes each as it finishes instead, with
@@ -51,9 +52,8 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Asks the project's deployed chat config, then continues the conversation by piping the reply back in.</para>
 /// </example>
 /// <example>
-/// <code>New-HumanloopChat -ModelConfigId config_7Hd2 -Messages 'Tell me a story' -Stream -ResponseVariable story |
-///     ForEach-Object { Write-Host $_ -NoNewline }</code>
-/// <para>Streams a stored config's answer live; $story holds the assembled Humanloop.ChatResponse.</para>
+/// <code>New-HumanloopChat -ModelConfigId config_7Hd2 -Messages 'Tell me a story' -Stream -ResponseVariable story</code>
+/// <para>Streams a stored config's answer onto the screen as it arrives; $story holds the assembled Humanloop.ChatResponse.</para>
 /// </example>
 /// <example>
 /// <code>function Get-Weather { param([Parameter(Mandatory)] [string] $City, [ValidateSet('C', 'F')] [string] $Unit = 'C') "Sunny in $City" }

@@ -15,7 +15,10 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>With -Stream, a Humanloop.CompletionChunk is written for each server-sent event the moment it
 /// arrives (its ToString() is the new text), and -ResponseVariable receives the complete response
 /// assembled from the chunks, so nothing has to be joined by hand. A stream that ends before every sample
-/// finished, or that carries a chunk which is not valid JSON, is an error that carries the raw text.</para>
+/// finished, or that carries a chunk which is not valid JSON, is an error that carries the raw text. When the
+/// output is only shown (the last command at the prompt), the text flows onto the screen as it arrives instead,
+/// each sample apart and followed by its finish reason, tokens and log id; assigned, piped or redirected, the
+/// chunks are written. After Ctrl+C, -ResponseVariable holds what had arrived.</para>
 /// <para>With -ThrottleLimit N (up to 64), up to N requests run at once for the piped inputs, on one
 /// connection, while the pipeline goes on reading inputs. Results still come out in input order: one that
 /// finishes early waits only for those before it. -Unordered writes each as it finishes instead, with
@@ -33,10 +36,9 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Runs an inline config (the local server's mock provider) and writes the response.</para>
 /// </example>
 /// <example>
-/// <code>New-HumanloopCompletion -Project support -Environment production -Inputs @{ question = 'How do I reset my password?' } -Stream -ResponseVariable answer |
-///     ForEach-Object { Write-Host $_ -NoNewline }
+/// <code>New-HumanloopCompletion -Project support -Environment production -Inputs @{ question = 'How do I reset my password?' } -Stream -ResponseVariable answer
 /// $answer.Usage</code>
-/// <para>Streams the deployed prompt's answer live, then shows the token usage of the assembled response.</para>
+/// <para>Streams the deployed prompt's answer onto the screen as it arrives, then shows the token usage of the assembled response.</para>
 /// </example>
 /// <example>
 /// <code>Import-Csv ./cases.csv | New-HumanloopCompletion -ModelConfigId config_7Hd2 -ErrorAction Continue |

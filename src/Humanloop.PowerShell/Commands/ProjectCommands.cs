@@ -258,7 +258,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
             changes.Add("clear the active experiment");
         }
 
-        if (!ShouldProcess(ProjectId, "Set " + string.Join(", ", changes)))
+        if (!ShouldProcess(ConfirmTarget(ObjectKind.Project, ProjectId), "Set " + string.Join(", ", changes)))
         {
             return;
         }
@@ -550,6 +550,9 @@ public sealed class RemoveHumanloopProjectCommand : RemoveCmdlet
 
     /// <inheritdoc />
     protected override string Action => "Delete Humanloop project with all its configs, experiments and logs";
+
+    /// <inheritdoc />
+    private protected override ObjectKind Kind => ObjectKind.Project;
 
     /// <inheritdoc />
     protected override void ProcessRecord() => RemoveEach(ProjectId, (client, id, cancellationToken) => client.DeleteProjectAsync(id, cancellationToken));

@@ -139,9 +139,11 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
         }
 
         var projectTarget = ProjectId ?? Project!;
+        string? shownTarget = null;
         foreach (var file in PromptFiles.Resolve(this, Path))
         {
-            if (!ShouldProcess(projectTarget, $"Register the model config in '{file}'"))
+            shownTarget ??= ProjectId is null ? $"project '{Project}'" : ConfirmTarget(ObjectKind.Project, ProjectId);
+            if (!ShouldProcess(shownTarget, $"Register the model config in '{file}'"))
             {
                 continue;
             }

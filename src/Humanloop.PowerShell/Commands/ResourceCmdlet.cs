@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,6 +18,9 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
 {
     /// <summary>Records asked for per page when -PageSize is not given.</summary>
     protected const int DefaultPageSize = 50;
+
+    // The names read for confirmation prompts in this invocation (null: the read failed).
+    private readonly Dictionary<(string Noun, string Id), string?> _namesRead = [];
 
     /// <summary>Calls the API and writes the result; a failure becomes an error about <paramref name="target"/>.</summary>
     protected void Invoke<T>(object? target, Func<HumanloopClient, CancellationToken, Task<T>> call)
@@ -91,6 +95,72 @@ public abstract class ResourceCmdlet : HumanloopCmdlet
         }
     }
 
+    /// <summary>
+    /// What a confirmation prompt and -WhatIf call the object <paramref name="id"/> of <paramref name="kind"/>:
+    /// its name and id, as in <c>project 'otters' (pr_…)</c>. The name is the piped object's when that is the
+    /// object (no call); else, only when the question will be asked, it is read with one call (a person is
+    /// about to answer, and a read changes nothing). -WhatIf sends no request at all, so there an id alone
+    /// names the object, as it does when the read fails or nothing is asked.
+    /// </summary>
+    private protected string ConfirmTarget(ObjectKind kind, string id, bool force = false)
+    {
+        if (kind.ReadName is not { } readName)
+        {
+            // A kind without names (logs, datapoints): whatever Name a piped object has is not the object's.
+            return kind.Describe(id, null);
+        }
+
+        var name = PipelineInternals.PipedName(this, id);
+        if (name is null && _namesRead.TryGetValue((kind.Noun, id), out var known))
+        {
+            name = known;
+        }
+        else if (name is null && WillAsk(force))
+        {
+            var client = Client;
+            RunAsync(async cancellationToken =>
+            {
+                try
+                {
+                    name = await readName(client, id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HumanloopException)
+                {
+                    // The call that follows reports what is wrong with the id; the prompt names it alone.
+                }
+            });
+
+            // Once per object and invocation: piped rows asked about one dataset read its name once.
+            _namesRead[(kind.Noun, id)] = name;
+        }
+
+        return kind.Describe(id, name);
+    }
+
+    // Whether ShouldProcess will ask: not under -WhatIf; with -Confirm; else when the impact is at or above
+    // $ConfirmPreference (-Force, on the Remove cmdlets, skips the question).
+    private bool WillAsk(bool force)
+    {
+        if (WhatIfAsked)
+        {
+            return false;
+        }
+
+        if (ConfirmGiven is { } confirm)
+        {
+            return confirm;
+        }
+
+        if (force)
+        {
+            return false;
+        }
+
+        var impact = GetType().GetCustomAttribute<CmdletAttribute>()?.ConfirmImpact ?? ConfirmImpact.Medium;
+        var preference = LanguagePrimitives.TryConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference"), out var given) ? given : ConfirmImpact.High;
+        return preference != ConfirmImpact.None && impact >= preference;
+    }
+
     /// <summary>After a listing filtered by -Name, reports each literal name that matched nothing; after a failed listing, nothing (the failure was reported).</summary>
     private protected void ReportUnmatched(bool listed, NameFilter names, string errorId, string noun)
     {
@@ -129,8 +199,11 @@ public abstract class RemoveCmdlet : ResourceCmdlet
     /// <summary>What is done to each id, as the confirmation prompt and -WhatIf say it.</summary>
     protected abstract string Action { get; }
 
+    /// <summary>What the objects deleted are, so that the prompt can name each one.</summary>
+    private protected abstract ObjectKind Kind { get; }
+
     /// <summary>The ids the user confirmed (or -Force let through), asked one by one as they are enumerated.</summary>
-    protected IEnumerable<string> Confirmed(IEnumerable<string> ids) => ids.Where(id => ShouldProcessUnlessForced(Force, id, Action));
+    protected IEnumerable<string> Confirmed(IEnumerable<string> ids) => ids.Where(id => ShouldProcessUnlessForced(Force, ConfirmTarget(Kind, id, Force), Action));
 
     /// <summary>Deletes each confirmed id with its own call; a failure is reported about that id.</summary>
     protected void RemoveEach(IEnumerable<string> ids, Func<HumanloopClient, string, CancellationToken, Task> delete)

@@ -91,11 +91,7 @@ public abstract class HumanloopCmdlet : RunspaceClientCmdlet
     /// </summary>
     protected bool ShouldProcessUnlessForced(bool force, string target, string action)
     {
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIfValue)
-            ? ((SwitchParameter)whatIfValue).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        var confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirmValue) && ((SwitchParameter)confirmValue).IsPresent;
-        if (force && !whatIf && !confirmAsked)
+        if (force && !WhatIfAsked && ConfirmGiven != true)
         {
             WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not confirmed).");
             return true;
@@ -103,6 +99,14 @@ public abstract class HumanloopCmdlet : RunspaceClientCmdlet
 
         return ShouldProcess(target, action);
     }
+
+    /// <summary>Whether ShouldProcess only describes: -WhatIf, or $WhatIfPreference when it is not given.</summary>
+    private protected bool WhatIfAsked => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+        ? ((SwitchParameter)whatIf).IsPresent
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    /// <summary>-Confirm as given (true for -Confirm, false for -Confirm:$false); null when it was not.</summary>
+    private protected bool? ConfirmGiven => MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) ? ((SwitchParameter)confirm).IsPresent : null;
 
     /// <summary>Stops the command when both <paramref name="first"/> and <paramref name="second"/> were given.</summary>
     protected void RejectBoth(string first, string second)

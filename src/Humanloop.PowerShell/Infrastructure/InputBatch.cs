@@ -257,6 +257,9 @@ internal sealed class InputBatch
             }
         });
 
+        /// <summary>On the pipeline thread, in the input's turn (inside <see cref="OnTurn"/>): writes <paramref name="value"/> now.</summary>
+        public void WriteNow(object value) => _batch._cmdlet.WriteObject(_batch.Shown(this, value));
+
         /// <summary>Runs <paramref name="action"/> on the pipeline thread, after what the input wrote before it.</summary>
         public void OnTurn(Action action) => _batch._cmdlet.Post(() => _batch.Deliver(this, action));
 
