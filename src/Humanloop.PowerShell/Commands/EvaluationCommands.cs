@@ -399,12 +399,8 @@ public sealed class StopHumanloopEvaluationCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Add, "HumanloopEvaluationLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(CreatedLog))]
-public sealed class AddHumanloopEvaluationLogCommand : ResourceCmdlet
+public sealed class AddHumanloopEvaluationLogCommand : LogContentCmdlet
 {
-    private IDictionary? _inputs;
-    private List<ChatMessage>? _messages;
-    private ChatMessage? _outputMessage;
-
     /// <summary>The evaluation run (ev_…); piped objects bind by their EvaluationId.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -415,46 +411,6 @@ public sealed class AddHumanloopEvaluationLogCommand : ResourceCmdlet
     [ValidateNotNullOrEmpty]
     public string DatapointId { get; set; } = string.Empty;
 
-    /// <summary>The generated output; a script block computes it from each piped object.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
-    public string? Output { get; set; }
-
-    /// <summary>The template inputs the output was generated from, for example @{ question = '…' }.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? Inputs { get; set; }
-
-    /// <summary>The chat messages sent: strings (user messages), hashtables with role and content, or Humanloop.ChatMessage objects.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? Messages { get; set; }
-
-    /// <summary>The chat output message: a string (an assistant message), a hashtable with role and content, or a Humanloop.ChatMessage.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? OutputMessage { get; set; }
-
-    /// <summary>Why generation failed, for a log without output.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ErrorMessage { get; set; }
-
-    /// <summary>How long generation took, in seconds.</summary>
-    [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
-    public double Duration { get; set; }
-
-    /// <summary>Tokens in the prompt.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int PromptTokens { get; set; }
-
-    /// <summary>Tokens generated.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int OutputTokens { get; set; }
-
     /// <summary>The config that produced the log (config_…), when not the run's.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -462,47 +418,27 @@ public sealed class AddHumanloopEvaluationLogCommand : ResourceCmdlet
     public string? ModelConfigId { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
-    {
-        // The same for every input: a value without a JSON form is a mistake in the invocation.
-        try
-        {
-            _inputs = Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
-            _messages = Messages is null ? null : ChatValues.ToMessages(Messages, "-Messages");
-            _outputMessage = OutputMessage is null ? null : LogValues.ToOutputMessage(OutputMessage);
-        }
-        catch (ArgumentException exception)
-        {
-            ThrowInvalidParameters(exception.Message);
-        }
-    }
-
-    /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var what = Output is null ? (ErrorMessage is null ? "Add log" : "Add failed log") : "Add log with output";
-        if (!ShouldProcess(EvaluationId, $"{what} for datapoint {DatapointId}"))
+        if (!ShouldProcess(EvaluationId, $"{LogAction} for datapoint {DatapointId}"))
         {
             return;
         }
 
         var id = EvaluationId;
-        var request = new EvaluationLogRequest
+        LogRequest log;
+        try
         {
-            DatapointId = DatapointId,
-            Log = new LogRequest
-            {
-                Output = Output,
-                Inputs = _inputs,
-                Messages = _messages,
-                OutputMessage = _outputMessage,
-                Error = ErrorMessage,
-                Duration = Bound(nameof(Duration)) ? Duration : null,
-                PromptTokens = Bound(nameof(PromptTokens)) ? PromptTokens : null,
-                OutputTokens = Bound(nameof(OutputTokens)) ? OutputTokens : null,
-                ConfigId = ModelConfigId,
-            },
-        };
+            log = NewLogRequest();
+        }
+        catch (ArgumentException exception)
+        {
+            WriteError(ErrorRecords.From(exception, Inputs, null));
+            return;
+        }
+
+        log.ConfigId = ModelConfigId;
+        var request = new EvaluationLogRequest { DatapointId = DatapointId, Log = log };
         Invoke(DatapointId, (client, cancellationToken) => client.LogEvaluationAsync(id, request, cancellationToken));
     }
 }

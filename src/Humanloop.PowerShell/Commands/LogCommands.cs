@@ -135,14 +135,12 @@ public sealed class GetHumanloopLogCommand : ResourceCmdlet
 /// </example>
 [Cmdlet(VerbsCommon.Add, "HumanloopLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ConfigIdSet)]
 [OutputType(typeof(CreatedLog))]
-public sealed class AddHumanloopLogCommand : ResourceCmdlet
+public sealed class AddHumanloopLogCommand : LogContentCmdlet
 {
     private const string ConfigIdSet = "ModelConfigId";
     private const string InlineSet = "ModelConfig";
 
     private IDictionary? _metadata;
-    private List<ChatMessage>? _messages;
-    private ChatMessage? _outputMessage;
 
     /// <summary>The project's name; the server creates the project when none has this name.</summary>
     [Parameter]
@@ -173,47 +171,9 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
     [ValidateNotNullOrEmpty]
     public string? Environment { get; set; }
 
-    /// <summary>The template inputs: a hashtable or an object with properties.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public PSObject? Inputs { get; set; }
-
-    /// <summary>What the model answered.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Output { get; set; }
-
-    /// <summary>The chat messages sent: strings (user messages), hashtables with role and content, or Humanloop.ChatMessage objects.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? Messages { get; set; }
-
-    /// <summary>The chat message the model answered with: a string (an assistant message), a hashtable with role and content, or a Humanloop.ChatMessage.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? OutputMessage { get; set; }
-
-    /// <summary>Why the call failed, for a log without output.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ErrorMessage { get; set; }
-
-    /// <summary>How long the call took: a TimeSpan, or a number of seconds.</summary>
-    [Parameter]
-    [SecondsTransformation]
-    public TimeSpan Duration { get; set; }
-
     /// <summary>When the call was made (the server's clock when omitted).</summary>
     [Parameter]
     public DateTime CreatedAt { get; set; }
-
-    /// <summary>Tokens in the prompt.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int PromptTokens { get; set; }
-
-    /// <summary>Tokens generated.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int OutputTokens { get; set; }
 
     /// <summary>What the prompt's tokens cost, in dollars.</summary>
     [Parameter]
@@ -275,6 +235,7 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         RejectBoth(nameof(ParentId), nameof(ParentReferenceId));
         if (PayloadStorage.Conflict(MyInvocation.BoundParameters, NoSave, Save) is { } conflict)
         {
@@ -285,8 +246,6 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
         try
         {
             _metadata = Metadata is null ? null : PowerShellValues.ToJsonObject(Metadata, "-Metadata");
-            _messages = Messages is null ? null : ChatValues.ToMessages(Messages, "-Messages");
-            _outputMessage = OutputMessage is null ? null : LogValues.ToOutputMessage(OutputMessage);
         }
         catch (ArgumentException exception)
         {
@@ -315,35 +274,25 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
         LogRequest request;
         try
         {
-            request = new LogRequest
-            {
-                Project = Project,
-                ProjectId = projectId,
-                ConfigId = ModelConfigId,
-                TrialId = string.IsNullOrEmpty(TrialId) ? null : TrialId,
-                Config = ModelConfig,
-                Environment = Environment,
-                Inputs = Inputs is null ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs"),
-                Output = Output,
-                Messages = _messages,
-                OutputMessage = _outputMessage,
-                Error = ErrorMessage,
-                Duration = Bound(nameof(Duration)) ? Duration.TotalSeconds : null,
-                CreatedAt = Bound(nameof(CreatedAt)) ? new DateTimeOffset(CreatedAt) : null,
-                PromptTokens = Bound(nameof(PromptTokens)) ? PromptTokens : null,
-                OutputTokens = Bound(nameof(OutputTokens)) ? OutputTokens : null,
-                PromptCost = Bound(nameof(PromptCost)) ? PromptCost : null,
-                OutputCost = Bound(nameof(OutputCost)) ? OutputCost : null,
-                Metadata = _metadata,
-                Source = Source,
-                Save = PayloadStorage.Save(MyInvocation.BoundParameters, NoSave, Save),
-                SessionId = sessionId,
-                SessionReferenceId = SessionReferenceId,
-                ParentId = ParentId,
-                ParentReferenceId = ParentReferenceId,
-                ReferenceId = ReferenceId,
-                SourceDatapointId = SourceDatapointId,
-            };
+            request = NewLogRequest();
+            request.Project = Project;
+            request.ProjectId = projectId;
+            request.ConfigId = ModelConfigId;
+            request.TrialId = string.IsNullOrEmpty(TrialId) ? null : TrialId;
+            request.Config = ModelConfig;
+            request.Environment = Environment;
+            request.CreatedAt = Bound(nameof(CreatedAt)) ? new DateTimeOffset(CreatedAt) : null;
+            request.PromptCost = Bound(nameof(PromptCost)) ? PromptCost : null;
+            request.OutputCost = Bound(nameof(OutputCost)) ? OutputCost : null;
+            request.Metadata = _metadata;
+            request.Source = Source;
+            request.Save = PayloadStorage.Save(MyInvocation.BoundParameters, NoSave, Save);
+            request.SessionId = sessionId;
+            request.SessionReferenceId = SessionReferenceId;
+            request.ParentId = ParentId;
+            request.ParentReferenceId = ParentReferenceId;
+            request.ReferenceId = ReferenceId;
+            request.SourceDatapointId = SourceDatapointId;
         }
         catch (ArgumentException exception)
         {
@@ -352,7 +301,7 @@ public sealed class AddHumanloopLogCommand : ResourceCmdlet
         }
 
         var target = projectId ?? Project!;
-        var what = Output is null ? (ErrorMessage is null ? "Add log" : "Add failed log") : "Add log with output";
+        var what = LogAction;
         var session = sessionId ?? SessionReferenceId;
         if (ShouldProcess(target, session is null ? what : $"{what} in session {session}"))
         {
