@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
 using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
@@ -37,7 +38,7 @@ namespace Humanloop.PowerShell.Commands;
 /// </example>
 [Cmdlet(VerbsCommunications.Connect, "Humanloop")]
 [OutputType(typeof(HumanloopContext))]
-public sealed class ConnectHumanloopCommand : PSCmdlet
+public sealed class ConnectHumanloopCommand : PSCmdlet, IDisposable
 {
     /// <summary>The API key; when omitted, $env:HUMANLOOP_API_KEY is read at each call.</summary>
     [Parameter(Position = 0)]
@@ -85,9 +86,16 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     [Parameter]
     public RecordingMode RecordingMode { get; set; }
 
-    /// <summary>Writes the resulting context.</summary>
+    /// <summary>Writes the connection: its context, which every cmdlet also takes as -Connection (in this runspace or another).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Connects without the check call (GET /projects?size=1), for offline use or a server that is not up yet.</summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
+    private readonly CancellationTokenSource _stopping = new();
+    private HumanloopSettings? _checked;
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -122,13 +130,28 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             var settings = ConnectionStore.ResolveSettings(new HumanloopSettingsLayer(), connection);
             settings.RequireApiKey(recordingMode is { } requested ? RecordingTransport.EffectiveModeOf(recordingPath!, requested) : settings.Recording.Value?.EffectiveMode);
 
+            // The check sends one request, so it is left out where nothing should be sent: a recording (which
+            // would keep it, or has no answer for it), or the closed hosted service (which cannot answer).
+            var hosted = HostedService.IsHosted(settings.BaseUri.Value);
+            var recorded = recordingMode is not null || settings.Recording.Value is not null;
+            int? projectCount = SkipCheck || hosted || recorded ? null : Check(settings);
+
             if (recordingMode is { } mode)
             {
                 RecordingSessions.Start(this, recordingPath!, new RecordingOptions { Mode = mode }, connection);
             }
 
             ConnectionStore.Set(connection);
-            context = ConnectionStore.Context();
+            context = ConnectionStore.Context(connection, projectCount);
+            if (hosted)
+            {
+                WriteWarning($"Connected to {context.BaseUri} without checking it. {HostedService.Note}");
+            }
+        }
+        catch (HumanloopException exception) when (exception is not HumanloopRecordingException && _checked is not null)
+        {
+            ThrowTerminatingError(CheckFailed(exception));
+            return;
         }
         catch (HumanloopSettingException exception)
         {
@@ -146,11 +169,62 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             return;
         }
 
-        WriteVerbose($"Connected this runspace to {context.BaseUri} with key {context.ApiKey}.");
+        var key = context.ApiKey is null ? "no key" : $"key {context.ApiKey}";
+        var checkedText = context.ProjectCount is { } count
+            ? $"{count} project{(count == 1 ? string.Empty : "s")}"
+            : SkipCheck ? "not checked (-SkipCheck)" : "not checked";
+        // Shown at the prompt as Write-Host shows its text, and kept in the information stream (6>) for scripts.
+        WriteInformation(new HostInformationMessage { Message = $"Connected to {context.BaseUri} with {key}: {checkedText}." }, ["PSHOST", "Humanloop.Connection"]);
         if (PassThru)
         {
             WriteObject(context);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
+
+    /// <summary>Sends the one check call, without retries; returns how many projects the server holds.</summary>
+    private int Check(HumanloopSettings settings)
+    {
+        _checked = settings;
+        var options = settings.ToOptions(null, "Humanloop.PowerShell");
+        options.MaxRetries = 0;
+        var client = new HumanloopClient(options);
+        WriteVerbose($"Checking {settings.BaseUri.Value} with GET projects?page=0&size=1.");
+        try
+        {
+            return client.ListProjectsAsync(0, 1, cancellationToken: _stopping.Token).GetAwaiter().GetResult().Total;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// The terminating error of a failed check, naming the URI (and the masked key when it was refused); the
+    /// runspace keeps the connection it had.
+    /// </summary>
+    private ErrorRecord CheckFailed(HumanloopException exception)
+    {
+        var record = ErrorRecords.From(exception, BaseUri, null);
+        var settings = _checked!;
+        var uri = settings.BaseUri.Value;
+        var detail = record.ErrorDetails?.Message is { Length: > 0 } text ? text : exception.Message;
+        var message = exception switch
+        {
+            HumanloopApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } api =>
+                $"Connect-Humanloop: {uri} refused the key {settings.ApiKey.Value?.Masked ?? "(none)"} ({(int)api.StatusCode}): {detail} Check the key, or pass -SkipCheck to connect without checking.",
+            _ => $"Connect-Humanloop could not check {uri}: {detail} Start the server or correct -BaseUri; -SkipCheck connects without checking.",
+        };
+        return new ErrorRecord(new InvalidOperationException(message, exception), record.FullyQualifiedErrorId, record.CategoryInfo.Category, uri)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = record.ErrorDetails?.RecommendedAction },
+        };
     }
 
     private static SecureString? ReadOnlyCopy(SecureString? value)

@@ -104,12 +104,13 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
     private const string ProjectSet = "Project";
     private const string IdSet = "Id";
 
-    /// <summary>The project whose experiments to list (pr_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The project whose experiments to list (pr_…); not needed when the positional values are experiment ids (exp_…).</summary>
+    [Parameter(ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
-    /// <summary>Experiment names to keep; wildcards are allowed.</summary>
+    /// <summary>Experiment names to keep; wildcards are allowed. Without -ProjectId, experiment ids (exp_…) read those experiments.</summary>
     [Parameter(Position = 0, ParameterSetName = ProjectSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -127,6 +128,23 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
         if (ParameterSetName == IdSet)
         {
             foreach (var id in ExperimentId)
+            {
+                Invoke(id, (client, cancellationToken) => client.GetExperimentAsync(id, cancellationToken));
+            }
+
+            return;
+        }
+
+        if (!Bound(nameof(ProjectId)))
+        {
+            // An experiment id is enough to read it (GET /experiments/{id}); a name needs its project.
+            if (Name is not { Length: > 0 } ids || !Array.TrueForAll(ids, id => id.StartsWith("exp_", StringComparison.Ordinal)))
+            {
+                ThrowInvalidParameters("Get-HumanloopExperiment needs -ProjectId to list a project's experiments or find them by name; experiment ids (exp_…) alone read those experiments.");
+                return;
+            }
+
+            foreach (var id in ids)
             {
                 Invoke(id, (client, cancellationToken) => client.GetExperimentAsync(id, cancellationToken));
             }

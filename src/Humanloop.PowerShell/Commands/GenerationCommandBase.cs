@@ -19,6 +19,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     private readonly List<object> _responses = [];
     private InputBatch? _batch;
     private bool _sessionIdTyped;
+    private bool _projectIdTyped;
 
     /// <summary>Template inputs: a hashtable, or any object whose properties are the inputs (an Import-Csv row).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -30,8 +31,8 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     [ValidateNotNullOrEmpty]
     public string? Project { get; set; }
 
-    /// <summary>Project id (pr_…).</summary>
-    [Parameter]
+    /// <summary>Project id (pr_…). Binds by property name: a piped project runs its deployed config (a typed -Project wins over a piped id).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("project_id")]
     public string? ProjectId { get; set; }
@@ -153,7 +154,11 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// The template inputs of this input: -Inputs (or the pipeline object) as a JSON object. A piped session
     /// only names the session (-SessionId), so it brings no inputs.
     /// </summary>
-    protected virtual IDictionary? ReadInputs() => Inputs is null || Inputs.BaseObject is Session or CreatedSession ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+    protected virtual IDictionary? ReadInputs() =>
+        Inputs is null || Inputs.BaseObject is Session or CreatedSession or Humanloop.ModelConfig or ProjectModelConfig or Humanloop.Project ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+
+    /// <summary>The project id to use: a typed -ProjectId, or one from a piped object unless -Project names the project.</summary>
+    private string? ProjectIdInUse => _projectIdTyped || Project is null ? ProjectId : null;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -169,6 +174,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
         // What is bound now was typed; a -SessionId bound later came from a piped object.
         _sessionIdTyped = Bound(nameof(SessionId));
+        _projectIdTyped = Bound(nameof(ProjectId));
     }
 
     /// <inheritdoc />
@@ -291,7 +297,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         var bound = MyInvocation.BoundParameters;
         request.Inputs = ReadInputs();
         request.Project = Project;
-        request.ProjectId = ProjectId;
+        request.ProjectId = ProjectIdInUse;
         // A typed -SessionReferenceId names the session on purpose: it wins over a piped object's SessionId.
         request.SessionId = string.IsNullOrEmpty(SessionId) || (!_sessionIdTyped && SessionReferenceId is not null) ? null : SessionId;
         request.SessionReferenceId = SessionReferenceId;
@@ -331,7 +337,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// <exception cref="ArgumentException">Neither was given.</exception>
     protected void RequireProject()
     {
-        if (Project is null && ProjectId is null)
+        if (Project is null && ProjectIdInUse is null)
         {
             throw new ArgumentException(
                 "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");

@@ -81,9 +81,10 @@ public abstract class InlineConfigCommandBase : GenerationCommandBase, IInlineMo
     public PSObject? Other { get; set; }
 
     /// <summary>The id of a stored model config (config_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("model_config_id")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string? ModelConfigId { get; set; }
 
     /// <summary>The environment whose deployed config runs (the server's default when omitted).</summary>
