@@ -34,6 +34,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
     /// <summary>The project to add the experiment to (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The experiment's name.</summary>
@@ -44,6 +45,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
     /// <summary>The configs that compete (config_…), registered to the project.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string[]? ModelConfigId { get; set; }
 
     /// <summary>Feedback that counts as positive: a hashtable from feedback type to value(s), for example @{ rating = 'good' }.</summary>
@@ -120,6 +122,7 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string[] ExperimentId { get; set; } = [];
 
     /// <inheritdoc />
@@ -185,6 +188,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string ExperimentId { get; set; } = string.Empty;
 
     /// <summary>The new name.</summary>
@@ -263,6 +267,7 @@ public sealed class RemoveHumanloopExperimentCommand : RemoveCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string[] ExperimentId { get; set; } = [];
 
     /// <inheritdoc />

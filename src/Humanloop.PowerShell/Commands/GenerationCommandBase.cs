@@ -29,12 +29,14 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// <summary>Project name; created by the server when it does not exist.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string? Project { get; set; }
 
     /// <summary>Project id (pr_…). Binds by property name: a piped project runs its deployed config (a typed -Project wins over a piped id).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("project_id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>
@@ -43,6 +45,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// result's session; an empty value means none.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Your own session key; reusing it groups logs into one session.</summary>
