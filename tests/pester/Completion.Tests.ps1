@@ -16,13 +16,18 @@ BeforeAll {
     $script:otherExperiment = Add-HumanloopExperiment -ProjectId $otherProject.Id -Name 'tab-other' -ModelConfigId (
         Register-HumanloopModelConfig -ProjectId $otherProject.Id -Name 'plain' -Provider mock -Model mock-tab-1 -PromptTemplate '{{q}}').ModelConfigId
     $script:dataset = New-HumanloopDataset -ProjectId $project.Id -Name 'tab-cases'
-    $script:session = New-HumanloopSession -ProjectId $project.Id -ReferenceId 'tab-session' -ErrorAction SilentlyContinue
+    $null = New-HumanloopCompletion -ProjectId $project.Id -SessionReferenceId 'tab-session' -Inputs @{ q = 'otters' }
+    $script:session = Get-HumanloopSession -ProjectId $project.Id | Where-Object ReferenceId -eq 'tab-session'
 
     function script:Complete([string] $line) {
-        # Completion is retried once: the first Tab may start the fetch that the second one uses.
-        $found = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
-        if ($found.Count -eq 0) { $found = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) }
-        $found
+        # A Tab waits only briefly for the server, and a fetch it starts serves a later Tab: on a busy machine
+        # a list may take a few Tabs to arrive, so this presses Tab until something completes (or gives up).
+        for ($attempt = 0; $attempt -lt 20; $attempt++) {
+            $found = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+            if ($found.Count -gt 0) { return $found }
+            Start-Sleep -Milliseconds 100
+        }
+        @()
     }
 }
 
@@ -81,6 +86,11 @@ Describe 'Completion from the connected server' {
         (Complete 'Get-HumanloopDataset -DatasetId tab-ca').CompletionText | Should -Be $dataset.Id
     }
 
+    It '-SessionId completes the sessions of the bound project by reference id' {
+        $session.Id | Should -Not -BeNullOrEmpty
+        (Complete "New-HumanloopCompletion -ProjectId $($project.Id) -SessionId tab-se").CompletionText | Should -Be $session.Id
+    }
+
     It '-Provider lists the specification''s providers' {
         (Complete 'New-HumanloopCompletion -Provider ').CompletionText |
             Should -Be 'mock', 'openai', 'openai_azure', 'anthropic', 'cohere', 'replicate', 'google', 'groq', 'bedrock'
@@ -106,8 +116,10 @@ Describe 'A server that never answers' {
         Connect-Humanloop -ApiKey $TestApiKey -BaseUri $silentUri -SkipCheck 6>$null
         $Error.Clear()
 
-        $first = @((TabExpansion2 -inputScript 'Get-HumanloopProject -Id tab' -cursorColumn 28).CompletionMatches)
-        $second = @((TabExpansion2 -inputScript 'New-HumanloopCompletion -ProjectId pr_1 -ModelConfigId ' -cursorColumn 56).CompletionMatches)
+        $line = 'Get-HumanloopProject -Id tab'
+        $first = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+        $line = 'New-HumanloopCompletion -ProjectId pr_1 -ModelConfigId '
+        $second = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
 
         $first | Should -BeNullOrEmpty
         $second | Should -BeNullOrEmpty

@@ -306,12 +306,12 @@ public sealed class EvaluatorIdCompleter : ServerCompleter
                 .ToList());
 }
 
-/// <summary>Completes -SessionId with the newest sessions of the bound -ProjectId (or of the newest projects).</summary>
+/// <summary>Completes -SessionId (matching reference ids too) with the first page of sessions of the bound -ProjectId (or of the newest projects).</summary>
 public sealed class SessionIdCompleter : ServerCompleter
 {
     internal override IEnumerable<ServerItem> Items(CompletionCache cache, IDictionary bound, DateTime deadline) =>
         PerProject(cache, bound, deadline, "sessions", async (client, projectId, token) =>
-            (await client.ListSessionsAsync(projectId, 0, 50, token).ConfigureAwait(false)).Records
+            (await client.ListSessionsAsync(projectId, 1, 50, token).ConfigureAwait(false)).Records
                 .Where(session => session.Id is not null)
                 .Select(session => new ServerItem(session.Id!, session.ReferenceId ?? session.Id!, session.Id, session.LastOutput))
                 .ToList());
