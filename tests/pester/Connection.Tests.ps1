@@ -73,6 +73,15 @@ Describe 'Connect-Humanloop checks what it connects to' {
         ($warnings -join ' ') | Should -BeLike "*closed in 2025*build.ps1 -Task Serve*Connect-Humanloop -BaseUri http://127.0.0.1:5080/v4*"
         (Get-HumanloopContext).BaseUriSource | Should -Be 'Default'
     }
+
+    It 'says the hosted default closed when a call cannot reach it' {
+        # Through a proxy that refuses connections, so that nothing leaves this machine.
+        Connect-Humanloop -ApiKey $TestApiKey -Proxy 'http://127.0.0.1:1' -MaxRetries 0 -WarningAction SilentlyContinue 6>$null
+
+        Get-HumanloopProject -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed[0].ErrorDetails.Message | Should -BeLike '*closed in 2025*build.ps1 -Task Serve*127.0.0.1:5080/v4*'
+    }
 }
 
 Describe '-Connection reaches other runspaces' {

@@ -10,10 +10,19 @@ namespace Humanloop.PowerShell.Commands;
 /// <remarks>
 /// <para>Later calls in the same runspace use this key and base URI unless they pass -ApiKey or -BaseUri.
 /// Without Connect-Humanloop, calls read $env:HUMANLOOP_API_KEY and $env:HUMANLOOP_BASE_URL, and the
-/// base URI defaults to https://api.humanloop.com/v4.</para>
-/// <para>The connection belongs to the runspace: ForEach-Object -Parallel, jobs and runbook workers each
-/// need their own (or the environment variables). A plain-text key is turned into a SecureString at
-/// once; the key is only ever shown masked. The key is not checked until the first call.</para>
+/// base URI defaults to https://api.humanloop.com/v4, Humanloop's hosted service, which closed in 2025: a
+/// connection to it is made without a check and warns how to start and use the local server instead.</para>
+/// <para>Connect-Humanloop checks the endpoint and the key with one call (GET /projects?size=1, without
+/// retries) and says what it connected to: the base URI, the key masked and the number of projects, in the
+/// information stream (tag Humanloop.Connection), shown at an interactive prompt as Write-Host text would be. A failed check is a terminating
+/// error (a refused key gives the server's 401; an unreachable server names the URI) and the runspace keeps
+/// the connection it had. -SkipCheck connects without the call; nothing is checked either when a recording
+/// is in effect, so that the check is neither recorded nor needed in a fixture.</para>
+/// <para>The connection belongs to the runspace: ForEach-Object -Parallel, jobs and runbook workers do not
+/// see it. -PassThru writes it, and every cmdlet takes it as -Connection, also in another runspace of the
+/// process (-Connection $using:conn in ForEach-Object -Parallel or Start-ThreadJob). Start-Job runs in
+/// another process and gets a copy without the key: connect inside the job, or use the environment
+/// variables. A plain-text key is turned into a SecureString at once; the key is only ever shown masked.</para>
 /// <para>The connection can also set the retry count, the timeouts and a proxy for every call. http://
 /// is accepted for this machine only, unless -AllowUnencryptedAuthentication says the network is trusted.</para>
 /// <para>-RecordingPath starts a recording as Start-HumanloopRecording does; in Replay mode no key is needed.</para>
@@ -26,6 +35,15 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>$env:HUMANLOOP_API_KEY = Get-AutomationVariable -Name HumanloopKey
 /// Connect-Humanloop -MaxRetries 5 -TimeoutSec 120 -PassThru</code>
 /// <para>In a runbook: takes the key from the environment, retries more patiently, and shows the resulting context.</para>
+/// </example>
+/// <example>
+/// <code>$conn = Connect-Humanloop -ApiKey $key -BaseUri http://127.0.0.1:5080/v4 -PassThru
+/// Get-HumanloopProject | ForEach-Object -Parallel { Get-HumanloopExperiment -ProjectId $_.Id -Connection $using:conn }</code>
+/// <para>Passes the connection into parallel runspaces, which do not share this one's.</para>
+/// </example>
+/// <example>
+/// <code>Connect-Humanloop -ApiKey $key -BaseUri http://127.0.0.1:5080/v4 -SkipCheck</code>
+/// <para>Connects without calling the server, for offline use or a server that is still starting.</para>
 /// </example>
 /// <example>
 /// <code>Connect-Humanloop -ApiKey $key -Proxy http://proxy.corp:3128 -ProxyCredential (Get-Credential)</code>
@@ -173,8 +191,17 @@ public sealed class ConnectHumanloopCommand : PSCmdlet, IDisposable
         var checkedText = context.ProjectCount is { } count
             ? $"{count} project{(count == 1 ? string.Empty : "s")}"
             : SkipCheck ? "not checked (-SkipCheck)" : "not checked";
-        // Shown at the prompt as Write-Host shows its text, and kept in the information stream (6>) for scripts.
-        WriteInformation(new HostInformationMessage { Message = $"Connected to {context.BaseUri} with {key}: {checkedText}." }, ["PSHOST", "Humanloop.Connection"]);
+        // At a prompt it is shown as Write-Host shows its text; in a script, a CI log or a runbook it stays in the
+        // information stream (6>, -InformationAction Continue), so that the script's output is its own.
+        var said = $"Connected to {context.BaseUri} with {key}: {checkedText}.";
+        if (Interactivity.IsInteractive(System.Environment.GetEnvironmentVariable, Console.IsOutputRedirected, System.Environment.GetCommandLineArgs()))
+        {
+            WriteInformation(new HostInformationMessage { Message = said }, ["PSHOST", "Humanloop.Connection"]);
+        }
+        else
+        {
+            WriteInformation(said, ["Humanloop.Connection"]);
+        }
         if (PassThru)
         {
             WriteObject(context);

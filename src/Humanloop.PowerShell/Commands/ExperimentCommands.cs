@@ -96,6 +96,10 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
 /// <para>Lists the experiments of every project whose name starts with "support".</para>
 /// </example>
 /// <example>
+/// <code>Get-HumanloopExperiment exp_7Hd2Lq</code>
+/// <para>Reads one experiment by its id alone; no project is needed.</para>
+/// </example>
+/// <example>
 /// <code>(Get-HumanloopExperiment -ProjectId $project.Id -Name 'tone').Configs</code>
 /// <para>Shows each config's mean, spread and trial count in the experiment named "tone".</para>
 /// </example>
