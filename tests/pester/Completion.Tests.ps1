@@ -16,6 +16,7 @@ BeforeAll {
     $script:otherExperiment = Add-HumanloopExperiment -ProjectId $otherProject.Id -Name 'tab-other' -ModelConfigId (
         Register-HumanloopModelConfig -ProjectId $otherProject.Id -Name 'plain' -Provider mock -Model mock-tab-1 -PromptTemplate '{{q}}').ModelConfigId
     $script:dataset = New-HumanloopDataset -ProjectId $project.Id -Name 'tab-cases'
+    $script:evaluator = New-HumanloopEvaluator -Name 'tab latency' -Type external -ReturnType number
     $null = New-HumanloopCompletion -ProjectId $project.Id -SessionReferenceId 'tab-session' -Inputs @{ q = 'otters' }
     $script:session = Get-HumanloopSession -ProjectId $project.Id | Where-Object ReferenceId -eq 'tab-session'
 
@@ -84,6 +85,10 @@ Describe 'Completion from the connected server' {
 
     It '-DatasetId completes datasets' {
         (Complete 'Get-HumanloopDataset -DatasetId tab-ca').CompletionText | Should -Be $dataset.Id
+    }
+
+    It '-EvaluatorId completes evaluators by name' {
+        (Complete 'Get-HumanloopEvaluator -EvaluatorId tab').CompletionText | Should -Be $evaluator.EvaluatorId
     }
 
     It '-SessionId completes the sessions of the bound project by reference id' {
