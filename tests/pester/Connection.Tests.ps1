@@ -120,9 +120,11 @@ Describe '-Connection reaches other runspaces' {
     }
 
     It 'explains that a Start-Job copy has no key' {
-        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($conn))
+        $module = (Get-Module Humanloop).Path
+        $job = Start-Job { Import-Module $using:module; Get-HumanloopProject -Connection $using:conn }
 
-        { Get-HumanloopProject -Connection $copy } | Should -Throw -ExpectedMessage '*another process*Connect-Humanloop inside it*'
+        { $job | Receive-Job -Wait -ErrorAction Stop } | Should -Throw -ExpectedMessage '*another process*Connect-Humanloop inside it*'
+        $job | Remove-Job -Force
     }
 
     It 'says in a runspace without a connection that connections are per runspace, and both ways out' {
