@@ -31,7 +31,7 @@ if (-not (Get-Command New-HumanloopCompletion).Parameters.ContainsKey('ThrottleL
     return
 }
 
-Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri
+Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri -SkipCheck
 $serverRoot = $BaseUri -replace '/v4$', ''
 $completion = Get-BenchCompletionParameters
 # Piped inputs need -ModelConfig (see Throughput.ps1); every input asks the same question.

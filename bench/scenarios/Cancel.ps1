@@ -29,7 +29,7 @@ $runspace = [runspacefactory]::CreateRunspace($initial)
 $runspace.Open()
 $setup = [powershell]::Create()
 $setup.Runspace = $runspace
-$null = $setup.AddCommand('Connect-Humanloop').AddParameter('ApiKey', $BenchApiKey).AddParameter('BaseUri', $BaseUri).Invoke()
+$null = $setup.AddCommand('Connect-Humanloop').AddParameter('ApiKey', $BenchApiKey).AddParameter('BaseUri', $BaseUri).AddParameter('SkipCheck', $true).Invoke()
 $setup.Dispose()
 
 function Measure-Stop {

@@ -20,7 +20,7 @@ $completion = Get-BenchCompletionParameters
 
 if ($Mode -eq 'Cmdlet') {
     $importMs = Measure-Milliseconds { Import-Module $ModulePath }
-    Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri
+    Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri -SkipCheck
     $call = { $null = New-HumanloopCompletion @completion }
 }
 else {

@@ -23,7 +23,7 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 
 Import-Module $ModulePath
-Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri
+Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri -SkipCheck
 $stream = Get-BenchStreamParameters -Words $Words
 
 # Warm-up, and the exact streaming body the cmdlet sends, for the raw reader.

@@ -22,7 +22,7 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 
 Import-Module $ModulePath
-Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri
+Connect-Humanloop -ApiKey $BenchApiKey -BaseUri $BaseUri -SkipCheck
 $completion = Get-BenchCompletionParameters
 
 # Piping inputs in needs -ModelConfig: with -Model and pipeline input the parameter set does not resolve

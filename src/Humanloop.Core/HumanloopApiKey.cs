@@ -11,6 +11,7 @@ namespace Humanloop;
 public sealed class HumanloopApiKey
 {
     private readonly string _value;
+    private string? _fingerprint;
 
     /// <summary>Wraps a key given as plain text.</summary>
     /// <exception cref="ArgumentException">The key is empty or contains characters a header cannot carry.</exception>
@@ -26,6 +27,9 @@ public sealed class HumanloopApiKey
 
     /// <summary>Wraps a key given as a secure string.</summary>
     public static HumanloopApiKey FromSecureString(SecureString value) => new(SecretText.FromSecureString(value));
+
+    /// <summary>A short SHA-256 digest of the key: tells keys apart (to key a cache by) without revealing them.</summary>
+    public string Fingerprint => _fingerprint ??= System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_value)), 0, 8);
 
     /// <summary>The key with all but its last four characters hidden (all hidden when it is short).</summary>
     public string Masked => _value.Length >= 16 ? "****" + _value.Substring(_value.Length - 4) : "****";

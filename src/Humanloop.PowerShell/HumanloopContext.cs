@@ -6,10 +6,17 @@ namespace Humanloop;
 /// Where calls in this runspace go, with which key and how patiently, and where each setting came
 /// from. The key is only ever shown masked; proxy credentials are not shown at all.
 /// </summary>
+/// <remarks>
+/// What <c>Connect-Humanloop -PassThru</c> writes is also the connection itself: every cmdlet takes it as
+/// <c>-Connection</c>, in this runspace or another one of the process (<c>ForEach-Object -Parallel</c> with
+/// <c>$using:</c>, <c>Start-ThreadJob</c>), where the runspace's own connection does not reach.
+/// </remarks>
 public sealed class HumanloopContext
 {
-    internal HumanloopContext(HumanloopSettings settings, bool isConnected)
+    internal HumanloopContext(HumanloopSettings settings, bool isConnected, HumanloopSettingsLayer? connection = null, int? projectCount = null)
     {
+        Connection = connection;
+        ProjectCount = projectCount;
         BaseUri = settings.BaseUri.Value;
         BaseUriSource = settings.BaseUri.Source.ToString();
         ApiKey = settings.ApiKey.Value?.Masked;
@@ -59,6 +66,12 @@ public sealed class HumanloopContext
 
     /// <summary>The active recording's mode and fixture file (Start-HumanloopRecording); null when none.</summary>
     public string? Recording { get; }
+
+    /// <summary>How many projects the server reported when Connect-Humanloop checked the connection; null when it did not check.</summary>
+    public int? ProjectCount { get; }
+
+    /// <summary>The connection this context describes, which -Connection uses; null when it describes no connection.</summary>
+    internal HumanloopSettingsLayer? Connection { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{BaseUri} (key {ApiKey ?? "none"})";

@@ -299,6 +299,18 @@ public class SecretTests
         Assert.Equal("****", new HumanloopApiKey("short").Masked);
     }
 
+    [Fact]
+    public void The_fingerprint_tells_keys_apart_without_showing_them()
+    {
+        var key = new HumanloopApiKey(Key);
+        var sameEnding = new HumanloopApiKey("hl_another_key_99999999cdef");
+
+        Assert.Equal(new HumanloopApiKey(Key).Fingerprint, key.Fingerprint);
+        Assert.Equal(key.Masked, sameEnding.Masked);
+        Assert.NotEqual(key.Fingerprint, sameEnding.Fingerprint);
+        Assert.Equal(16, key.Fingerprint.Length);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

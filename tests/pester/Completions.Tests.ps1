@@ -50,7 +50,7 @@ AfterAll {
 Describe 'Each completion operation' {
     BeforeEach {
         Reset-Stub $stub
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -SkipCheck
     }
 
     It '<Operation>, <Mode>: sends exactly the documented request and writes typed objects' -ForEach $cases {
@@ -169,7 +169,7 @@ Describe 'Each completion operation' {
 Describe 'Pipeline input' {
     BeforeEach {
         Reset-Stub $stub
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -SkipCheck
     }
 
     It 'turns each Import-Csv row into one request, and writes results in input order' {
@@ -250,7 +250,7 @@ Describe 'Pipeline input' {
 Describe 'HTTP failures' {
     BeforeEach {
         Reset-Stub $stub
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -SkipCheck
     }
 
     It 'writes a 422 as a non-terminating InvalidArgument record with every loc and msg, then runs the next input' {
@@ -366,7 +366,7 @@ Describe 'Key and base URI precedence' {
     }
 
     It 'keeps the previous connection when a new one cannot be made' {
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -SkipCheck
 
         { Connect-Humanloop -ApiKey 'hl_replacement_key_0000' -RecordingPath (Join-Path $TestDrive 'missing.json') -RecordingMode Replay } |
             Should -Throw -ErrorId 'Humanloop.Recording.FixtureUnavailable,*'
@@ -395,7 +395,7 @@ Describe 'Key and base URI precedence' {
         $env:HUMANLOOP_BASE_URL = $base
 
         $null = New-HumanloopCompletion -ProjectId pr_1
-        Connect-Humanloop -ApiKey 'hl_from_connection_0002'
+        Connect-Humanloop -ApiKey 'hl_from_connection_0002' -SkipCheck
         $null = New-HumanloopCompletion -ProjectId pr_1
         $null = New-HumanloopCompletion -ProjectId pr_1 -ApiKey (ConvertTo-SecureString 'hl_from_parameter_0003' -AsPlainText -Force)
 
@@ -410,7 +410,7 @@ Describe 'Key and base URI precedence' {
         $null = New-HumanloopCompletion -ProjectId pr_1
         $env:HUMANLOOP_API_KEY = 'hl_from_environment_0002'
         $null = New-HumanloopCompletion -ProjectId pr_1
-        Connect-Humanloop -ApiKey 'hl_from_connection_0003'
+        Connect-Humanloop -ApiKey 'hl_from_connection_0003' -SkipCheck
         $null = New-HumanloopCompletion -ProjectId pr_1
         Disconnect-Humanloop
         $null = New-HumanloopCompletion -ProjectId pr_1
@@ -429,7 +429,7 @@ Describe 'Key and base URI precedence' {
 
     It 'takes the base URI from the parameter over the connection' {
         Add-StubResponse $stub @{ body = (New-CompletionBody) }
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://127.0.0.1:1/v4'
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://127.0.0.1:1/v4' -SkipCheck
 
         $null = New-HumanloopCompletion -ProjectId pr_1 -BaseUri $base
 
@@ -445,7 +445,7 @@ Describe 'Key and base URI precedence' {
 
     It 'shows the context with the key masked and where each setting came from' {
         $env:HUMANLOOP_BASE_URL = $null
-        Connect-Humanloop -ApiKey $TestApiKey
+        Connect-Humanloop -ApiKey $TestApiKey -SkipCheck
 
         $context = Get-HumanloopContext
 
@@ -461,7 +461,7 @@ Describe 'Key and base URI precedence' {
     It 'Connect-Humanloop -PassThru writes the context; Disconnect-Humanloop forgets it' {
         $env:HUMANLOOP_API_KEY = $null
 
-        $context = Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -PassThru
+        $context = Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -PassThru -SkipCheck
         $context.BaseUri | Should -Be "$base/"
         Disconnect-Humanloop
 
@@ -470,7 +470,7 @@ Describe 'Key and base URI precedence' {
     }
 
     It 'keeps connections per runspace' {
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $base -SkipCheck
         $modulePath = (Get-Module Humanloop).Path
         $other = [powershell]::Create()
         try {

@@ -549,7 +549,7 @@ Describe 'Recordings that never lose a fixture' {
         $fixture = Join-Path $TestDrive 'wrong-key.json'
         $before = New-GoodFixture -Path $fixture
 
-        Connect-Humanloop -ApiKey 'hl_wrong_key_0000000000000000' -BaseUri $server.Uri
+        Connect-Humanloop -ApiKey 'hl_wrong_key_0000000000000000' -BaseUri $server.Uri -SkipCheck
         Start-HumanloopRecording -Path $fixture -Mode Record
         foreach ($thing in $things) { New-HumanloopCompletion @inline -Inputs @{ thing = $thing } -ErrorAction SilentlyContinue }
         $summary = Stop-HumanloopRecording -WarningVariable warnings -WarningAction SilentlyContinue

@@ -69,7 +69,7 @@ Describe 'Retries' {
             New-HumanloopCompletion @inline -BaseUri $server.Uri -Inputs @{ thing = 'a' } -ErrorAction SilentlyContinue
             $fromEnvironment = Get-ServerRequestCount $server
 
-            Connect-Humanloop -BaseUri $server.Uri -MaxRetries 1
+            Connect-Humanloop -BaseUri $server.Uri -MaxRetries 1 -SkipCheck
             New-HumanloopCompletion @inline -Inputs @{ thing = 'b' } -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
             $fromConnection = (Get-ServerRequestCount $server) - $fromEnvironment
 
@@ -209,7 +209,7 @@ Describe 'Transport security and proxies' {
             @{ body = (New-CompletionBody -Output 'via proxy') }
             @{ events = @((New-ChunkEvent -Output 'streamed via proxy' -FinishReason 'stop')) }
         )
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://humanloop.example/v4' -Proxy $stub.Uri -AllowUnencryptedAuthentication
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://humanloop.example/v4' -Proxy $stub.Uri -AllowUnencryptedAuthentication -SkipCheck
 
         (New-HumanloopCompletion -ProjectId pr_1).Output | Should -Be 'via proxy'
         (New-HumanloopCompletion -ProjectId pr_1 -Stream).Output | Should -Be 'streamed via proxy'
@@ -226,7 +226,7 @@ Describe 'Transport security and proxies' {
             @{ body = (New-CompletionBody -Output 'authorized') }
         )
         $credential = [pscredential]::new('proxyuser', (ConvertTo-SecureString 'proxy-pass' -AsPlainText -Force))
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://humanloop.example/v4' -Proxy $stub.Uri -ProxyCredential $credential -AllowUnencryptedAuthentication
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri 'http://humanloop.example/v4' -Proxy $stub.Uri -ProxyCredential $credential -AllowUnencryptedAuthentication -SkipCheck
 
         (New-HumanloopCompletion -ProjectId pr_1).Output | Should -Be 'authorized'
 

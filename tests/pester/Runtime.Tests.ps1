@@ -154,7 +154,7 @@ Describe 'Secrets' {
             @{ status = 401; body = @{ detail = "bad key $canary" } }
         )
 
-        Connect-Humanloop -ApiKey $canary -BaseUri $stub.Uri
+        Connect-Humanloop -ApiKey $canary -BaseUri $stub.Uri -SkipCheck
         # -Debug on a compiled cmdlet means Inquire (a prompt); the preference variable shows debug text without one.
         $DebugPreference = 'Continue'
         $everything = & {

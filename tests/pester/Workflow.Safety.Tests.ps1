@@ -42,7 +42,7 @@ AfterAll {
 
 Describe '<Name> -WhatIf' -ForEach $whatIfCases {
     BeforeAll {
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri "$($stub.Uri)/v4"
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri "$($stub.Uri)/v4" -SkipCheck
     }
 
     It 'sends no request and writes nothing' {

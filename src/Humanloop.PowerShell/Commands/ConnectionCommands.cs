@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
 using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
@@ -9,10 +10,19 @@ namespace Humanloop.PowerShell.Commands;
 /// <remarks>
 /// <para>Later calls in the same runspace use this key and base URI unless they pass -ApiKey or -BaseUri.
 /// Without Connect-Humanloop, calls read $env:HUMANLOOP_API_KEY and $env:HUMANLOOP_BASE_URL, and the
-/// base URI defaults to https://api.humanloop.com/v4.</para>
-/// <para>The connection belongs to the runspace: ForEach-Object -Parallel, jobs and runbook workers each
-/// need their own (or the environment variables). A plain-text key is turned into a SecureString at
-/// once; the key is only ever shown masked. The key is not checked until the first call.</para>
+/// base URI defaults to https://api.humanloop.com/v4, Humanloop's hosted service, which closed in 2025: a
+/// connection to it is made without a check and warns how to start and use the local server instead.</para>
+/// <para>Connect-Humanloop checks the endpoint and the key with one call (GET /projects?size=1, without
+/// retries) and says what it connected to: the base URI, the key masked and the number of projects, in the
+/// information stream (tag Humanloop.Connection), shown at an interactive prompt as Write-Host text would be. A failed check is a terminating
+/// error (a refused key gives the server's 401; an unreachable server names the URI) and the runspace keeps
+/// the connection it had. -SkipCheck connects without the call; nothing is checked either when a recording
+/// is in effect, so that the check is neither recorded nor needed in a fixture.</para>
+/// <para>The connection belongs to the runspace: ForEach-Object -Parallel, jobs and runbook workers do not
+/// see it. -PassThru writes it, and every cmdlet takes it as -Connection, also in another runspace of the
+/// process (-Connection $using:conn in ForEach-Object -Parallel or Start-ThreadJob). Start-Job runs in
+/// another process and gets a copy without the key: connect inside the job, or use the environment
+/// variables. A plain-text key is turned into a SecureString at once; the key is only ever shown masked.</para>
 /// <para>The connection can also set the retry count, the timeouts and a proxy for every call. http://
 /// is accepted for this machine only, unless -AllowUnencryptedAuthentication says the network is trusted.</para>
 /// <para>-RecordingPath starts a recording as Start-HumanloopRecording does; in Replay mode no key is needed.</para>
@@ -27,6 +37,15 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>In a runbook: takes the key from the environment, retries more patiently, and shows the resulting context.</para>
 /// </example>
 /// <example>
+/// <code>$conn = Connect-Humanloop -ApiKey $key -BaseUri http://127.0.0.1:5080/v4 -PassThru
+/// Get-HumanloopProject | ForEach-Object -Parallel { Get-HumanloopExperiment -ProjectId $_.Id -Connection $using:conn }</code>
+/// <para>Passes the connection into parallel runspaces, which do not share this one's.</para>
+/// </example>
+/// <example>
+/// <code>Connect-Humanloop -ApiKey $key -BaseUri http://127.0.0.1:5080/v4 -SkipCheck</code>
+/// <para>Connects without calling the server, for offline use or a server that is still starting.</para>
+/// </example>
+/// <example>
 /// <code>Connect-Humanloop -ApiKey $key -Proxy http://proxy.corp:3128 -ProxyCredential (Get-Credential)</code>
 /// <para>Sends every call, streams included, through an authenticating proxy.</para>
 /// </example>
@@ -37,7 +56,7 @@ namespace Humanloop.PowerShell.Commands;
 /// </example>
 [Cmdlet(VerbsCommunications.Connect, "Humanloop")]
 [OutputType(typeof(HumanloopContext))]
-public sealed class ConnectHumanloopCommand : PSCmdlet
+public sealed class ConnectHumanloopCommand : PSCmdlet, IDisposable
 {
     /// <summary>The API key; when omitted, $env:HUMANLOOP_API_KEY is read at each call.</summary>
     [Parameter(Position = 0)]
@@ -85,9 +104,16 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
     [Parameter]
     public RecordingMode RecordingMode { get; set; }
 
-    /// <summary>Writes the resulting context.</summary>
+    /// <summary>Writes the connection: its context, which every cmdlet also takes as -Connection (in this runspace or another).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Connects without the check call (GET /projects?size=1), for offline use or a server that is not up yet.</summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
+    private readonly CancellationTokenSource _stopping = new();
+    private HumanloopSettings? _checked;
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -122,13 +148,28 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             var settings = ConnectionStore.ResolveSettings(new HumanloopSettingsLayer(), connection);
             settings.RequireApiKey(recordingMode is { } requested ? RecordingTransport.EffectiveModeOf(recordingPath!, requested) : settings.Recording.Value?.EffectiveMode);
 
+            // The check sends one request, so it is left out where nothing should be sent: a recording (which
+            // would keep it, or has no answer for it), or the closed hosted service (which cannot answer).
+            var hosted = HostedService.IsHosted(settings.BaseUri.Value);
+            var recorded = recordingMode is not null || settings.Recording.Value is not null;
+            int? projectCount = SkipCheck || hosted || recorded ? null : Check(settings);
+
             if (recordingMode is { } mode)
             {
                 RecordingSessions.Start(this, recordingPath!, new RecordingOptions { Mode = mode }, connection);
             }
 
             ConnectionStore.Set(connection);
-            context = ConnectionStore.Context();
+            context = ConnectionStore.Context(connection, projectCount);
+            if (hosted)
+            {
+                WriteWarning($"Connected to {context.BaseUri} without checking it. {HostedService.Note}");
+            }
+        }
+        catch (HumanloopException exception) when (exception is not HumanloopRecordingException && _checked is not null)
+        {
+            ThrowTerminatingError(CheckFailed(exception));
+            return;
         }
         catch (HumanloopSettingException exception)
         {
@@ -146,11 +187,71 @@ public sealed class ConnectHumanloopCommand : PSCmdlet
             return;
         }
 
-        WriteVerbose($"Connected this runspace to {context.BaseUri} with key {context.ApiKey}.");
+        var key = context.ApiKey is null ? "no key" : $"key {context.ApiKey}";
+        var checkedText = context.ProjectCount is { } count
+            ? $"{count} project{(count == 1 ? string.Empty : "s")}"
+            : SkipCheck ? "not checked (-SkipCheck)" : "not checked";
+        // At a prompt it is shown as Write-Host shows its text; in a script, a CI log or a runbook it stays in the
+        // information stream (6>, -InformationAction Continue), so that the script's output is its own.
+        var said = $"Connected to {context.BaseUri} with {key}: {checkedText}.";
+        if (Interactivity.IsInteractive(System.Environment.GetEnvironmentVariable, Console.IsOutputRedirected, System.Environment.GetCommandLineArgs()))
+        {
+            WriteInformation(new HostInformationMessage { Message = said }, ["PSHOST", "Humanloop.Connection"]);
+        }
+        else
+        {
+            WriteInformation(said, ["Humanloop.Connection"]);
+        }
         if (PassThru)
         {
             WriteObject(context);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
+
+    /// <summary>Sends the one check call, without retries; returns how many projects the server holds.</summary>
+    private int Check(HumanloopSettings settings)
+    {
+        _checked = settings;
+        var options = settings.ToOptions(null, "Humanloop.PowerShell");
+        options.MaxRetries = 0;
+        var client = new HumanloopClient(options);
+        WriteVerbose($"Checking {settings.BaseUri.Value} with GET projects?page=0&size=1.");
+        try
+        {
+            return client.ListProjectsAsync(0, 1, cancellationToken: _stopping.Token).GetAwaiter().GetResult().Total;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// The terminating error of a failed check, naming the URI (and the masked key when it was refused); the
+    /// runspace keeps the connection it had.
+    /// </summary>
+    private ErrorRecord CheckFailed(HumanloopException exception)
+    {
+        var record = ErrorRecords.From(exception, BaseUri, null);
+        var settings = _checked!;
+        var uri = settings.BaseUri.Value;
+        var detail = record.ErrorDetails?.Message is { Length: > 0 } text ? text : exception.Message;
+        var message = exception switch
+        {
+            HumanloopApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } api =>
+                $"Connect-Humanloop: {uri} refused the key {settings.ApiKey.Value?.Masked ?? "(none)"} ({(int)api.StatusCode}): {detail} Check the key, or pass -SkipCheck to connect without checking.",
+            _ => $"Connect-Humanloop could not check {uri}: {detail} Start the server or correct -BaseUri; -SkipCheck connects without checking.",
+        };
+        return new ErrorRecord(new InvalidOperationException(message, exception), record.FullyQualifiedErrorId, record.CategoryInfo.Category, uri)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = record.ErrorDetails?.RecommendedAction },
+        };
     }
 
     private static SecureString? ReadOnlyCopy(SecureString? value)

@@ -51,6 +51,7 @@ public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
     /// <summary>The dataset to add to (evts_…).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = string.Empty;
 
     /// <summary>A row to add: an Import-Csv row, a hashtable, a Humanloop.TestCase or a Humanloop.Datapoint.</summary>
@@ -191,6 +192,7 @@ public sealed class GetHumanloopDatapointCommand : ResourceCmdlet
     /// <summary>The dataset whose datapoints to read (evts_…).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DatasetSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = string.Empty;
 
     /// <summary>Datapoints requested per page (default 50).</summary>

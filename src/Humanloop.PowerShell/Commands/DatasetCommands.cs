@@ -36,6 +36,7 @@ public sealed class NewHumanloopDatasetCommand : ResourceCmdlet
     /// <summary>The project to create the dataset in (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The dataset's name; with -Path, the file's name without its extension when omitted.</summary>
@@ -113,6 +114,7 @@ public sealed class GetHumanloopDatasetCommand : ResourceCmdlet
     // Optional in the default set, so that a piped project (whose Id would also bind -DatasetId) binds here.
     [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>Dataset names to keep; wildcards are allowed.</summary>
@@ -125,6 +127,7 @@ public sealed class GetHumanloopDatasetCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string[] DatasetId { get; set; } = [];
 
     /// <inheritdoc />
@@ -168,6 +171,7 @@ public sealed class SetHumanloopDatasetCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = string.Empty;
 
     /// <summary>The new name.</summary>
@@ -215,6 +219,7 @@ public sealed class RemoveHumanloopDatasetCommand : RemoveCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string[] DatasetId { get; set; } = [];
 
     /// <inheritdoc />
@@ -254,6 +259,7 @@ public sealed class ExportHumanloopDatasetCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = string.Empty;
 
     /// <summary>The file to write: .csv or .jsonl.</summary>

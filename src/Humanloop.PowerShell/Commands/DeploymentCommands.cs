@@ -39,21 +39,25 @@ public sealed class PublishHumanloopModelConfigCommand : ResourceCmdlet
     /// <summary>The project (pr_…) whose environments to deploy to.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The config to deploy (config_…); it must be registered to the project.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ModelConfigSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string ModelConfigId { get; set; } = string.Empty;
 
     /// <summary>The experiment to deploy (exp_…) instead of a single config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ExperimentSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string ExperimentId { get; set; } = string.Empty;
 
     /// <summary>Environment names or ids; the project's default environment when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string[]? Environment { get; set; }
 
     /// <inheritdoc />
@@ -106,12 +110,14 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
     /// <summary>The project (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Environment names or ids to keep; wildcards are allowed. Every environment when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string[]? Environment { get; set; }
 
     /// <inheritdoc />
@@ -159,12 +165,14 @@ public sealed class UnpublishHumanloopModelConfigCommand : ResourceCmdlet
     /// <summary>The project (pr_…).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Environment names or ids whose deployment to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("EnvironmentId")]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string[] Environment { get; set; } = [];
 
     /// <summary>Writes the project's deployments as they are afterwards (Humanloop.Deployment); nothing is written otherwise.</summary>

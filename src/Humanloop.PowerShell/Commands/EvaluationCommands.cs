@@ -35,22 +35,26 @@ public sealed class NewHumanloopEvaluationCommand : ResourceCmdlet
     /// <summary>The project the run belongs to (pr_…); piped datasets and configs bind by their ProjectId.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The model config to evaluate (config_…); piped configs bind by their ModelConfigId.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ConfigId")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string ModelConfigId { get; set; } = string.Empty;
 
     /// <summary>The dataset to run over (evts_…); piped datasets bind by their DatasetId.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = string.Empty;
 
     /// <summary>The evaluators that score each log (evfn_…); none when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EvaluatorIdCompleter))]
     public string[]? EvaluatorId { get; set; }
 
     /// <summary>The client posts the logs (Add-HumanloopEvaluationLog) instead of the server generating them.</summary>
@@ -114,6 +118,7 @@ public sealed class GetHumanloopEvaluationCommand : ResourceCmdlet
     /// <summary>The project whose evaluation runs to list (pr_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Only runs created at or after this time.</summary>
@@ -415,6 +420,7 @@ public sealed class AddHumanloopEvaluationLogCommand : LogContentCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     [Alias("ConfigId")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string? ModelConfigId { get; set; }
 
     /// <inheritdoc />
@@ -487,6 +493,7 @@ public sealed class AddHumanloopEvaluationResultCommand : ResourceCmdlet
     /// <summary>The evaluator that judged it (evfn_…), one of the run's.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EvaluatorIdCompleter))]
     public string EvaluatorId { get; set; } = string.Empty;
 
     /// <summary>The verdict: a boolean (pass or fail) or a number (a score).</summary>

@@ -123,6 +123,7 @@ public sealed class GetHumanloopEvaluatorCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(EvaluatorIdCompleter))]
     public string[] EvaluatorId { get; set; } = [];
 
     /// <inheritdoc />
@@ -161,6 +162,7 @@ public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(EvaluatorIdCompleter))]
     public string EvaluatorId { get; set; } = string.Empty;
 
     /// <summary>The new name.</summary>
@@ -215,6 +217,7 @@ public sealed class RemoveHumanloopEvaluatorCommand : RemoveCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(EvaluatorIdCompleter))]
     public string[] EvaluatorId { get; set; } = [];
 
     /// <inheritdoc />

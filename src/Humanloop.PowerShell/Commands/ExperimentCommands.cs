@@ -34,6 +34,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
     /// <summary>The project to add the experiment to (pr_…); piped projects bind by their id.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The experiment's name.</summary>
@@ -44,6 +45,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
     /// <summary>The configs that compete (config_…), registered to the project.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string[]? ModelConfigId { get; set; }
 
     /// <summary>Feedback that counts as positive: a hashtable from feedback type to value(s), for example @{ rating = 'good' }.</summary>
@@ -94,6 +96,10 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
 /// <para>Lists the experiments of every project whose name starts with "support".</para>
 /// </example>
 /// <example>
+/// <code>Get-HumanloopExperiment exp_7Hd2Lq</code>
+/// <para>Reads one experiment by its id alone; no project is needed.</para>
+/// </example>
+/// <example>
 /// <code>(Get-HumanloopExperiment -ProjectId $project.Id -Name 'tone').Configs</code>
 /// <para>Shows each config's mean, spread and trial count in the experiment named "tone".</para>
 /// </example>
@@ -104,12 +110,13 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
     private const string ProjectSet = "Project";
     private const string IdSet = "Id";
 
-    /// <summary>The project whose experiments to list (pr_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The project whose experiments to list (pr_…); not needed when the positional values are experiment ids (exp_…).</summary>
+    [Parameter(ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
-    /// <summary>Experiment names to keep; wildcards are allowed.</summary>
+    /// <summary>Experiment names to keep; wildcards are allowed. Without -ProjectId, experiment ids (exp_…) read those experiments.</summary>
     [Parameter(Position = 0, ParameterSetName = ProjectSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -119,6 +126,7 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string[] ExperimentId { get; set; } = [];
 
     /// <inheritdoc />
@@ -127,6 +135,23 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
         if (ParameterSetName == IdSet)
         {
             foreach (var id in ExperimentId)
+            {
+                Invoke(id, (client, cancellationToken) => client.GetExperimentAsync(id, cancellationToken));
+            }
+
+            return;
+        }
+
+        if (!Bound(nameof(ProjectId)))
+        {
+            // An experiment id is enough to read it (GET /experiments/{id}); a name needs its project.
+            if (Name is not { Length: > 0 } ids || !Array.TrueForAll(ids, id => id.StartsWith("exp_", StringComparison.Ordinal)))
+            {
+                ThrowInvalidParameters("Get-HumanloopExperiment needs -ProjectId to list a project's experiments or find them by name; experiment ids (exp_…) alone read those experiments.");
+                return;
+            }
+
+            foreach (var id in ids)
             {
                 Invoke(id, (client, cancellationToken) => client.GetExperimentAsync(id, cancellationToken));
             }
@@ -167,6 +192,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string ExperimentId { get; set; } = string.Empty;
 
     /// <summary>The new name.</summary>
@@ -245,6 +271,7 @@ public sealed class RemoveHumanloopExperimentCommand : RemoveCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string[] ExperimentId { get; set; } = [];
 
     /// <inheritdoc />

@@ -23,6 +23,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     private readonly SortedDictionary<int, List<GenerationChunk>> _written = [];
     private InputBatch? _batch;
     private bool _sessionIdTyped;
+    private bool _projectIdTyped;
 
     // With -Stream when the output is only shown: the text goes to the host as it arrives, instead of a chunk object per event.
     private StreamPrinter? _printer;
@@ -35,12 +36,14 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// <summary>Project name; created by the server when it does not exist.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string? Project { get; set; }
 
-    /// <summary>Project id (pr_…).</summary>
-    [Parameter]
+    /// <summary>Project id (pr_…). Binds by property name: a piped project runs its deployed config (a typed -Project wins over a piped id).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("project_id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>
@@ -49,6 +52,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// result's session; an empty value means none.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Your own session key; reusing it groups logs into one session.</summary>
@@ -167,7 +171,11 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// The template inputs of this input: -Inputs (or the pipeline object) as a JSON object. A piped session
     /// only names the session (-SessionId), so it brings no inputs.
     /// </summary>
-    protected virtual IDictionary? ReadInputs() => Inputs is null || Inputs.BaseObject is Session or CreatedSession ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+    protected virtual IDictionary? ReadInputs() =>
+        Inputs is null || Inputs.BaseObject is Session or CreatedSession or Humanloop.ModelConfig or ProjectModelConfig or Humanloop.Project ? null : PowerShellValues.ToJsonObject(Inputs, "-Inputs");
+
+    /// <summary>The project id to use: a typed -ProjectId, or one from a piped object unless -Project names the project.</summary>
+    private string? ProjectIdInUse => _projectIdTyped || Project is null ? ProjectId : null;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -187,6 +195,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         _batch = new InputBatch(this, () => Client, ThrottleLimit, ordered: !Unordered, progress);
         // What is bound now was typed; a -SessionId bound later came from a piped object.
         _sessionIdTyped = Bound(nameof(SessionId));
+        _projectIdTyped = Bound(nameof(ProjectId));
         if (Stream && Host?.UI is { } ui && PipelineInternals.OutputIsOnlyShown(this))
         {
             _printer = new StreamPrinter(ui.Write, labelAll: Bound(nameof(NumSamples)) && NumSamples > 1);
@@ -398,7 +407,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
         var bound = MyInvocation.BoundParameters;
         request.Inputs = ReadInputs();
         request.Project = Project;
-        request.ProjectId = ProjectId;
+        request.ProjectId = ProjectIdInUse;
         // A typed -SessionReferenceId names the session on purpose: it wins over a piped object's SessionId.
         request.SessionId = string.IsNullOrEmpty(SessionId) || (!_sessionIdTyped && SessionReferenceId is not null) ? null : SessionId;
         request.SessionReferenceId = SessionReferenceId;
@@ -438,7 +447,7 @@ public abstract class GenerationCommandBase : HumanloopCmdlet
     /// <exception cref="ArgumentException">Neither was given.</exception>
     protected void RequireProject()
     {
-        if (Project is null && ProjectId is null)
+        if (Project is null && ProjectIdInUse is null)
         {
             throw new ArgumentException(
                 "Say which config to run: -Project or -ProjectId for the project's deployed config, -ModelConfigId for a stored one, or -Model/-ModelConfig for an inline one.");

@@ -43,6 +43,7 @@ public sealed class SetHumanloopGraderCommand : PSCmdlet
     /// <summary>The grader's model, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>The grader's provider, for example openai or mock.</summary>
@@ -63,11 +64,13 @@ public sealed class SetHumanloopGraderCommand : PSCmdlet
     /// <summary>The id of a stored chat config that grades (config_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string? ModelConfigId { get; set; }
 
     /// <summary>The project the grading calls are logged in (default humanloop-grader).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string Project { get; set; } = GraderSettings.DefaultProject;
 
     /// <summary>Grading prompts replacing the shipped ones, keyed by kind: Rubric, Factuality, ClosedQa.</summary>

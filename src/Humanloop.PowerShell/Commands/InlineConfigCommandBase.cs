@@ -26,6 +26,7 @@ public abstract class InlineConfigCommandBase : GenerationCommandBase, IInlineMo
     /// <summary>The provider's model name, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>The model provider, for example openai or mock.</summary>
@@ -81,14 +82,16 @@ public abstract class InlineConfigCommandBase : GenerationCommandBase, IInlineMo
     public PSObject? Other { get; set; }
 
     /// <summary>The id of a stored model config (config_…).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ModelConfigIdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("model_config_id")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string? ModelConfigId { get; set; }
 
     /// <summary>The environment whose deployed config runs (the server's default when omitted).</summary>
     [Parameter(ParameterSetName = DeployedSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string? Environment { get; set; }
 
     /// <summary>The environment of a deployed-config request, after checking a project was named.</summary>

@@ -56,16 +56,19 @@ public sealed class InvokeHumanloopEvaluationCommand : HumanloopCmdlet
     /// <summary>The project the runs belong to (pr_…).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Stored configs to evaluate (config_…).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string[] ModelConfigId { get; set; } = [];
 
     /// <summary>Environments of the project whose deployed config to evaluate.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string[] Environment { get; set; } = [];
 
     /// <summary>Inline configs to evaluate: hashtables keyed by the API's field names (a chat_template makes a chat config); registered to the project.</summary>
@@ -77,6 +80,7 @@ public sealed class InvokeHumanloopEvaluationCommand : HumanloopCmdlet
     /// <summary>The dataset to evaluate over (evts_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = DatasetSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string? DatasetId { get; set; }
 
     /// <summary>A CSV or JSON lines file of cases to evaluate over (the format of Import-HumanloopTestCase).</summary>

@@ -39,6 +39,7 @@ public sealed class GetHumanloopLogCommand : ResourceCmdlet
     /// <summary>The project whose logs to read (pr_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Text the logs must contain.</summary>
@@ -145,16 +146,19 @@ public sealed class AddHumanloopLogCommand : LogContentCmdlet
     /// <summary>The project's name; the server creates the project when none has this name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string? Project { get; set; }
 
     /// <summary>The project's id (pr_…); piped objects bind by their ProjectId.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>The stored config that made the call (config_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ConfigIdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ConfigId")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string? ModelConfigId { get; set; }
 
     /// <summary>The experiment trial of a config sampled from an experiment (its TrialId), so that feedback counts for that config.</summary>
@@ -169,6 +173,7 @@ public sealed class AddHumanloopLogCommand : LogContentCmdlet
     /// <summary>The environment whose deployment served the call.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string? Environment { get; set; }
 
     /// <summary>When the call was made (the server's clock when omitted).</summary>
@@ -205,6 +210,7 @@ public sealed class AddHumanloopLogCommand : LogContentCmdlet
 
     /// <summary>The session (sesh_…) the log joins; piped sessions and logs bind by their SessionId.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Your own session key; logs with the same key share a session.</summary>

@@ -48,6 +48,7 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
     /// <summary>The provider's model name, for an inline config.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InlineModelConfig.ModelSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>The prompt template with {{name}} variables, for an inline config.</summary>
@@ -110,11 +111,13 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
     /// <summary>The project's name; the server creates the project when none has this name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string? Project { get; set; }
 
     /// <summary>The project's id (pr_…); piped projects bind by their id.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>The config's display name (the server makes one up when omitted).</summary>
@@ -214,6 +217,7 @@ public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = ActiveSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Reads the config the project's default environment (or -Environment) serves, instead of listing them all.</summary>
@@ -223,17 +227,20 @@ public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet
     /// <summary>With -Active: the environment's name (production, staging, …); the default environment when omitted.</summary>
     [Parameter(ParameterSetName = ActiveSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string? Environment { get; set; }
 
     /// <summary>Configs to read by id (config_…).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string[] ModelConfigId { get; set; } = [];
 
     /// <summary>The experiment to sample a config from (exp_…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ExperimentSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string ExperimentId { get; set; } = string.Empty;
 
     /// <inheritdoc />

@@ -49,6 +49,7 @@ public sealed class NewHumanloopExperimentCommand : GenerationCommandBase
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [Alias("experiment_id")]
+    [ArgumentCompleter(typeof(ExperimentIdCompleter))]
     public string? ExperimentId { get; set; }
 
     /// <summary>Chat messages: strings (user messages), hashtables (role, content) or Humanloop.ChatMessage objects; runs a chat experiment.</summary>

@@ -93,6 +93,7 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string[] ProjectId { get; set; } = [];
 
     /// <summary>Projects requested per page while listing (default 50).</summary>
@@ -173,6 +174,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The new name.</summary>
@@ -334,6 +336,7 @@ public sealed class ExportHumanloopProjectCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>The file to write: .json (an array) or .jsonl (a log per line).</summary>
@@ -546,6 +549,7 @@ public sealed class RemoveHumanloopProjectCommand : RemoveCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string[] ProjectId { get; set; } = [];
 
     /// <inheritdoc />

@@ -35,6 +35,7 @@ public sealed class ExportHumanloopModelConfigCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ModelConfigIdCompleter))]
     public string ModelConfigId { get; set; } = string.Empty;
 
     /// <summary>The .prompt file to write, or an existing folder to write config_….prompt files into.</summary>
@@ -106,11 +107,13 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
     /// <summary>The project's name; the server creates the project when none has this name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectNameCompleter))]
     public string? Project { get; set; }
 
     /// <summary>The project's id (pr_…); piped projects bind by their id.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string? ProjectId { get; set; }
 
     /// <summary>The config's display name, instead of the one in the file.</summary>

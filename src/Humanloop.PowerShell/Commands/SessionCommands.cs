@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Humanloop.PowerShell.Infrastructure;
 
 namespace Humanloop.PowerShell.Commands;
 
@@ -73,6 +74,7 @@ public sealed class GetHumanloopSessionCommand : ResourceCmdlet
     /// <summary>The project whose sessions to list (pr_…): those holding any of its logs.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProjectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectIdCompleter))]
     public string ProjectId { get; set; } = string.Empty;
 
     /// <summary>Sessions requested per page while listing (default 50).</summary>
@@ -84,6 +86,7 @@ public sealed class GetHumanloopSessionCommand : ResourceCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string[] SessionId { get; set; } = [];
 
     /// <summary>Writes each session's logs as a tree (Humanloop.SessionLogNode) instead of the session.</summary>

@@ -63,7 +63,12 @@ internal static class ConnectionStore
 
     /// <summary>What Get-HumanloopContext shows: the settings a call without parameters would use here.</summary>
     /// <exception cref="HumanloopSettingException">A setting cannot be used.</exception>
-    public static HumanloopContext Context() => new(ResolveSettings(new HumanloopSettingsLayer(), Current), Current is not null);
+    public static HumanloopContext Context() => Context(Current);
+
+    /// <summary>The context of <paramref name="connection"/> in this runspace; <paramref name="projectCount"/> when a check counted them.</summary>
+    /// <exception cref="HumanloopSettingException">A setting cannot be used.</exception>
+    public static HumanloopContext Context(HumanloopSettingsLayer? connection, int? projectCount = null) =>
+        new(ResolveSettings(new HumanloopSettingsLayer(), connection), connection is not null, connection, projectCount);
 
     public static bool Remove() => Connections.Remove() is not null;
 

@@ -89,7 +89,9 @@ internal static class ErrorRecords
         {
             return context == SettingContext.Connect
                 ? $"Connect-Humanloop needs a key: pass -ApiKey, or set the {HumanloopSettings.ApiKeyVariable} environment variable."
-                : $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {HumanloopSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command.";
+                : $"No Humanloop API key was found. Run Connect-Humanloop -ApiKey <key>, set the {HumanloopSettings.ApiKeyVariable} environment variable, or pass -ApiKey to this command. "
+                    + "Connections are per runspace, so ForEach-Object -Parallel, jobs and new runspaces do not see the one made outside them: "
+                    + "run Connect-Humanloop inside the runspace, or pass the connection in: $conn = Connect-Humanloop -ApiKey <key> -PassThru, then -Connection $using:conn.";
         }
 
         // Connect-Humanloop's own parameters are the connection's values.

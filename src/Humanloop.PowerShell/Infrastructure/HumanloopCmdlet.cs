@@ -38,6 +38,19 @@ public abstract class HumanloopCmdlet : RunspaceClientCmdlet
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
+    /// <summary>
+    /// The connection to use instead of this runspace's: what <c>Connect-Humanloop -PassThru</c> wrote, also in
+    /// another runspace of the process (<c>-Connection $using:conn</c> in <c>ForEach-Object -Parallel</c> or
+    /// <c>Start-ThreadJob</c>). -ApiKey, -BaseUri and the other parameters of the call still override it.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ConnectionTransformation]
+    public HumanloopContext? Connection { get; set; }
+
+    /// <summary>-Connection when given (its connection, or none for a context without one), else the runspace's.</summary>
+    internal override HumanloopSettingsLayer? ConnectionInUse => Connection is { } given ? given.Connection : base.ConnectionInUse;
+
     /// <summary>The settings this call's own parameters ask for; derived cmdlets add theirs.</summary>
     internal override CallSettings DescribeCall() => new()
     {
@@ -81,9 +94,20 @@ public abstract class HumanloopCmdlet : RunspaceClientCmdlet
     internal ErrorRecord? ErrorForInput(Exception exception, object? target) => exception switch
     {
         NameNotFoundException notFound => ErrorRecords.NotFound(notFound.ErrorId, notFound.Message, target),
-        HumanloopException or ArgumentException => ErrorRecords.From(exception, target, ApiKeyInUse),
+        HumanloopException or ArgumentException => WithHostedNote(ErrorRecords.From(exception, target, ApiKeyInUse), exception),
         _ => null,
     };
+
+    /// <summary>A failure to reach the closed hosted service says so, and how to use the local server instead.</summary>
+    private ErrorRecord WithHostedNote(ErrorRecord record, Exception exception)
+    {
+        if (exception is HumanloopConnectionException or HumanloopTimeoutException && HostedService.IsHosted(BaseUriInUse) && record.ErrorDetails is { } details)
+        {
+            record.ErrorDetails = new ErrorDetails($"{details.Message} {HostedService.Note}") { RecommendedAction = HostedService.Note };
+        }
+
+        return record;
+    }
 
     /// <summary>
     /// ShouldProcess with the -Force rule of the Remove cmdlets: -Force skips the confirmation prompt, but
@@ -137,8 +161,14 @@ public abstract class RunspaceClientCmdlet : AsyncCmdlet
     /// <summary>The key this invocation uses, for scrubbing text that is shown to the user.</summary>
     protected HumanloopApiKey? ApiKeyInUse => _settings?.ApiKey.Value;
 
+    /// <summary>The base URI this invocation's client sends to; null before the client is made.</summary>
+    protected Uri? BaseUriInUse => _settings?.BaseUri.Value;
+
     /// <summary>The settings this call's own parameters ask for: none here; derived cmdlets add theirs.</summary>
     internal virtual CallSettings DescribeCall() => new();
+
+    /// <summary>The connection this invocation's calls use: the runspace's here.</summary>
+    internal virtual HumanloopSettingsLayer? ConnectionInUse => ConnectionStore.Current;
 
     /// <summary>The throttle of a batch whose requests this invocation's client sends; none here.</summary>
     internal virtual AdaptiveThrottle? ClientThrottle => null;
@@ -150,7 +180,7 @@ public abstract class RunspaceClientCmdlet : AsyncCmdlet
     {
         try
         {
-            _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionStore.Current);
+            _settings = ConnectionStore.ResolveSettings(DescribeCall().ToLayer(), ConnectionInUse);
             _settings.RequireApiKey();
             var logger = new StreamLogger(this, IsEnabled("Verbose", "VerbosePreference"), IsEnabled("Debug", "DebugPreference"));
             var options = _settings.ToOptions(logger, "Humanloop.PowerShell");
