@@ -19,10 +19,10 @@ try
 {
     server = await ServerHost.StartAsync(parsed.Options!, CancellationToken.None);
 }
-catch (IOException ex)
+catch (Exception ex) when (ServerHost.DescribeStartFailure(ex, parsed.Options!.Urls) is { } reason)
 {
-    // Typically the port is taken; say so plainly instead of a stack trace.
-    Console.Error.WriteLine($"Humanloop server could not start: {ex.Message}");
+    // Typically the port is taken: one line that says so, instead of a stack trace.
+    Console.Error.WriteLine(reason);
     return 1;
 }
 
