@@ -13,7 +13,9 @@
     Demo    builds, starts the local server, runs examples/quickstart.ps1 against it, stops it.
     Bench   runs the benchmarks in bench/ and prints ratios against their baselines, ending with every goal of
             issue 12 beside what was measured.
-    Package zips the assembled module into output/.
+    Package builds, then writes output/packages/: the module as Humanloop.<version>.nupkg, which Install-PSResource
+            installs from that folder registered as a repository, and the local server as the .NET tool package
+            humanloop-server.<version>.nupkg (dotnet tool install --add-source ./output/packages humanloop-server).
     PesterPath restores the pinned Pester from NuGet and writes the path of its Pester.psd1, so a shell
             can import it: Import-Module (./build.ps1 -Task PesterPath).
     Clean   removes build output.
@@ -395,10 +397,31 @@ function Invoke-Bench {
 }
 
 function Invoke-Package {
+    <#
+    Writes output/packages/: Humanloop.<version>.nupkg, the module as PSResourceGet publishes it (install it with
+    Install-PSResource from that folder registered as a repository), and humanloop-server.<version>.nupkg, the
+    local server as a .NET tool (dotnet tool install --add-source output/packages humanloop-server).
+    #>
     Invoke-Build
-    $zip = Join-Path $outputRoot "Humanloop.$version.zip"
-    Compress-Archive -Path (Join-Path $outputRoot 'Humanloop') -DestinationPath $zip -Force
-    Write-Host "Packaged $zip"
+    $packages = Join-Path $outputRoot 'packages'
+    New-Item -ItemType Directory -Path $packages -Force | Out-Null
+    foreach ($old in Get-ChildItem $packages -Filter '*.nupkg' | Where-Object Name -Match '^(Humanloop|humanloop-server)\.\d') {
+        Remove-Item $old.FullName -Force
+    }
+
+    # Publish-PSResource writes to a repository: a folder registered for this call only, under a name no user picks.
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    $repository = "HumanloopPSBuild$PID"
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $moduleRoot -Repository $repository -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+
+    Invoke-Dotnet pack (Join-Path $root 'src/Humanloop.Server/Humanloop.Server.csproj') -c $Configuration "-p:Version=$version" -o $packages -nologo --verbosity minimal
+    Get-ChildItem $packages -Filter '*.nupkg' | ForEach-Object { Write-Host "Packaged $($_.FullName)" }
 }
 
 function Invoke-Clean {
