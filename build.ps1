@@ -1,4 +1,3 @@
-#Requires -Version 7.4
 <#
 .SYNOPSIS
     Builds, tests, serves and packages HumanloopPS.
@@ -20,6 +19,20 @@
             can import it: Import-Module (./build.ps1 -Task PesterPath).
     Clean   removes build output.
 
+.PARAMETER Task
+    One or more of Build, Test, Serve, Demo, Bench, Package, Clean, PesterPath, run in order. Build by default.
+
+.PARAMETER Configuration
+    The .NET build configuration, Release (default) or Debug.
+
+.PARAMETER Urls
+    -Task Serve: the address to listen on (default http://127.0.0.1:5080). Other server settings come from the
+    HUMANLOOP_SERVER_* environment variables (docs/server.md); flags cannot be passed through, because
+    `pwsh -File` would take a value such as --urls for a parameter name.
+
+.PARAMETER InMemory
+    -Task Serve: keep everything in memory instead of the data folder.
+
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
@@ -28,7 +41,13 @@
 
 .EXAMPLE
     Import-Module (./build.ps1 -Task PesterPath)
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Package
+
+    Writes output/packages/Humanloop.<version>.nupkg and humanloop-server.<version>.nupkg.
 #>
+#Requires -Version 7.4
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Serve', 'Demo', 'Bench', 'Package', 'Clean', 'PesterPath')]
@@ -37,12 +56,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # -Task Serve: the address to listen on. Other server settings come from the HUMANLOOP_SERVER_*
-    # environment variables (docs/server.md); flags cannot be passed through, because `pwsh -File` would
-    # take a value such as --urls for a parameter name.
     [string] $Urls = 'http://127.0.0.1:5080',
 
-    # -Task Serve: keep everything in memory instead of the data folder.
     [switch] $InMemory
 )
 
