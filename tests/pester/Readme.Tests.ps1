@@ -59,7 +59,13 @@ foreach (`$block in (Get-Content -Raw '$blockFile' | ConvertFrom-Json)) {
     [Console]::Out.WriteLine("::block `$(`$block.Line)")
     try {
         `$ErrorActionPreference = 'Stop'
-        . ([scriptblock]::Create(`$block.Code)) *>&1 | Out-String -Width 200 | Out-Null
+        # Each block is saved as a script and dot-sourced, as if pasted: its variables stay for the next blocks,
+        # and a Pester Describe in it runs (Pester runs only saved files outside Invoke-Pester).
+        # Once a block has loaded Pester, a failing test in a later block's Describe fails that block.
+        if (Get-Module Pester) { `$PesterPreference = [PesterConfiguration]@{ Run = @{ Throw = `$true } } }
+        `$file = Join-Path '$scratch' "readme-line-`$(`$block.Line).ps1"
+        Set-Content -LiteralPath `$file -Value `$block.Code
+        . `$file *>&1 | Out-String -Width 200 | Out-File -LiteralPath "`$file.out"
         [Console]::Out.WriteLine("::passed `$(`$block.Line)")
     }
     catch {
