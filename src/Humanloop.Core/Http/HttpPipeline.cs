@@ -313,7 +313,7 @@ internal sealed class HttpPipeline
         if (status == 404 && method == HttpMethod.Get && NamesNoObject(path))
         {
             var route = path.Split('?')[0].Trim('/');
-            var explained = Reword(answered, $"{Root} does not look like a Humanloop v4 endpoint: every v4 API serves GET {route}, but this server has no such route (the server said: {Said(answered)}). Check the base URI; it is normally the API root ending in /v4, such as http://127.0.0.1:5080/v4.");
+            var explained = Reword(answered, $"{Root} does not look like a Humanloop v4 endpoint (the API root, which normally ends in /v4): every v4 API serves GET {route}, but this server has no such route (the server said: {Said(answered)}).");
             explained.NotAV4Endpoint = true;
             return explained;
         }

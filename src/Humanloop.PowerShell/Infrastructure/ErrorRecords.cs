@@ -76,7 +76,7 @@ internal static class ErrorRecords
             ? ("Humanloop.Stream.Incomplete", ErrorCategory.InvalidResult, "Run the request again; the chunks already written are partial.")
             : ("Humanloop.Stream.Malformed", ErrorCategory.InvalidData, "The server sent something that is not a completion chunk; see the raw text in the message."),
         HumanloopTimeoutException timeout => ("Humanloop.Timeout", ErrorCategory.OperationTimeout, $"Retry, or raise -{ParameterOf(timeout.Setting ?? HumanloopSettingName.Timeout)}."),
-        HumanloopConnectionException { Problem: HumanloopConnectionProblem.Tls } => ("Humanloop.Connection.Tls", ErrorCategory.ConnectionError, "Check the scheme of the base URI: http:// for a plain-HTTP server such as the local one."),
+        HumanloopConnectionException { Problem: HumanloopConnectionProblem.Tls } => ("Humanloop.Connection.Tls", ErrorCategory.ConnectionError, "Use http:// in -BaseUri for a plain-HTTP server (the local server is one), or check the server's TLS certificate."),
         HumanloopConnectionException { Problem: HumanloopConnectionProblem.BodyTooLarge } => ("Humanloop.Connection.BodyTooLarge", ErrorCategory.LimitsExceeded, "Send less in one request."),
         HumanloopConnectionException => ("Humanloop.Connection.Failed", ErrorCategory.ConnectionError, "Check the base URI, the network and any proxy."),
         HumanloopResponseException => ("Humanloop.Response.Invalid", ErrorCategory.InvalidResult, "Check that the base URI points at a Humanloop v4 API."),
