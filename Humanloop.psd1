@@ -6,7 +6,7 @@
     GUID                 = 'a7ebf73b-3f73-4fbf-87a9-77e9356c9b49'
     Author               = 'HumanloopPS contributors'
     CompanyName          = 'HumanloopPS'
-    Copyright            = '(c) HumanloopPS contributors. All rights reserved.'
+    Copyright            = '(c) HumanloopPS contributors. MIT License.'
     Description          = 'PowerShell cmdlets for the Humanloop v4 API: completions and chats with tools (streamed or not), projects, model configs and .prompt files, experiments, sessions, logs and feedback, with typed pipeline output. Works against any v4-compatible endpoint, including the local server that ships with the project.'
 
     # The net8.0 build serves PowerShell 7.4 and later; a Windows PowerShell 5.1 build is planned.
@@ -139,6 +139,8 @@
     PrivateData          = @{
         PSData = @{
             Tags = @('Humanloop', 'LLM', 'AI', 'Prompt', 'Completion', 'Chat', 'Streaming', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri = 'https://github.com/humanloopps/HumanloopPS'
+            LicenseUri = 'https://github.com/humanloopps/HumanloopPS/blob/main/LICENSE'
         }
     }
 }

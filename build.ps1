@@ -1,4 +1,3 @@
-#Requires -Version 7.4
 <#
 .SYNOPSIS
     Builds, tests, serves and packages HumanloopPS.
@@ -13,10 +12,26 @@
     Demo    builds, starts the local server, runs examples/quickstart.ps1 against it, stops it.
     Bench   runs the benchmarks in bench/ and prints ratios against their baselines, ending with every goal of
             issue 12 beside what was measured.
-    Package zips the assembled module into output/.
+    Package builds, then writes output/packages/: the module as Humanloop.<version>.nupkg, which Install-PSResource
+            installs from that folder registered as a repository, and the local server as the .NET tool package
+            humanloop-server.<version>.nupkg (dotnet tool install --add-source ./output/packages humanloop-server).
     PesterPath restores the pinned Pester from NuGet and writes the path of its Pester.psd1, so a shell
             can import it: Import-Module (./build.ps1 -Task PesterPath).
     Clean   removes build output.
+
+.PARAMETER Task
+    One or more of Build, Test, Serve, Demo, Bench, Package, Clean, PesterPath, run in order. Build by default.
+
+.PARAMETER Configuration
+    The .NET build configuration, Release (default) or Debug.
+
+.PARAMETER Urls
+    -Task Serve: the address to listen on (default http://127.0.0.1:5080). Other server settings come from the
+    HUMANLOOP_SERVER_* environment variables (docs/server.md); flags cannot be passed through, because
+    `pwsh -File` would take a value such as --urls for a parameter name.
+
+.PARAMETER InMemory
+    -Task Serve: keep everything in memory instead of the data folder.
 
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -26,7 +41,13 @@
 
 .EXAMPLE
     Import-Module (./build.ps1 -Task PesterPath)
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Package
+
+    Writes output/packages/Humanloop.<version>.nupkg and humanloop-server.<version>.nupkg.
 #>
+#Requires -Version 7.4
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Serve', 'Demo', 'Bench', 'Package', 'Clean', 'PesterPath')]
@@ -35,12 +56,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # -Task Serve: the address to listen on. Other server settings come from the HUMANLOOP_SERVER_*
-    # environment variables (docs/server.md); flags cannot be passed through, because `pwsh -File` would
-    # take a value such as --urls for a parameter name.
     [string] $Urls = 'http://127.0.0.1:5080',
 
-    # -Task Serve: keep everything in memory instead of the data folder.
     [switch] $InMemory
 )
 
@@ -438,10 +455,31 @@ function Invoke-Bench {
 }
 
 function Invoke-Package {
+    <#
+    Writes output/packages/: Humanloop.<version>.nupkg, the module as PSResourceGet publishes it (install it with
+    Install-PSResource from that folder registered as a repository), and humanloop-server.<version>.nupkg, the
+    local server as a .NET tool (dotnet tool install --add-source output/packages humanloop-server).
+    #>
     Invoke-Build
-    $zip = Join-Path $outputRoot "Humanloop.$version.zip"
-    Compress-Archive -Path (Join-Path $outputRoot 'Humanloop') -DestinationPath $zip -Force
-    Write-Host "Packaged $zip"
+    $packages = Join-Path $outputRoot 'packages'
+    New-Item -ItemType Directory -Path $packages -Force | Out-Null
+    foreach ($old in Get-ChildItem $packages -Filter '*.nupkg' | Where-Object Name -Match '^(Humanloop|humanloop-server)\.\d') {
+        Remove-Item $old.FullName -Force
+    }
+
+    # Publish-PSResource writes to a repository: a folder registered for this call only, under a name no user picks.
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    $repository = "HumanloopPSBuild$PID"
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $moduleRoot -Repository $repository -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+
+    Invoke-Dotnet pack (Join-Path $root 'src/Humanloop.Server/Humanloop.Server.csproj') -c $Configuration "-p:Version=$version" -o $packages -nologo --verbosity minimal
+    Get-ChildItem $packages -Filter '*.nupkg' | ForEach-Object { Write-Host "Packaged $($_.FullName)" }
 }
 
 function Invoke-Clean {

@@ -7,23 +7,32 @@
 function Start-ReadyProcess {
     <#
     .SYNOPSIS
-        Starts `dotnet <DllPath> <Argument…>` and waits for the output line that starts with -ReadyPrefix.
+        Starts `dotnet <DllPath> <Argument…>` (or `<CommandPath> <Argument…>`, such as an installed .NET tool) and
+        waits for the output line that starts with -ReadyPrefix.
     .OUTPUTS
         An object with Process, Uri (the rest of the ready line, without a trailing slash) and Output
         (what the program printed up to then).
     #>
+    [CmdletBinding(DefaultParameterSetName = 'Dll')]
     param(
-        [Parameter(Mandatory)] [string] $DllPath,
+        [Parameter(Mandatory, ParameterSetName = 'Dll')] [string] $DllPath,
+        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $CommandPath,
         [Parameter(Mandatory)] [string] $ReadyPrefix,
         [string[]] $Argument = @(),
         [hashtable] $Environment = @{},
         [int] $TimeoutSec = 60
     )
-    if (-not (Test-Path $DllPath)) {
+    if ($CommandPath) {
+        $DllPath = $CommandPath
+        $start = [System.Diagnostics.ProcessStartInfo]::new($CommandPath)
+    }
+    elseif (-not (Test-Path $DllPath)) {
         throw "$DllPath is missing; run dotnet pwsh ./build.ps1 -Task Build first."
     }
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $start.ArgumentList.Add((Resolve-Path $DllPath).Path)
+    else {
+        $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        $start.ArgumentList.Add((Resolve-Path $DllPath).Path)
+    }
     foreach ($item in $Argument) {
         $start.ArgumentList.Add($item)
     }

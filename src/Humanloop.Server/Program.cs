@@ -24,10 +24,10 @@ try
 {
     server = await ServerHost.StartAsync(parsed.Options!, CancellationToken.None);
 }
-catch (Exception ex) when (ex is IOException or System.Data.Common.DbException or InvalidOperationException)
+catch (Exception ex) when (ServerHost.DescribeStartFailure(ex, parsed.Options!.Urls) is { } reason)
 {
-    // Typically the port is taken, the data folder is in use, or the database is unreachable: say so plainly.
-    Console.Error.WriteLine($"Humanloop server could not start: {ex.Message}");
+    // The port is taken, the data folder is in use, the database is unreachable: one line that says so, not a stack trace.
+    Console.Error.WriteLine(reason);
     return 1;
 }
 

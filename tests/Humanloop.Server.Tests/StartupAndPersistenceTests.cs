@@ -111,6 +111,59 @@ public sealed class StartupAndPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_configured_keys_it_prints_the_Connect_Humanloop_line_to_paste_before_the_ready_line()
+    {
+        var inMemory = new StringWriter();
+        await using (var server = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = inMemory }))
+        {
+            var lines = inMemory.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal($"{ServerHost.ConnectPrefix}Connect-Humanloop -BaseUri {server.ApiUrl} -ApiKey '{Assert.Single(server.ApiKeys)}'", lines[^2]);
+        }
+
+        var stored = new StringWriter();
+        await using (var server = await TestServers.StartAsync(FileOptions(stored)))
+        {
+            var keyFile = Path.Combine(_folder, "dev-api-key");
+            var connect = Assert.Single(stored.ToString().Split(Environment.NewLine), line => line.StartsWith(ServerHost.ConnectPrefix, StringComparison.Ordinal));
+            Assert.Equal($"{ServerHost.ConnectPrefix}Connect-Humanloop -BaseUri {server.ApiUrl} -ApiKey (Get-Content -Raw '{keyFile}').Trim()", connect);
+        }
+
+        var configured = new StringWriter();
+        await using (var server = await TestServers.StartAsync(TestServers.InMemory() with { Output = configured }))
+        {
+            Assert.DoesNotContain(ServerHost.ConnectPrefix, configured.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_is_answered_413_with_the_limit_and_stores_nothing()
+    {
+        await using var server = await TestServers.StartAsync(TestServers.InMemory());
+        using var api = new ApiClient(server, TestServers.ApiKey);
+        var body = "{\"project\":\"big\",\"inputs\":{\"x\":\"" + new string('a', 31_000_000) + "\"},\"model_config\":{\"provider\":\"mock\",\"model\":\"m\",\"prompt_template\":\"{{x}}\"}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "completion") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await api.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+        Assert.Equal("The request body is larger than this server accepts (at most 30.0 MB).", detail);
+        Assert.Empty((await api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK).Object["records"]!.AsArray());
+    }
+
+    [Fact]
+    public void A_taken_port_is_described_in_one_line_naming_it()
+    {
+        var taken = new IOException("Failed to bind to address http://127.0.0.1:5099: address already in use.", new Microsoft.AspNetCore.Connections.AddressInUseException("Address already in use"));
+
+        Assert.Equal(
+            "Port 5099 on 127.0.0.1 is in use: stop the other server or pass --urls (-Urls to build.ps1) with another port.",
+            ServerHost.DescribeStartFailure(taken, ["http://127.0.0.1:5080", "http://127.0.0.1:5099"]));
+        Assert.Null(ServerHost.DescribeStartFailure(new InvalidOperationException("a defect"), ["http://127.0.0.1:5080"]));
+    }
+
+    [Fact]
     public async Task Everything_survives_a_restart()
     {
         string projectId, configId, experimentId, logId;

@@ -63,3 +63,57 @@ Describe '<Name>' -ForEach $commands {
         $readmeCode | Should -Match ([regex]::Escape($Shown)) -Because 'the README promises an example for every cmdlet'
     }
 }
+
+Describe 'Get-Help -Online for <Name>' -ForEach $commands {
+    BeforeAll {
+        $manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'Humanloop.psd1')
+        $reference = Get-Content -Raw (Join-Path $RepoRoot 'docs/cmdlets.md')
+        # GitHub's anchor of a heading: lower case, spaces to dashes, punctuation other than - and _ dropped.
+        $anchors = [regex]::Matches($reference, '(?m)^#{1,6} (.+?)\s*$') | ForEach-Object { '#' + (($_.Groups[1].Value.ToLowerInvariant() -replace '[^\w\- ]', '') -replace ' ', '-') }
+    }
+
+    It 'has a HelpUri into docs/cmdlets.md of the manifest''s project, at an anchor the page has' {
+        $uri = (Get-Command $Name).HelpUri
+        $uri | Should -Be "$($manifest.PrivateData.PSData.ProjectUri)/blob/main/docs/cmdlets.md#$($Name.ToLowerInvariant())"
+        $anchors | Should -Contain ('#' + $uri.Split('#')[1])
+    }
+
+    It 'has a section in docs/cmdlets.md with its synopsis and an example' {
+        $section = [regex]::Match($reference, "(?ms)^## $([regex]::Escape($Name))\r?\n(.*?)(?=^## |\z)").Groups[1].Value
+        $section | Should -Not -BeNullOrEmpty
+        $section | Should -BeLike "*$((Get-Help $Name).Synopsis.Trim())*"
+        $section | Should -Match "(?s)Example 1:.*``````powershell\r?\n.*$([regex]::Escape($Shown))"
+    }
+}
+
+Describe 'The project''s links and documents' {
+    It 'names a real project and license: ProjectUri is the repository, LicenseUri its LICENSE file, which is MIT' {
+        $data = (Import-PowerShellDataFile (Join-Path $RepoRoot 'Humanloop.psd1')).PrivateData.PSData
+        $data.ProjectUri | Should -Be 'https://github.com/humanloopps/HumanloopPS'
+        $data.LicenseUri | Should -Be "$($data.ProjectUri)/blob/main/LICENSE"
+        Get-Content -Raw (Join-Path $RepoRoot 'LICENSE') | Should -BeLike 'MIT License*Permission is hereby granted*'
+    }
+
+    It 'finds about_<Topic> after importing the built module' -ForEach @(
+        @{ Topic = 'Humanloop'; Says = '*Connect-Humanloop*New-HumanloopCompletion*' }
+        @{ Topic = 'Humanloop_Server'; Says = '*humanloop-server*dev-api-key*' }
+        @{ Topic = 'Humanloop_Testing'; Says = '*Start-HumanloopRecording*Should-Humanloop*' }
+    ) {
+        # In a fresh process, so that only the built module's folder can supply the topic.
+        $run = Invoke-FreshPwsh -Script "Import-Module ./output/Humanloop; Get-Help about_$Topic | Out-String -Width 200"
+
+        $run.ExitCode | Should -Be 0 -Because $run.Errors
+        $run.Output | Should -BeLike "*about_$Topic*"
+        $run.Output | Should -BeLike $Says
+    }
+
+    It 'shows help for build.ps1: a synopsis and every parameter described' {
+        $help = Get-Help (Join-Path $RepoRoot 'build.ps1') -Full
+
+        $help.Synopsis | Should -Be 'Builds, tests, serves and packages HumanloopPS.'
+        foreach ($name in 'Task', 'Configuration', 'Urls', 'InMemory') {
+            ($help.parameters.parameter | Where-Object name -EQ $name).description.Text | Should -Not -BeNullOrEmpty -Because "-$name is described"
+        }
+        @($help.examples.example).Count | Should -BeGreaterThan 2
+    }
+}

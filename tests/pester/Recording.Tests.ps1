@@ -670,7 +670,8 @@ Start-HumanloopRecording -Path '$fixture' -Mode Record
         $repeated = 1..3 | ForEach-Object { New-HumanloopCompletion @inline -Inputs @{ thing = 'a bell' } }
 
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'Humanloop.Recording.NoMatch,*'
-        $failure[0].Exception.Message | Should -BeLike "POST /v4/completion was sent again, but the 1 recording(s) of it in $fixture have all answered already, and repeats are off.*-AllowRepeats*"
+        $failure[0].Exception.Message | Should -BeLike "POST /v4/completion was sent again, but the 1 recording(s) of it in $fixture have all answered already, and repeats are off.*allow repeats*"
+        $failure[0].ErrorDetails.RecommendedAction | Should -BeLike '*-AllowRepeats*'
         @($repeated.Output | Select-Object -Unique).Count | Should -Be 1
         (Stop-HumanloopRecording).Replayed | Should -Be 3
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -47,6 +48,9 @@ internal sealed class HttpPipeline
 {
     public const int MaxResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 1024 * 1024;
+
+    /// <summary>Bodies larger than this are sent only after the server's 100 Continue, and a connection lost while sending one is not retried.</summary>
+    internal const int LargeBodyBytes = 1024 * 1024;
 
     private static readonly string UserAgentBase = BuildUserAgent();
 
@@ -136,15 +140,17 @@ internal sealed class HttpPipeline
                         $"{method} {uri.AbsolutePath} did not complete within {Seconds(_timeout)} (attempt {attempt}).",
                         exception) { Setting = HumanloopSettingName.Timeout, Limit = _timeout };
                 }
+                catch (HumanloopApiException exception)
+                {
+                    failure = Explain(exception, method, path, body);
+                }
                 catch (HumanloopException exception)
                 {
                     failure = exception;
                 }
                 catch (Exception exception) when (exception is HttpRequestException or IOException)
                 {
-                    failure = new HumanloopConnectionException(
-                        $"Could not reach {uri.GetLeftPart(UriPartial.Path)}: {Describe(exception)}",
-                        exception);
+                    failure = ConnectionFailure(exception, uri, body);
                 }
                 finally
                 {
@@ -185,6 +191,13 @@ internal sealed class HttpPipeline
 
         if (body is not null)
         {
+            // A large body waits for the server's go-ahead, so a server that refuses its size answers 413
+            // before the body is sent, instead of dropping the connection half-way through it.
+            if (body.Length > LargeBodyBytes)
+            {
+                request.Headers.ExpectContinue = true;
+            }
+
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         }
@@ -289,6 +302,97 @@ internal sealed class HttpPipeline
             Log(HumanloopLogLevel.Verbose, $"Requests are going through again: up to {made.After} at once from now on (was {made.Before}).");
         }
     }
+
+    /// <summary>
+    /// Words an error status for what it most likely means here: a 404 to a route that names no object means
+    /// the base URI is not a v4 API; a 413 says how large the refused body was.
+    /// </summary>
+    private HumanloopApiException Explain(HumanloopApiException answered, HttpMethod method, string path, byte[]? body)
+    {
+        var status = (int)answered.StatusCode;
+        if (status == 404 && method == HttpMethod.Get && NamesNoObject(path))
+        {
+            var route = path.Split('?')[0].Trim('/');
+            var explained = Reword(answered, $"{Root} does not look like a Humanloop v4 endpoint (the API root, which normally ends in /v4): every v4 API serves GET {route}, but this server has no such route (the server said: {Said(answered)}).");
+            explained.NotAV4Endpoint = true;
+            return explained;
+        }
+
+        if (status == 413)
+        {
+            var size = body is null ? "the request body" : $"the request body of {Megabytes(body.Length)}";
+            return Reword(answered, $"{size} is too large for the server at {Root.GetLeftPart(UriPartial.Authority)} (the server said: {Said(answered)}). Send less in one request.");
+        }
+
+        return answered;
+    }
+
+    private static string Said(HumanloopApiException answered) =>
+        string.IsNullOrEmpty(answered.Detail.Message) ? $"{(int)answered.StatusCode} {answered.ReasonPhrase}".TrimEnd() : answered.Detail.Message.TrimEnd('.');
+
+    private static HumanloopApiException Reword(HumanloopApiException answered, string message) =>
+        new(answered.StatusCode, answered.ReasonPhrase, new HumanloopErrorDetail
+        {
+            Message = message,
+            ValidationErrors = answered.Detail.ValidationErrors,
+            ProviderError = answered.Detail.ProviderError,
+            RawBody = answered.Detail.RawBody,
+            ContentType = answered.Detail.ContentType,
+        }, answered.RetryAfter);
+
+    // A route of literal segments only (projects, model-configs, …) names no object, so its 404 cannot mean
+    // "no such object". Ids always carry an underscore (pr_…, config_…) or upper-case letters.
+    private static bool NamesNoObject(string path)
+    {
+        var route = path.Split('?')[0].Trim('/');
+        return route.Length > 0 && route.Split('/').All(segment => segment.Length > 0 && segment.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'));
+    }
+
+    /// <summary>Sorts a failure to get any answer: a TLS failure and a refused body are not retried, and each says what to do.</summary>
+    private HumanloopConnectionException ConnectionFailure(Exception exception, Uri uri, byte[]? body)
+    {
+        var target = uri.GetLeftPart(UriPartial.Path);
+        if (IsTlsFailure(exception))
+        {
+            var advice = uri.Scheme == Uri.UriSchemeHttps
+                ? $" If the server speaks plain HTTP (the local server does unless given an https:// address), try {new UriBuilder(Root) { Scheme = Uri.UriSchemeHttp, Port = Root.IsDefaultPort ? -1 : Root.Port }.Uri}."
+                : string.Empty;
+            return new HumanloopConnectionException(
+                $"Could not reach {target}: the TLS handshake failed ({Describe(exception)}).{advice}",
+                exception,
+                HumanloopConnectionProblem.Tls);
+        }
+
+        if (body is { Length: > LargeBodyBytes } && !IsConnectFailure(exception))
+        {
+            return new HumanloopConnectionException(
+                $"The connection to {target} closed while the request body of {Megabytes(body.Length)} was being sent ({Describe(exception)}): it is likely too large for the server. Send less in one request.",
+                exception,
+                HumanloopConnectionProblem.BodyTooLarge);
+        }
+
+        return new HumanloopConnectionException($"Could not reach {target}: {Describe(exception)}", exception);
+    }
+
+    private static bool IsTlsFailure(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException
+                || current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Failures before any byte of the request left: the body's size had nothing to do with them.
+    private static bool IsConnectFailure(Exception exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError };
+
+    internal static string Megabytes(long bytes) => (bytes / 1_000_000d).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " MB";
 
     private static string Summarize(HumanloopException failure) => failure switch
     {

@@ -66,7 +66,7 @@ internal sealed class RetryPolicy
     public static RetryClass Classify(Exception failure) => failure switch
     {
         HumanloopApiException api when IsRetryableStatus((int)api.StatusCode) => RetryClass.Transient,
-        HumanloopConnectionException => RetryClass.Transient,
+        HumanloopConnectionException { Problem: HumanloopConnectionProblem.Unreachable } => RetryClass.Transient,
         HumanloopTimeoutException { Setting: HumanloopSettingName.Timeout } => RetryClass.AttemptTimeout,
         _ => RetryClass.Final,
     };

@@ -42,6 +42,12 @@ public sealed class HumanloopApiException : HumanloopException
     /// <summary>How long the server asked the client to wait before retrying, when it said.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// True when the server answered 404 to a GET of a route that names no object (such as <c>projects</c>),
+    /// which every v4 API serves: the base URI, not an id, is wrong.
+    /// </summary>
+    public bool NotAV4Endpoint { get; internal set; }
+
     private static string BuildMessage(HttpStatusCode statusCode, string? reasonPhrase, HumanloopErrorDetail detail)
     {
         var status = $"{(int)statusCode} {reasonPhrase ?? statusCode.ToString()}".TrimEnd();
@@ -158,10 +164,27 @@ public sealed class HumanloopTimeoutException : HumanloopException
 public sealed class HumanloopConnectionException : HumanloopException
 {
     /// <summary>Creates the exception.</summary>
-    public HumanloopConnectionException(string message, Exception? innerException = null)
+    public HumanloopConnectionException(string message, Exception? innerException = null, HumanloopConnectionProblem problem = HumanloopConnectionProblem.Unreachable)
         : base(message, innerException)
     {
+        Problem = problem;
     }
+
+    /// <summary>What went wrong; only <see cref="HumanloopConnectionProblem.Unreachable"/> is worth another attempt.</summary>
+    public HumanloopConnectionProblem Problem { get; }
+}
+
+/// <summary>Why a request never got an answer.</summary>
+public enum HumanloopConnectionProblem
+{
+    /// <summary>The server could not be reached or the connection broke: perhaps transient.</summary>
+    Unreachable,
+
+    /// <summary>The TLS handshake failed (for example https:// to a plain-HTTP server): the same again fails the same way.</summary>
+    Tls,
+
+    /// <summary>The connection closed while a large request body was being sent: the server will not take a body that size.</summary>
+    BodyTooLarge,
 }
 
 /// <summary>A value given to the client cannot be sent (for example it has no JSON form).</summary>

@@ -26,9 +26,11 @@ public sealed class HumanloopRecordingException : HumanloopException
     }
 
     /// <summary>Creates the exception for a request the fixture has no recording of (or has answered as often as it may).</summary>
-    public HumanloopRecordingException(string message, string fixturePath, string request, int? closestExchange, IReadOnlyList<string> differences)
-        : base(message)
+    public HumanloopRecordingException(string problem, HumanloopRecordingFix fix, string fixturePath, string request, int? closestExchange, IReadOnlyList<string> differences)
+        : base(problem.TrimEnd() + Environment.NewLine + FixText(fix))
     {
+        Problem = problem.TrimEnd();
+        Fix = fix;
         FixturePath = fixturePath;
         Request = request;
         ClosestExchange = closestExchange;
@@ -37,6 +39,21 @@ public sealed class HumanloopRecordingException : HumanloopException
 
     /// <summary>The fixture file.</summary>
     public string FixturePath { get; }
+
+    /// <summary>What is wrong, without the fix (which <see cref="Exception.Message"/> adds once); null for a file problem.</summary>
+    public string? Problem { get; }
+
+    /// <summary>What would make a request without a recording replay.</summary>
+    public HumanloopRecordingFix Fix { get; }
+
+    /// <summary>The fix in the library's own terms (a host words it with its own parameter names).</summary>
+    public static string FixText(HumanloopRecordingFix fix) => fix switch
+    {
+        HumanloopRecordingFix.Record => "Record it with mode Auto or Record.",
+        HumanloopRecordingFix.RecordOrIgnoreFields => "Record it in Auto or Record mode, or ignore fields that change from run to run (RecordingOptions.IgnoreFields).",
+        HumanloopRecordingFix.AllowRepeatsOrRecord => "If the code may send it more often than when it was recorded, allow repeats (RecordingOptions.AllowRepeats); otherwise record it again.",
+        _ => string.Empty,
+    };
 
     /// <summary>The method and path of the request that had no recording; null for a file problem.</summary>
     public string? Request { get; }
@@ -49,6 +66,22 @@ public sealed class HumanloopRecordingException : HumanloopException
 
     /// <summary>What the recording did, when it ended (and saved) but failed its <see cref="RecordingOptions.RequireAllUsed"/> check; null otherwise.</summary>
     public RecordingSummary? Summary { get; }
+}
+
+/// <summary>The way out of a request that a replay has no recording for.</summary>
+public enum HumanloopRecordingFix
+{
+    /// <summary>Not a missing recording.</summary>
+    None,
+
+    /// <summary>The fixture holds nothing yet: record.</summary>
+    Record,
+
+    /// <summary>A recording is close but differs: record again, or ignore the fields that differ.</summary>
+    RecordOrIgnoreFields,
+
+    /// <summary>Every recording of it has answered: allow repeats, or record again.</summary>
+    AllowRepeatsOrRecord,
 }
 
 /// <summary>What a recording did, reported when it stops.</summary>

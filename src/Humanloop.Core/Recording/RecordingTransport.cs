@@ -339,7 +339,8 @@ public sealed class RecordingTransport : HttpMessageHandler
         if (_fixture.Count == 0)
         {
             return new HumanloopRecordingException(
-                $"The fixture {FixturePath} holds no recordings, so {sent.Describe()} cannot be replayed. Record it with mode Auto or Record.",
+                $"The fixture {FixturePath} holds no recordings, so {sent.Describe()} cannot be replayed.",
+                HumanloopRecordingFix.Record,
                 FixturePath,
                 sent.Describe(),
                 closestExchange: null,
@@ -350,8 +351,8 @@ public sealed class RecordingTransport : HttpMessageHandler
         if (answered.Count > 0)
         {
             return new HumanloopRecordingException(
-                $"{sent.Describe()} was sent again, but the {answered.Count} recording(s) of it in {FixturePath} have all answered already, and repeats are off. "
-                    + "If the code may send it more often than when it was recorded, allow repeats (-AllowRepeats, RecordingOptions.AllowRepeats); otherwise record it again.",
+                $"{sent.Describe()} was sent again, but the {answered.Count} recording(s) of it in {FixturePath} have all answered already, and repeats are off.",
+                HumanloopRecordingFix.AllowRepeatsOrRecord,
                 FixturePath,
                 sent.Describe(),
                 answered[answered.Count - 1].Index + 1,
@@ -378,8 +379,7 @@ public sealed class RecordingTransport : HttpMessageHandler
             message.Append("  …and ").Append(ranked.Differences.Count - MaxDifferencesShown).AppendLine(" more");
         }
 
-        message.Append("Record it in Auto or Record mode, or ignore fields that change from run to run (RecordingOptions.IgnoreFields).");
-        return new HumanloopRecordingException(message.ToString(), FixturePath, sent.Describe(), ranked.Index + 1, ranked.Differences);
+        return new HumanloopRecordingException(message.ToString(), HumanloopRecordingFix.RecordOrIgnoreFields, FixturePath, sent.Describe(), ranked.Index + 1, ranked.Differences);
     }
 
     private HttpResponseMessage Replay(RecordedExchange exchange, HttpRequestMessage request)

@@ -124,7 +124,12 @@ public abstract class GenerationStream<TChunk, TResponse> : IDisposable
                 timeout.Limit == ReadLimit.Total
                     ? $"The stream did not finish within {HttpPipeline.Seconds(_pipeline.StreamTimeout!.Value)}; it was stopped after {ChunksDelivered} chunk(s)."
                     : $"The stream sent nothing for {HttpPipeline.Seconds(_pipeline.StreamIdleTimeout)} after {ChunksDelivered} chunk(s); it was abandoned.",
-                timeout) { Attempts = Attempts };
+                timeout)
+            {
+                Attempts = Attempts,
+                Setting = timeout.Limit == ReadLimit.Total ? HumanloopSettingName.StreamTimeout : HumanloopSettingName.StreamIdleTimeout,
+                Limit = timeout.Limit == ReadLimit.Total ? _pipeline.StreamTimeout : _pipeline.StreamIdleTimeout,
+            };
         }
         catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or IOException or HttpRequestException)
         {

@@ -19,7 +19,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Invoke-HumanloopEvaluation -ProjectId $project.Id -Environment production -Path ./cases.csv -Expect 'contains:{{target.output}}' | Should-HumanloopPassEvaluation -Threshold 0.9 -MaximumDrop 0.05</code>
 /// <para>In a Pester test: fails when the deployed config scores below 0.9, or lost more than 0.05 since the last run.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopPassEvaluation")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopPassEvaluation", HelpUri = HelpLinks.Cmdlets + "#assert-humanlooppassevaluation")]
 [Alias("Should-HumanloopPassEvaluation")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopPassEvaluationCommand : PesterAssertionCmdlet

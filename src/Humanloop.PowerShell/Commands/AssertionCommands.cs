@@ -15,7 +15,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>'Refunds take 5 days.' | Should-HumanloopEqual 'Refunds take 5 days.'</code>
 /// <para>Passes: the text is the same. Call it as Should-HumanloopEqual (the alias of Assert-HumanloopEqual).</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopEqual")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopEqual", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopequal")]
 [Alias("Should-HumanloopEqual")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopEqualCommand : AssertionCmdlet
@@ -43,7 +43,7 @@ public sealed class AssertHumanloopEqualCommand : AssertionCmdlet
 /// <code>$chunks | Should-HumanloopContain '30 days', 'receipt' -All</code>
 /// <para>Every streamed sample (assembled from its chunks) must mention both.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopContain")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopContain", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopcontain")]
 [Alias("Should-HumanloopContain")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopContainCommand : AssertionCmdlet
@@ -71,7 +71,7 @@ public sealed class AssertHumanloopContainCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopStartWith 'Dear customer'</code>
 /// <para>Passes when every sample opens with the greeting.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopStartWith")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopStartWith", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopstartwith")]
 [Alias("Should-HumanloopStartWith")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopStartWithCommand : AssertionCmdlet
@@ -95,7 +95,7 @@ public sealed class AssertHumanloopStartWithCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopMatch '^\d+ days?\.$'</code>
 /// <para>Passes when every sample is a number of days and nothing else.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopMatch")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopMatch", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopmatch")]
 [Alias("Should-HumanloopMatch")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMatchCommand : AssertionCmdlet
@@ -119,7 +119,7 @@ public sealed class AssertHumanloopMatchCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopWordCount -Minimum 5 -Maximum 60</code>
 /// <para>Passes when every sample has 5 to 60 words.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopWordCount")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopWordCount", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopwordcount")]
 [Alias("Should-HumanloopWordCount")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopWordCountCommand : AssertionCmdlet
@@ -149,7 +149,7 @@ public sealed class AssertHumanloopWordCountCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopLevenshtein 'Refunds take 5 days.' -MaxDistance 3</code>
 /// <para>Passes when every sample is at most three character edits from the reference.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopLevenshtein")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopLevenshtein", HelpUri = HelpLinks.Cmdlets + "#assert-humanlooplevenshtein")]
 [Alias("Should-HumanloopLevenshtein")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopLevenshteinCommand : AssertionCmdlet
@@ -177,7 +177,7 @@ public sealed class AssertHumanloopLevenshteinCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopRouge 'Refunds are paid within 30 days of the return.' -Threshold 0.6</code>
 /// <para>Passes when every sample recalls at least 60 % of the reference's words.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopRouge")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopRouge", HelpUri = HelpLinks.Cmdlets + "#assert-humanlooprouge")]
 [Alias("Should-HumanloopRouge")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopRougeCommand : AssertionCmdlet
@@ -211,7 +211,7 @@ public sealed class AssertHumanloopRougeCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopBleu 'Refunds take five days.', 'A refund takes five days.' -Threshold 0.4</code>
 /// <para>Passes when every sample scores at least 0.4 against the closer wording of the two references.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopBleu")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopBleu", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopbleu")]
 [Alias("Should-HumanloopBleu")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopBleuCommand : AssertionCmdlet
@@ -236,7 +236,7 @@ public sealed class AssertHumanloopBleuCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopJson -Schema @{ type = 'object'; required = @('answer') }</code>
 /// <para>Passes when every sample is a JSON object with an answer.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopJson")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopJson", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopjson")]
 [Alias("Should-HumanloopJson")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopJsonCommand : AssertionCmdlet
@@ -256,7 +256,7 @@ public sealed class AssertHumanloopJsonCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopContainJson -Schema ./order.schema.json</code>
 /// <para>Passes when every sample holds a JSON value that fits the schema in the file.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopContainJson")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopContainJson", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopcontainjson")]
 [Alias("Should-HumanloopContainJson")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopContainJsonCommand : AssertionCmdlet
@@ -276,7 +276,7 @@ public sealed class AssertHumanloopContainJsonCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopXml</code>
 /// <para>Passes when every sample parses as XML.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopXml")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopXml", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopxml")]
 [Alias("Should-HumanloopXml")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopXmlCommand : AssertionCmdlet
@@ -295,7 +295,7 @@ public sealed class AssertHumanloopXmlCommand : AssertionCmdlet
 /// $answer | Should-HumanloopValidToolCalls -Tools (Get-Command Get-Order)</code>
 /// <para>Passes when the model called Get-Order with arguments its parameters accept.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopValidToolCalls")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopValidToolCalls", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopvalidtoolcalls")]
 [Alias("Should-HumanloopValidToolCalls")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopValidToolCallsCommand : AssertionCmdlet
@@ -315,7 +315,7 @@ public sealed class AssertHumanloopValidToolCallsCommand : AssertionCmdlet
 /// <code>$answer | Should-HumanloopToolCall lookup_order -Arguments @{ order = 'A-7' }</code>
 /// <para>Passes when the model asked to look up order A-7.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopToolCall")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopToolCall", HelpUri = HelpLinks.Cmdlets + "#assert-humanlooptoolcall")]
 [Alias("Should-HumanloopToolCall")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopToolCallCommand : AssertionCmdlet
@@ -339,7 +339,7 @@ public sealed class AssertHumanloopToolCallCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopFinishReason stop</code>
 /// <para>Fails for a sample cut off by the token limit (length).</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopFinishReason")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopFinishReason", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopfinishreason")]
 [Alias("Should-HumanloopFinishReason")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopFinishReasonCommand : AssertionCmdlet
@@ -359,7 +359,7 @@ public sealed class AssertHumanloopFinishReasonCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopMaxTokens 400</code>
 /// <para>Passes when the call used at most 400 tokens.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxTokens")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxTokens", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopmaxtokens")]
 [Alias("Should-HumanloopMaxTokens")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMaxTokensCommand : AssertionCmdlet
@@ -382,7 +382,7 @@ public sealed class AssertHumanloopMaxTokensCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopMaxLatency 2.5</code>
 /// <para>Passes when the call took at most 2.5 seconds (a TimeSpan works too).</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxLatency")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopMaxLatency", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopmaxlatency")]
 [Alias("Should-HumanloopMaxLatency")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMaxLatencyCommand : AssertionCmdlet
@@ -405,7 +405,7 @@ public sealed class AssertHumanloopMaxLatencyCommand : AssertionCmdlet
 /// <code>$response | Should-HumanloopSatisfy { $_.Output.Length -lt 280 -and $_.FinishReason -eq 'stop' }</code>
 /// <para>Passes when every sample is short and complete.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopSatisfy")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopSatisfy", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopsatisfy")]
 [Alias("Should-HumanloopSatisfy")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopSatisfyCommand : AssertionCmdlet
@@ -431,7 +431,7 @@ public sealed class AssertHumanloopSatisfyCommand : AssertionCmdlet
 /// $answer | Should-HumanloopRubric "is polite and names the '30-day' window"</code>
 /// <para>Passes when the grader finds every sample polite and naming the 30-day window.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopRubric")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopRubric", HelpUri = HelpLinks.Cmdlets + "#assert-humanlooprubric")]
 [Alias("Should-HumanloopRubric")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
@@ -459,7 +459,7 @@ public sealed class AssertHumanloopRubricCommand : AssertionCmdlet
 /// <code>$answer | Should-HumanloopFactuality 'Refunds are possible within 30 days of purchase.' -MinScore 0.8</code>
 /// <para>Passes when every sample states the refund window without contradicting it, graded at least 0.8.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopFactuality")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopFactuality", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopfactuality")]
 [Alias("Should-HumanloopFactuality")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
@@ -484,7 +484,7 @@ public sealed class AssertHumanloopFactualityCommand : AssertionCmdlet
 /// <code>$answer | Should-HumanloopClosedQa -Question 'Can I return an opened item?' -Criterion "says 'yes' and mentions the 'receipt'"</code>
 /// <para>Passes when every sample answers the question and meets the criterion.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopClosedQa")]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopClosedQa", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopclosedqa")]
 [Alias("Should-HumanloopClosedQa")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
@@ -525,7 +525,7 @@ public sealed class AssertHumanloopClosedQaCommand : AssertionCmdlet
 /// <code>$answer | Should-HumanloopMeetExpectation -Expectation 'contains:refund', 'tokens&lt;=400'</code>
 /// <para>Writes the expectations inline.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Assert, "HumanloopMeetExpectation", DefaultParameterSetName = TestCaseSet)]
+[Cmdlet(VerbsLifecycle.Assert, "HumanloopMeetExpectation", HelpUri = HelpLinks.Cmdlets + "#assert-humanloopmeetexpectation", DefaultParameterSetName = TestCaseSet)]
 [Alias("Should-HumanloopMeetExpectation")]
 [OutputType(typeof(void))]
 public sealed class AssertHumanloopMeetExpectationCommand : AssertionCmdlet

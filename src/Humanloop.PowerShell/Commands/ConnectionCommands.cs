@@ -54,7 +54,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Answers every call of this runspace from a committed fixture, without a key or a network
 /// (the same as Start-HumanloopRecording; Stop-HumanloopRecording ends it).</para>
 /// </example>
-[Cmdlet(VerbsCommunications.Connect, "Humanloop")]
+[Cmdlet(VerbsCommunications.Connect, "Humanloop", HelpUri = HelpLinks.Cmdlets + "#connect-humanloop")]
 [OutputType(typeof(HumanloopContext))]
 public sealed class ConnectHumanloopCommand : PSCmdlet, IDisposable
 {
@@ -271,7 +271,7 @@ public sealed class ConnectHumanloopCommand : PSCmdlet, IDisposable
 /// <code>Disconnect-Humanloop</code>
 /// <para>Forgets the key and base URI of this session.</para>
 /// </example>
-[Cmdlet(VerbsCommunications.Disconnect, "Humanloop")]
+[Cmdlet(VerbsCommunications.Disconnect, "Humanloop", HelpUri = HelpLinks.Cmdlets + "#disconnect-humanloop")]
 [OutputType(typeof(void))]
 public sealed class DisconnectHumanloopCommand : PSCmdlet
 {
@@ -292,7 +292,7 @@ public sealed class DisconnectHumanloopCommand : PSCmdlet
 /// <code>Get-HumanloopContext</code>
 /// <para>Shows the effective base URI and masked key.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopContext")]
+[Cmdlet(VerbsCommon.Get, "HumanloopContext", HelpUri = HelpLinks.Cmdlets + "#get-humanloopcontext")]
 [OutputType(typeof(HumanloopContext))]
 public sealed class GetHumanloopContextCommand : PSCmdlet
 {

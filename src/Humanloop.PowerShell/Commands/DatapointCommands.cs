@@ -37,7 +37,7 @@ namespace Humanloop.PowerShell.Commands;
 /// Add-HumanloopDatapoint -DatasetId $dataset.Id -LogId $answer.LogId</code>
 /// <para>Turns logs into datapoints: each log's inputs and messages, without a target (POST with log_ids).</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopDatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
+[Cmdlet(VerbsCommon.Add, "HumanloopDatapoint", HelpUri = HelpLinks.Cmdlets + "#add-humanloopdatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
 [OutputType(typeof(Datapoint))]
 public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
 {
@@ -182,7 +182,7 @@ public sealed class AddHumanloopDatapointCommand : ResourceCmdlet
 /// <code>Get-HumanloopDatapoint -Id $datapoint.Id | Format-List *</code>
 /// <para>Shows one datapoint with its messages and target.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopDatapoint", DefaultParameterSetName = DatasetSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopDatapoint", HelpUri = HelpLinks.Cmdlets + "#get-humanloopdatapoint", DefaultParameterSetName = DatasetSet)]
 [OutputType(typeof(Datapoint))]
 public sealed class GetHumanloopDatapointCommand : ResourceCmdlet
 {
@@ -234,7 +234,7 @@ public sealed class GetHumanloopDatapointCommand : ResourceCmdlet
 /// <code>Set-HumanloopDatapoint -Id $datapoint.Id -Target @{ output = 'Yes, within 30 days of purchase.' }</code>
 /// <para>Corrects a datapoint's expected output.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopDatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopDatapoint", HelpUri = HelpLinks.Cmdlets + "#set-humanloopdatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Datapoint))]
 public sealed class SetHumanloopDatapointCommand : ResourceCmdlet
 {
@@ -301,7 +301,7 @@ public sealed class SetHumanloopDatapointCommand : ResourceCmdlet
 /// <code>Get-HumanloopDatapoint -DatasetId $dataset.Id | Where-Object { -not $_.Target } | Remove-HumanloopDatapoint -Force</code>
 /// <para>Deletes the datapoints of a dataset that have no target.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopDatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopDatapoint", HelpUri = HelpLinks.Cmdlets + "#remove-humanloopdatapoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopDatapointCommand : RemoveCmdlet
 {

@@ -26,7 +26,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopProject -Name 'support-bot' | New-HumanloopDataset -Name 'refunds' -Description 'Questions about refunds'</code>
 /// <para>Creates an empty dataset, to fill with Add-HumanloopDatapoint.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopDataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EmptySet)]
+[Cmdlet(VerbsCommon.New, "HumanloopDataset", HelpUri = HelpLinks.Cmdlets + "#new-humanloopdataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EmptySet)]
 [OutputType(typeof(Dataset))]
 public sealed class NewHumanloopDatasetCommand : ResourceCmdlet
 {
@@ -103,7 +103,7 @@ public sealed class NewHumanloopDatasetCommand : ResourceCmdlet
 /// <code>Get-HumanloopProject -Name 'support-bot' | Get-HumanloopDataset</code>
 /// <para>Lists a project's datasets with their datapoint counts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopDataset", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopDataset", HelpUri = HelpLinks.Cmdlets + "#get-humanloopdataset", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Dataset))]
 public sealed class GetHumanloopDatasetCommand : ResourceCmdlet
 {
@@ -163,7 +163,7 @@ public sealed class GetHumanloopDatasetCommand : ResourceCmdlet
 /// <code>Get-HumanloopDataset -Name 'cases' | Set-HumanloopDataset -Name 'refund cases' -Description 'From the June incidents'</code>
 /// <para>Renames a dataset and describes it.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopDataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopDataset", HelpUri = HelpLinks.Cmdlets + "#set-humanloopdataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Dataset))]
 public sealed class SetHumanloopDatasetCommand : ResourceCmdlet
 {
@@ -211,7 +211,7 @@ public sealed class SetHumanloopDatasetCommand : ResourceCmdlet
 /// <code>Get-HumanloopDataset -Name 'scratch-*' | Remove-HumanloopDataset -Force</code>
 /// <para>Deletes every dataset whose name starts with "scratch-", without asking.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopDataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopDataset", HelpUri = HelpLinks.Cmdlets + "#remove-humanloopdataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopDatasetCommand : RemoveCmdlet
 {
@@ -251,7 +251,7 @@ public sealed class RemoveHumanloopDatasetCommand : RemoveCmdlet
 /// <code>Export-HumanloopDataset -DatasetId $dataset.Id -Path ./cases.jsonl -Force</code>
 /// <para>Saves a dataset as JSON lines, replacing the file if it exists.</para>
 /// </example>
-[Cmdlet(VerbsData.Export, "HumanloopDataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Export, "HumanloopDataset", HelpUri = HelpLinks.Cmdlets + "#export-humanloopdataset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportHumanloopDatasetCommand : ResourceCmdlet
 {

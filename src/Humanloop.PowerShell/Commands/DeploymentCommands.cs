@@ -28,7 +28,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Publish-HumanloopModelConfig -ProjectId $project.Id -ExperimentId $experiment.Id -Environment production</code>
 /// <para>Lets production traffic run through an experiment.</para>
 /// </example>
-[Cmdlet(VerbsData.Publish, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+[Cmdlet(VerbsData.Publish, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#publish-humanloopmodelconfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = ModelConfigSet)]
 [OutputType(typeof(Deployment))]
 public sealed class PublishHumanloopModelConfigCommand : ResourceCmdlet
@@ -103,7 +103,7 @@ public sealed class PublishHumanloopModelConfigCommand : ResourceCmdlet
 /// <code>Get-HumanloopDeployment -ProjectId $project.Id -Environment production</code>
 /// <para>Shows what the production environment serves.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopDeployment")]
+[Cmdlet(VerbsCommon.Get, "HumanloopDeployment", HelpUri = HelpLinks.Cmdlets + "#get-humanloopdeployment")]
 [OutputType(typeof(Deployment))]
 public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
 {
@@ -158,7 +158,7 @@ public sealed class GetHumanloopDeploymentCommand : ResourceCmdlet
 /// <code>Unpublish-HumanloopModelConfig -ProjectId $project.Id -Environment staging -PassThru | Format-Table</code>
 /// <para>Removes the staging deployment and shows what the project's environments serve now.</para>
 /// </example>
-[Cmdlet(VerbsData.Unpublish, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Unpublish, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#unpublish-humanloopmodelconfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Deployment))]
 public sealed class UnpublishHumanloopModelConfigCommand : ResourceCmdlet
 {

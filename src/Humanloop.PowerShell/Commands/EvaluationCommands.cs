@@ -28,7 +28,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>$run = New-HumanloopEvaluation -ProjectId $project.Id -ModelConfigId $config.ModelConfigId -DatasetId $dataset.Id -EvaluatorId $latency.Id -ClientGenerated</code>
 /// <para>Creates a run whose logs the client posts with Add-HumanloopEvaluationLog.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopEvaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#new-humanloopevaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Evaluation))]
 public sealed class NewHumanloopEvaluationCommand : ResourceCmdlet
 {
@@ -108,7 +108,7 @@ public sealed class NewHumanloopEvaluationCommand : ResourceCmdlet
 /// <code>Get-HumanloopEvaluation -ProjectId $project.Id -IncludeAggregates | Where-Object Status -eq 'completed' | Select-Object -First 2</code>
 /// <para>Shows the scores of the two latest completed runs side by side.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopEvaluation", DefaultParameterSetName = ProjectSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#get-humanloopevaluation", DefaultParameterSetName = ProjectSet)]
 [OutputType(typeof(Evaluation))]
 public sealed class GetHumanloopEvaluationCommand : ResourceCmdlet
 {
@@ -212,7 +212,7 @@ public sealed class GetHumanloopEvaluationCommand : ResourceCmdlet
 /// <code>Get-HumanloopEvaluationResult -EvaluationId $run.Id | Where-Object { $_.EvaluationResults.Value -contains $false } | ForEach-Object { $_.Datapoint.Inputs }</code>
 /// <para>Lists the inputs of the datapoints that failed an evaluator.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopEvaluationResult")]
+[Cmdlet(VerbsCommon.Get, "HumanloopEvaluationResult", HelpUri = HelpLinks.Cmdlets + "#get-humanloopevaluationresult")]
 [OutputType(typeof(EvaluationDatapoint))]
 public sealed class GetHumanloopEvaluationResultCommand : ResourceCmdlet
 {
@@ -252,7 +252,7 @@ public sealed class GetHumanloopEvaluationResultCommand : ResourceCmdlet
 /// <code>Set-HumanloopEvaluation -EvaluationId $run.Id -AddEvaluatorId $judge.Id</code>
 /// <para>Adds a model-graded evaluator to a run.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopEvaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#set-humanloopevaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Evaluation))]
 public sealed class SetHumanloopEvaluationCommand : ResourceCmdlet
 {
@@ -332,7 +332,7 @@ public sealed class SetHumanloopEvaluationCommand : ResourceCmdlet
 /// <code>(Stop-HumanloopEvaluation -EvaluationId $run.Id -PassThru).Status</code>
 /// <para>Stops a run and shows its status.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Stop, "HumanloopEvaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Stop, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#stop-humanloopevaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Evaluation))]
 public sealed class StopHumanloopEvaluationCommand : ResourceCmdlet
 {
@@ -402,7 +402,7 @@ public sealed class StopHumanloopEvaluationCommand : ResourceCmdlet
 /// <code>Add-HumanloopEvaluationLog -EvaluationId $run.Id -DatapointId $point.Id -ErrorMessage 'The model timed out.'</code>
 /// <para>Records that no output could be generated for a datapoint.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopEvaluationLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Add, "HumanloopEvaluationLog", HelpUri = HelpLinks.Cmdlets + "#add-humanloopevaluationlog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(CreatedLog))]
 public sealed class AddHumanloopEvaluationLogCommand : LogContentCmdlet
 {
@@ -471,7 +471,7 @@ public sealed class AddHumanloopEvaluationLogCommand : LogContentCmdlet
 /// <code>Add-HumanloopEvaluationResult -EvaluationId $run.Id -LogId $log.LogId -EvaluatorId $latency.Id -ErrorMessage 'No timing was recorded.'</code>
 /// <para>Records that an evaluator could not judge a log.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopEvaluationResult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
+[Cmdlet(VerbsCommon.Add, "HumanloopEvaluationResult", HelpUri = HelpLinks.Cmdlets + "#add-humanloopevaluationresult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
 [OutputType(typeof(EvaluationResult))]
 public sealed class AddHumanloopEvaluationResultCommand : ResourceCmdlet
 {

@@ -26,7 +26,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>New-HumanloopEvaluator -Name 'latency score' -Type external -ReturnType number</code>
 /// <para>Creates an evaluator whose scores a CI job computes and posts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = CodeSet)]
+[Cmdlet(VerbsCommon.New, "HumanloopEvaluator", HelpUri = HelpLinks.Cmdlets + "#new-humanloopevaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = CodeSet)]
 [OutputType(typeof(Evaluator))]
 public sealed class NewHumanloopEvaluatorCommand : EvaluatorCmdlet
 {
@@ -106,7 +106,7 @@ public sealed class NewHumanloopEvaluatorCommand : EvaluatorCmdlet
 /// <code>(Get-HumanloopEvaluator -Name 'mentions refund').Code</code>
 /// <para>Shows the code of a python evaluator.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopEvaluator", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopEvaluator", HelpUri = HelpLinks.Cmdlets + "#get-humanloopevaluator", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Evaluator))]
 public sealed class GetHumanloopEvaluatorCommand : ResourceCmdlet
 {
@@ -154,7 +154,7 @@ public sealed class GetHumanloopEvaluatorCommand : ResourceCmdlet
 /// <code>Get-HumanloopEvaluator -Name 'mentions refund' | Set-HumanloopEvaluator -Code 'def evaluate(log, testcase): return "refund" in log["output"].lower()'</code>
 /// <para>Makes a python evaluator ignore case.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopEvaluator", HelpUri = HelpLinks.Cmdlets + "#set-humanloopevaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Evaluator))]
 public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
 {
@@ -209,7 +209,7 @@ public sealed class SetHumanloopEvaluatorCommand : EvaluatorCmdlet
 /// <code>Get-HumanloopEvaluator -Name 'draft *' | Remove-HumanloopEvaluator -Force</code>
 /// <para>Deletes the evaluators whose names start with "draft ", without asking.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopEvaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopEvaluator", HelpUri = HelpLinks.Cmdlets + "#remove-humanloopevaluator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopEvaluatorCommand : RemoveCmdlet
 {

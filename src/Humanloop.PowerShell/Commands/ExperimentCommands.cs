@@ -27,7 +27,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopProject -Name 'support-bot' | Add-HumanloopExperiment -Name 'all configs' -ModelConfigId (Get-HumanloopModelConfig -ProjectId $project.Id).ModelConfigId -SetActive</code>
 /// <para>Puts every config of a project into one experiment and makes it what the project serves by default.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopExperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Add, "HumanloopExperiment", HelpUri = HelpLinks.Cmdlets + "#add-humanloopexperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Experiment))]
 public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
 {
@@ -103,7 +103,7 @@ public sealed class AddHumanloopExperimentCommand : ResourceCmdlet
 /// <code>(Get-HumanloopExperiment -ProjectId $project.Id -Name 'tone').Configs</code>
 /// <para>Shows each config's mean, spread and trial count in the experiment named "tone".</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopExperiment", DefaultParameterSetName = ProjectSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopExperiment", HelpUri = HelpLinks.Cmdlets + "#get-humanloopexperiment", DefaultParameterSetName = ProjectSet)]
 [OutputType(typeof(Experiment))]
 public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 {
@@ -184,7 +184,7 @@ public sealed class GetHumanloopExperimentCommand : ResourceCmdlet
 /// <code>Set-HumanloopExperiment -Id $experiment.Id -PositiveLabel @{ rating = 'good'; action = 'copied' }</code>
 /// <para>Counts "rating = good" and "action = copied" feedback as positive.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopExperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopExperiment", HelpUri = HelpLinks.Cmdlets + "#set-humanloopexperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Experiment))]
 public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
 {
@@ -263,7 +263,7 @@ public sealed class SetHumanloopExperimentCommand : ResourceCmdlet
 /// <code>Get-HumanloopExperiment -ProjectId $project.Id -Name 'draft*' | Remove-HumanloopExperiment -Force</code>
 /// <para>Deletes a project's experiments whose names start with "draft", without asking.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopExperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopExperiment", HelpUri = HelpLinks.Cmdlets + "#remove-humanloopexperiment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopExperimentCommand : RemoveCmdlet
 {

@@ -36,7 +36,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Add-HumanloopFeedback -LogId data_9sk2 -Type rating -Unset</code>
 /// <para>Takes back the rating given to a log.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopFeedback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
+[Cmdlet(VerbsCommon.Add, "HumanloopFeedback", HelpUri = HelpLinks.Cmdlets + "#add-humanloopfeedback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
 [OutputType(typeof(Feedback))]
 public sealed class AddHumanloopFeedbackCommand : ResourceCmdlet
 {

@@ -32,7 +32,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Set-HumanloopGrader -Provider mock -Model mock-1 -Prompt @{ Rubric = 'Be strict. Judge the output in &lt;output&gt; by the rubric in &lt;criterion&gt;; answer {"pass": …, "score": …, "reason": …}.' }</code>
 /// <para>Replaces the rubric prompt; the factuality and closed-QA prompts stay as shipped.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopGrader", DefaultParameterSetName = ModelSet)]
+[Cmdlet(VerbsCommon.Set, "HumanloopGrader", HelpUri = HelpLinks.Cmdlets + "#set-humanloopgrader", DefaultParameterSetName = ModelSet)]
 [OutputType(typeof(GraderSettings))]
 public sealed class SetHumanloopGraderCommand : PSCmdlet
 {
@@ -124,7 +124,7 @@ public sealed class SetHumanloopGraderCommand : PSCmdlet
 /// <code>Get-HumanloopGrader | Format-List</code>
 /// <para>Shows the grader's config, project and prompts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopGrader")]
+[Cmdlet(VerbsCommon.Get, "HumanloopGrader", HelpUri = HelpLinks.Cmdlets + "#get-humanloopgrader")]
 [OutputType(typeof(GraderSettings))]
 public sealed class GetHumanloopGraderCommand : PSCmdlet
 {

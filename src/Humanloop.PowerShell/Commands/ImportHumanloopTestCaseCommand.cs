@@ -36,7 +36,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Import-HumanloopTestCase ./chat-cases.jsonl | Select-Object Name, Source, @{ n = 'Checks'; e = { $_.Expectations -join '; ' } }</code>
 /// <para>Lists the cases of a JSON lines file and what each checks.</para>
 /// </example>
-[Cmdlet(VerbsData.Import, "HumanloopTestCase")]
+[Cmdlet(VerbsData.Import, "HumanloopTestCase", HelpUri = HelpLinks.Cmdlets + "#import-humanlooptestcase")]
 [OutputType(typeof(TestCase))]
 public sealed class ImportHumanloopTestCaseCommand : PSCmdlet
 {

@@ -44,7 +44,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopEvaluator -Name 'polite' | Invoke-HumanloopEvaluation -ProjectId $project.Id -ModelConfigId $config.ModelConfigId -DatasetId $dataset.Id -LocalEvaluator @{ short = { param($Log) $Log.Output.Length -lt 200 } } -ThrottleLimit 8</code>
 /// <para>Scores a config with a server llm evaluator and a script block, eight datapoints at a time.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Invoke, "HumanloopEvaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DatasetSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#invoke-humanloopevaluation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DatasetSet)]
 [OutputType(typeof(EvaluationSummary))]
 public sealed class InvokeHumanloopEvaluationCommand : HumanloopCmdlet
 {

@@ -29,7 +29,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopLog -Id $response.LogId | Select-Object -ExpandProperty Feedback</code>
 /// <para>Shows the feedback recorded on the logs of a completion.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopLog", DefaultParameterSetName = ProjectSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopLog", HelpUri = HelpLinks.Cmdlets + "#get-humanlooplog", DefaultParameterSetName = ProjectSet)]
 [OutputType(typeof(Log))]
 public sealed class GetHumanloopLogCommand : ResourceCmdlet
 {
@@ -134,7 +134,7 @@ public sealed class GetHumanloopLogCommand : ResourceCmdlet
 /// <code>Get-HumanloopModelConfig -ExperimentId $experiment.Id | Add-HumanloopLog -Inputs @{ topic = 'tides' } -Output (Invoke-MyModel 'tides')</code>
 /// <para>Logs a call made with a config sampled from an experiment, so that its feedback counts for that config.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Add, "HumanloopLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ConfigIdSet)]
+[Cmdlet(VerbsCommon.Add, "HumanloopLog", HelpUri = HelpLinks.Cmdlets + "#add-humanlooplog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ConfigIdSet)]
 [OutputType(typeof(CreatedLog))]
 public sealed class AddHumanloopLogCommand : LogContentCmdlet
 {
@@ -334,7 +334,7 @@ public sealed class AddHumanloopLogCommand : LogContentCmdlet
 /// <code>Set-HumanloopLog -ReferenceId 'plan-42' -ErrorMessage 'The flight search timed out.'</code>
 /// <para>Records that the call logged with reference plan-42 failed.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = IdSet)]
+[Cmdlet(VerbsCommon.Set, "HumanloopLog", HelpUri = HelpLinks.Cmdlets + "#set-humanlooplog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = IdSet)]
 [OutputType(typeof(Log))]
 public sealed class SetHumanloopLogCommand : ResourceCmdlet
 {
@@ -421,7 +421,7 @@ public sealed class SetHumanloopLogCommand : ResourceCmdlet
 /// <code>Remove-HumanloopLog -Id data_9sk2 -WhatIf</code>
 /// <para>Shows what would be deleted, and deletes nothing.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopLog", HelpUri = HelpLinks.Cmdlets + "#remove-humanlooplog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopLogCommand : RemoveCmdlet
 {

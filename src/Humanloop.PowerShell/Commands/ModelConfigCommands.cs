@@ -28,7 +28,7 @@ namespace Humanloop.PowerShell.Commands;
 ///     Publish-HumanloopModelConfig -Environment production</code>
 /// <para>Registers a chat config with a template and a tool, and deploys it for New-HumanloopChat -Project support.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Register, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+[Cmdlet(VerbsLifecycle.Register, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#register-humanloopmodelconfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = InlineModelConfig.ModelSet)]
 [OutputType(typeof(ProjectModelConfig))]
 public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlineModelConfigParameters
@@ -203,7 +203,7 @@ public sealed class RegisterHumanloopModelConfigCommand : ResourceCmdlet, IInlin
 /// <code>Get-HumanloopModelConfig -ProjectId $project.Id -Active -Environment production | Export-HumanloopModelConfig -Path ./prompts/production.prompt</code>
 /// <para>Saves the config production serves as a .prompt file.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopModelConfig", DefaultParameterSetName = ProjectSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#get-humanloopmodelconfig", DefaultParameterSetName = ProjectSet)]
 [OutputType(typeof(ProjectModelConfig), ParameterSetName = [ProjectSet, ExperimentSet, ActiveSet])]
 [OutputType(typeof(ModelConfig), ParameterSetName = [IdSet])]
 public sealed class GetHumanloopModelConfigCommand : ResourceCmdlet

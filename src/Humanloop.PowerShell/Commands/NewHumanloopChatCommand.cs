@@ -69,7 +69,7 @@ namespace Humanloop.PowerShell.Commands;
 ///     Sort-Object InputIndex</code>
 /// <para>Runs the deployed chat config (whose template uses the CSV's columns) over every ticket, eight at a time, writing each reply as soon as it is ready; Sort-Object puts them back in the file's order.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopChat", DefaultParameterSetName = DeployedSet)]
+[Cmdlet(VerbsCommon.New, "HumanloopChat", HelpUri = HelpLinks.Cmdlets + "#new-humanloopchat", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(ChatResponse), typeof(ChatChunk))]
 public sealed class NewHumanloopChatCommand : InlineConfigCommandBase
 {

@@ -54,7 +54,7 @@ namespace Humanloop.PowerShell.Commands;
 ///     Select-Object @{ n = 'Topic'; e = { $_.Data[0].Inputs.topic } }, Output | Export-Csv ./answers.csv</code>
 /// <para>Runs sixteen requests at once over a CSV of hundreds of rows, slowing down by itself if the server rate-limits; the answers come out in row order, and $failed holds an error record for each row that failed (the row is its TargetObject).</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopCompletion", DefaultParameterSetName = DeployedSet)]
+[Cmdlet(VerbsCommon.New, "HumanloopCompletion", HelpUri = HelpLinks.Cmdlets + "#new-humanloopcompletion", DefaultParameterSetName = DeployedSet)]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk))]
 public sealed class NewHumanloopCompletionCommand : InlineConfigCommandBase, IInlineModelConfigParameters
 {

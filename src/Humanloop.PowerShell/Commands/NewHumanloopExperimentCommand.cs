@@ -41,7 +41,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Import-Csv ./questions.csv | New-HumanloopExperiment -ExperimentId exp_4XqR2 -ProjectId pr_8fK1 -ThrottleLimit 8</code>
 /// <para>Runs the experiment over every row, eight requests at a time, results in row order.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopExperiment")]
+[Cmdlet(VerbsCommon.New, "HumanloopExperiment", HelpUri = HelpLinks.Cmdlets + "#new-humanloopexperiment")]
 [OutputType(typeof(CompletionResponse), typeof(CompletionChunk), typeof(ChatResponse), typeof(ChatChunk))]
 public sealed class NewHumanloopExperimentCommand : GenerationCommandBase
 {

@@ -26,7 +26,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>'triage', 'summaries' | New-HumanloopProject -WhatIf</code>
 /// <para>Shows which projects would be created, without creating them.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopProject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "HumanloopProject", HelpUri = HelpLinks.Cmdlets + "#new-humanloopproject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Project))]
 public sealed class NewHumanloopProjectCommand : ResourceCmdlet
 {
@@ -76,7 +76,7 @@ public sealed class NewHumanloopProjectCommand : ResourceCmdlet
 /// <code>Get-HumanloopProject -Id pr_3xLq9 | Format-List *</code>
 /// <para>Shows every property of one project.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopProject", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopProject", HelpUri = HelpLinks.Cmdlets + "#get-humanloopproject", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Project))]
 public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 {
@@ -163,7 +163,7 @@ public sealed class GetHumanloopProjectCommand : ResourceCmdlet
 /// <code>Set-HumanloopProject -Id $project.Id -ClearActiveExperiment</code>
 /// <para>Stops the default environment from sampling configs from the experiment deployed there.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Set, "HumanloopProject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "HumanloopProject", HelpUri = HelpLinks.Cmdlets + "#set-humanloopproject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Project))]
 public sealed class SetHumanloopProjectCommand : ResourceCmdlet
 {
@@ -328,7 +328,7 @@ public sealed class SetHumanloopProjectCommand : ResourceCmdlet
 /// (Get-Content ./logs.json -Raw | ConvertFrom-Json).Count</code>
 /// <para>Replaces an earlier export with a JSON array, then counts the logs in it.</para>
 /// </example>
-[Cmdlet(VerbsData.Export, "HumanloopProject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Export, "HumanloopProject", HelpUri = HelpLinks.Cmdlets + "#export-humanloopproject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportHumanloopProjectCommand : ResourceCmdlet
 {
@@ -541,7 +541,7 @@ internal sealed class LogExportFile : IDisposable
 /// <code>Remove-HumanloopProject -Id pr_3xLq9 -WhatIf</code>
 /// <para>Shows what would be deleted, and deletes nothing.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "HumanloopProject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "HumanloopProject", HelpUri = HelpLinks.Cmdlets + "#remove-humanloopproject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveHumanloopProjectCommand : RemoveCmdlet
 {

@@ -27,7 +27,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Get-HumanloopProject -Name 'support-bot' | Get-HumanloopModelConfig | Export-HumanloopModelConfig -Path ./prompts -Force</code>
 /// <para>Saves every config of a project into a folder, one file per config, replacing earlier exports.</para>
 /// </example>
-[Cmdlet(VerbsData.Export, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Export, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#export-humanloopmodelconfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportHumanloopModelConfigCommand : ResourceCmdlet
 {
@@ -93,7 +93,7 @@ public sealed class ExportHumanloopModelConfigCommand : ResourceCmdlet
 /// <code>Get-ChildItem ./prompts -Filter *.prompt | Import-HumanloopModelConfig -ProjectId $project.Id</code>
 /// <para>Registers every .prompt file of a folder.</para>
 /// </example>
-[Cmdlet(VerbsData.Import, "HumanloopModelConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Import, "HumanloopModelConfig", HelpUri = HelpLinks.Cmdlets + "#import-humanloopmodelconfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ProjectModelConfig))]
 public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
 {
@@ -189,7 +189,7 @@ public sealed class ImportHumanloopModelConfigCommand : ResourceCmdlet
 /// <code>Get-HumanloopModelConfig -Id $config.ModelConfigId | ConvertTo-HumanloopPrompt</code>
 /// <para>Shows a stored config as .prompt text.</para>
 /// </example>
-[Cmdlet(VerbsData.ConvertTo, "HumanloopPrompt")]
+[Cmdlet(VerbsData.ConvertTo, "HumanloopPrompt", HelpUri = HelpLinks.Cmdlets + "#convertto-humanloopprompt")]
 [OutputType(typeof(string))]
 public sealed class ConvertToHumanloopPromptCommand : ResourceCmdlet
 {
@@ -235,7 +235,7 @@ public sealed class ConvertToHumanloopPromptCommand : ResourceCmdlet
 /// Register-HumanloopModelConfig -ProjectId $project.Id -ModelConfig $config -Temperature 0.1</code>
 /// <para>Registers a .prompt file's config with a lower temperature.</para>
 /// </example>
-[Cmdlet(VerbsData.ConvertFrom, "HumanloopPrompt")]
+[Cmdlet(VerbsData.ConvertFrom, "HumanloopPrompt", HelpUri = HelpLinks.Cmdlets + "#convertfrom-humanloopprompt")]
 [OutputType(typeof(ModelConfig))]
 public sealed class ConvertFromHumanloopPromptCommand : ResourceCmdlet
 {

@@ -55,7 +55,7 @@ namespace Humanloop.PowerShell.Commands;
 /// New-HumanloopCompletion -ProjectId pr_1 -MaxRetries 0 -ErrorVariable failure -ErrorAction SilentlyContinue</code>
 /// <para>Replays a ready-made fixture that answers every call with 429, to test an error path.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Start, "HumanloopRecording", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Start, "HumanloopRecording", HelpUri = HelpLinks.Cmdlets + "#start-humanlooprecording", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(void))]
 public sealed class StartHumanloopRecordingCommand : RecordingCmdlet
 {
@@ -201,7 +201,7 @@ public abstract class RecordingCmdlet : PSCmdlet
 /// <code>Stop-HumanloopRecording | Format-List Path, Mode, Replayed, Recorded, Unused, Saved, NotSavedReason</code>
 /// <para>Shows what the recording did, and why the file was not written when it was not.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Stop, "HumanloopRecording")]
+[Cmdlet(VerbsLifecycle.Stop, "HumanloopRecording", HelpUri = HelpLinks.Cmdlets + "#stop-humanlooprecording")]
 [OutputType(typeof(RecordingSummary))]
 public sealed class StopHumanloopRecordingCommand : PSCmdlet
 {

@@ -30,7 +30,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Register-HumanloopShouldOperator -Name MatchHumanloopOutput, HaveHumanloopTokensAtMost</code>
 /// <para>Registers two operators, leaving Pester room for four custom operators of other modules.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Register, "HumanloopShouldOperator")]
+[Cmdlet(VerbsLifecycle.Register, "HumanloopShouldOperator", HelpUri = HelpLinks.Cmdlets + "#register-humanloopshouldoperator")]
 [OutputType(typeof(void))]
 public sealed class RegisterHumanloopShouldOperatorCommand : PSCmdlet
 {

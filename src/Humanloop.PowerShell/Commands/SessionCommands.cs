@@ -22,7 +22,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>New-HumanloopSession -WhatIf</code>
 /// <para>Says that a session would be created, and creates none.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "HumanloopSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.New, "HumanloopSession", HelpUri = HelpLinks.Cmdlets + "#new-humanloopsession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CreatedSession))]
 public sealed class NewHumanloopSessionCommand : ResourceCmdlet
 {
@@ -63,7 +63,7 @@ public sealed class NewHumanloopSessionCommand : ResourceCmdlet
 /// <code>Get-HumanloopSession -Id $session.Id -Tree | Where-Object Depth -eq 0 | Add-HumanloopFeedback -Type rating -Value good</code>
 /// <para>Rates the top-level logs of a session.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "HumanloopSession", DefaultParameterSetName = ProjectSet)]
+[Cmdlet(VerbsCommon.Get, "HumanloopSession", HelpUri = HelpLinks.Cmdlets + "#get-humanloopsession", DefaultParameterSetName = ProjectSet)]
 [OutputType(typeof(Session))]
 [OutputType(typeof(SessionLogNode), ParameterSetName = [IdSet])]
 public sealed class GetHumanloopSessionCommand : ResourceCmdlet

@@ -54,7 +54,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <code>Test-HumanloopOutput -InputObject 'the cat sat on the mat' -Rouge 'the cat is on the mat' -N 2 -Threshold 0.5</code>
 /// <para>Scores the text's ROUGE-2 recall (3 of the reference's 5 word pairs: 0.6) and passes it against 0.5.</para>
 /// </example>
-[Cmdlet(VerbsDiagnostic.Test, "HumanloopOutput", DefaultParameterSetName = CheckSet)]
+[Cmdlet(VerbsDiagnostic.Test, "HumanloopOutput", HelpUri = HelpLinks.Cmdlets + "#test-humanloopoutput", DefaultParameterSetName = CheckSet)]
 [OutputType(typeof(CheckReport))]
 public sealed class TestHumanloopOutputCommand : RunspaceClientCmdlet
 {

@@ -46,7 +46,7 @@ namespace Humanloop.PowerShell.Commands;
 /// <para>Records fixtures/Refunds/quotes the policy.json beside the test file on the first run, and replays it
 /// afterwards; the test fails when the fixture holds an exchange the test no longer asks for.</para>
 /// </example>
-[Cmdlet(VerbsOther.Use, "HumanloopRecording", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsOther.Use, "HumanloopRecording", HelpUri = HelpLinks.Cmdlets + "#use-humanlooprecording", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(object))]
 public sealed class UseHumanloopRecordingCommand : RecordingCmdlet
 {

@@ -29,7 +29,7 @@ namespace Humanloop.PowerShell.Commands;
 /// if ($run.Status -ne 'completed') { throw "Evaluation $($run.Id) ended $($run.Status)." }</code>
 /// <para>In a CI job: waits up to ten minutes, and fails the job when the run did not complete.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Wait, "HumanloopEvaluation")]
+[Cmdlet(VerbsLifecycle.Wait, "HumanloopEvaluation", HelpUri = HelpLinks.Cmdlets + "#wait-humanloopevaluation")]
 [OutputType(typeof(Evaluation))]
 public sealed class WaitHumanloopEvaluationCommand : ResourceCmdlet
 {

@@ -61,7 +61,9 @@ internal static class ErrorRecords
         HumanloopApiException api => ((int)api.StatusCode) switch
         {
             401 or 403 => ($"Humanloop.Http.{(int)api.StatusCode}", ErrorCategory.PermissionDenied, "Check the API key: Connect-Humanloop -ApiKey <key>, or $env:HUMANLOOP_API_KEY."),
+            404 when api.NotAV4Endpoint => ("Humanloop.Http.404", ErrorCategory.InvalidArgument, "Check -BaseUri (or $env:HUMANLOOP_BASE_URL): it should be the v4 API root, such as http://127.0.0.1:5080/v4."),
             404 => ("Humanloop.Http.404", ErrorCategory.ObjectNotFound, "Check the id or name; the object may have been deleted."),
+            413 => ("Humanloop.Http.413", ErrorCategory.LimitsExceeded, "Send less in one request."),
             400 or 422 => ($"Humanloop.Http.{(int)api.StatusCode}", ErrorCategory.InvalidArgument, "Correct the request fields named in the message."),
             408 => ("Humanloop.Http.408", ErrorCategory.OperationTimeout, "Retry later, or raise -TimeoutSec."),
             409 => ("Humanloop.Http.409", ErrorCategory.ResourceExists, "Use the existing object, or choose another name."),
@@ -73,10 +75,17 @@ internal static class ErrorRecords
         HumanloopStreamException stream => stream.RawText is null
             ? ("Humanloop.Stream.Incomplete", ErrorCategory.InvalidResult, "Run the request again; the chunks already written are partial.")
             : ("Humanloop.Stream.Malformed", ErrorCategory.InvalidData, "The server sent something that is not a completion chunk; see the raw text in the message."),
-        HumanloopTimeoutException => ("Humanloop.Timeout", ErrorCategory.OperationTimeout, "Retry, or raise -TimeoutSec."),
+        HumanloopTimeoutException timeout => ("Humanloop.Timeout", ErrorCategory.OperationTimeout, $"Retry, or raise -{ParameterOf(timeout.Setting ?? HumanloopSettingName.Timeout)}."),
+        HumanloopConnectionException { Problem: HumanloopConnectionProblem.Tls } => ("Humanloop.Connection.Tls", ErrorCategory.ConnectionError, "Use http:// in -BaseUri for a plain-HTTP server (the local server is one), or check the server's TLS certificate."),
+        HumanloopConnectionException { Problem: HumanloopConnectionProblem.BodyTooLarge } => ("Humanloop.Connection.BodyTooLarge", ErrorCategory.LimitsExceeded, "Send less in one request."),
         HumanloopConnectionException => ("Humanloop.Connection.Failed", ErrorCategory.ConnectionError, "Check the base URI, the network and any proxy."),
         HumanloopResponseException => ("Humanloop.Response.Invalid", ErrorCategory.InvalidResult, "Check that the base URI points at a Humanloop v4 API."),
-        HumanloopRecordingException { Request: not null } => ("Humanloop.Recording.NoMatch", ErrorCategory.ObjectNotFound, "Record it with Start-HumanloopRecording -Mode Auto, or ignore fields that change from run to run (-IgnoreField)."),
+        HumanloopRecordingException { Request: not null } recording => ("Humanloop.Recording.NoMatch", ErrorCategory.ObjectNotFound, recording.Fix switch
+        {
+            HumanloopRecordingFix.Record => "Record it first: Start-HumanloopRecording -Mode Auto (or -Mode Record).",
+            HumanloopRecordingFix.AllowRepeatsOrRecord => "If the code may send it more often than when it was recorded, pass -AllowRepeats to Start-HumanloopRecording; otherwise record it again.",
+            _ => "Record it with Start-HumanloopRecording -Mode Auto, or ignore fields that change from run to run (-IgnoreField).",
+        }),
         HumanloopRecordingException => ("Humanloop.Recording.FixtureUnavailable", ErrorCategory.ReadError, "Check the fixture path, or record it first with -Mode Record or Auto."),
         HumanloopInputException or ArgumentException => ("Humanloop.Input.Invalid", ErrorCategory.InvalidArgument, null),
         _ => ("Humanloop.Unexpected", ErrorCategory.NotSpecified, null),
@@ -123,7 +132,8 @@ internal static class ErrorRecords
 
     private static string DetailsMessage(Exception exception)
     {
-        var message = new StringBuilder(exception.Message);
+        // A missing recording's fix is the recommended action, in this module's own parameter names; it is not said twice.
+        var message = new StringBuilder(exception is HumanloopRecordingException { Problem: { } problem } ? problem : exception.Message);
         switch (exception)
         {
             case HumanloopTimeoutException { Setting: HumanloopSettingName.Timeout }:

@@ -46,5 +46,22 @@ internal static class ApiKeyProvisioner
         return [generated];
     }
 
+    /// <summary>
+    /// The Connect-Humanloop command for this server, ready to paste: the key itself when it lives only in memory,
+    /// or a read of the key file; null when the keys come from configuration (they are never printed).
+    /// </summary>
+    public static string? ConnectLine(string apiUrl, ServerOptions options, IReadOnlyList<string> apiKeys)
+    {
+        if (options.ApiKeys.Count > 0)
+        {
+            return null;
+        }
+
+        var key = options.InMemory
+            ? $"'{apiKeys[0]}'"
+            : $"(Get-Content -Raw '{Path.Combine(options.ResolvedDataFolder, DevKeyFileName).Replace("'", "''", StringComparison.Ordinal)}').Trim()";
+        return $"Connect-Humanloop -BaseUri {apiUrl} -ApiKey {key}";
+    }
+
     private static string NewKey() => "hl_local_" + Ids.RandomBase62(32);
 }

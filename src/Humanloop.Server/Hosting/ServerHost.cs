@@ -19,6 +19,9 @@ public static class ServerHost
 {
     public const string ReadyPrefix = "Humanloop server ready: ";
 
+    /// <summary>Starts the line that holds the PowerShell command connecting to this server, ready to paste.</summary>
+    public const string ConnectPrefix = "Connect from PowerShell: ";
+
     public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         var output = options.Output;
@@ -33,13 +36,20 @@ public static class ServerHost
         {
             output.WriteLine($"Humanloop server data: {database.Description}");
             var apiKeys = ApiKeyProvisioner.Provision(options, output);
-            var app = Build(options, database, providerHttp, apiKeys);
+            var starting = new StartingFlag();
+            var app = Build(options, database, providerHttp, apiKeys, starting);
             // No run of this process has started yet: server runs still pending or running were interrupted by a stop.
             // On a shared database only the runs whose replica stopped renewing their lease are failed.
             app.Services.GetRequiredService<EvaluationStore>().FailInterruptedRuns(EvaluationRunner.InterruptedReason, onlyExpiredLeases: database.IsShared);
             await app.StartAsync(cancellationToken);
+            starting.Done = true;
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            if (ApiKeyProvisioner.ConnectLine($"{address}/v4", options, apiKeys) is { } connect)
+            {
+                output.WriteLine($"{ConnectPrefix}{connect}");
+            }
+
             output.WriteLine($"{ReadyPrefix}{address}/v4");
             output.Flush();
             return new RunningServer(app, database, providerHttp, address, apiKeys);
@@ -58,7 +68,7 @@ public static class ServerHost
         : options.InMemory ? Database.OpenInMemory()
         : Database.OpenFile(options.ResolvedDataFolder);
 
-    private static WebApplication Build(ServerOptions options, Database database, HttpClient providerHttp, IReadOnlyList<string> apiKeys)
+    private static WebApplication Build(ServerOptions options, Database database, HttpClient providerHttp, IReadOnlyList<string> apiKeys, StartingFlag starting)
     {
         // No args: our flags are not ASP.NET configuration keys, and --urls is applied explicitly below.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -93,6 +103,9 @@ public static class ServerHost
 
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+        // A failure to start (a port in use) is thrown to the caller, which reports it in one line; the host's
+        // own log of it, a stack trace, is dropped until the server has started.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => starting.Done && level >= LogLevel.Warning);
 
         var services = builder.Services;
 
@@ -197,4 +210,33 @@ public static class ServerHost
     }
 
     private sealed record ProviderCatalogDependencies(HttpClient Http, OpenAiSettings Settings);
+
+    private sealed class StartingFlag
+    {
+        public volatile bool Done;
+    }
+
+    /// <summary>
+    /// The one line that says why the server could not start, naming the address, when the cause is one a user
+    /// can act on (an address in use, a data folder in use, a database that cannot be reached); null otherwise.
+    /// </summary>
+    public static string? DescribeStartFailure(Exception failure, IReadOnlyList<string> urls)
+    {
+        var url = urls.FirstOrDefault(candidate => failure.Message.Contains(candidate.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) ?? urls.FirstOrDefault() ?? ServerOptions.DefaultUrl;
+        var where = Uri.TryCreate(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
+            ? $"Port {parsed.Port} on {parsed.Host}"
+            : $"The address {url}";
+        for (var cause = failure; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return $"{where} is in use: stop the other server or pass --urls (-Urls to build.ps1) with another port.";
+            }
+        }
+
+        // A data folder in use, an unreachable database, a bad connection string: the message names it.
+        return failure is IOException or System.Data.Common.DbException or InvalidOperationException
+            ? $"Humanloop server could not start: {failure.Message}"
+            : null;
+    }
 }

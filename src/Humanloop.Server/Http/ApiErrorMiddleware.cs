@@ -31,6 +31,12 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         {
             // The client went away; there is no one to answer.
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            var most = limit is { } bytes ? $" (at most {bytes / 1_000_000d:0.0} MB)" : string.Empty;
+            await WriteAsync(context, ex.StatusCode, JsonValue.Create($"The request body is larger than this server accepts{most}."), null);
+        }
         catch (BadHttpRequestException ex)
         {
             await WriteAsync(context, ex.StatusCode, JsonValue.Create(ex.Message), null);
