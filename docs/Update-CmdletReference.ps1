@@ -11,11 +11,18 @@
 .PARAMETER ModulePath
     The built module to read the help from; output/Humanloop by default.
 
+.PARAMETER OutputPath
+    Where to write the page; docs/cmdlets.md by default. Help.Tests.ps1 writes it elsewhere and compares, so a
+    help change without a rerun fails the tests.
+
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Build; dotnet pwsh ./docs/Update-CmdletReference.ps1
 #>
 [CmdletBinding()]
-param([string] $ModulePath = (Join-Path $PSScriptRoot '../output/Humanloop'))
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../output/Humanloop'),
+    [string] $OutputPath = (Join-Path $PSScriptRoot 'cmdlets.md')
+)
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
@@ -50,6 +57,5 @@ foreach ($command in $commands) {
     }
 }
 
-$target = Join-Path $PSScriptRoot 'cmdlets.md'
-[System.IO.File]::WriteAllText($target, $text.ToString().TrimEnd() + "`n")
-Write-Host "Wrote $target ($($commands.Count) cmdlets)"
+[System.IO.File]::WriteAllText($OutputPath, $text.ToString().TrimEnd() + "`n")
+Write-Host "Wrote $OutputPath ($($commands.Count) cmdlets)"

@@ -87,6 +87,18 @@ Describe 'Get-Help -Online for <Name>' -ForEach $commands {
 }
 
 Describe 'The project''s links and documents' {
+    It 'has a docs/cmdlets.md that is what docs/Update-CmdletReference.ps1 writes from today''s help' {
+        # The page is generated and committed: a help change without a rerun of the script fails here.
+        $fresh = Join-Path ([IO.Path]::GetTempPath()) "cmdlets-$([guid]::NewGuid().ToString('n')).md"
+        try {
+            & (Join-Path $RepoRoot 'docs/Update-CmdletReference.ps1') -ModulePath (Join-Path $RepoRoot 'output/Humanloop') -OutputPath $fresh 6>$null
+            (Get-Content -Raw $fresh) | Should -BeExactly (Get-Content -Raw (Join-Path $RepoRoot 'docs/cmdlets.md')) -Because 'docs/cmdlets.md must be regenerated: dotnet pwsh ./docs/Update-CmdletReference.ps1'
+        }
+        finally {
+            Remove-Item $fresh -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'names a real project and license: ProjectUri is the repository, LicenseUri its LICENSE file, which is MIT' {
         $data = (Import-PowerShellDataFile (Join-Path $RepoRoot 'Humanloop.psd1')).PrivateData.PSData
         $data.ProjectUri | Should -Be 'https://github.com/humanloopps/HumanloopPS'
