@@ -46,6 +46,18 @@ public sealed class ErrorClassificationTests
     }
 
     [Fact]
+    public async Task A_404_on_a_list_filtered_by_a_missing_object_stays_a_missing_object()
+    {
+        var handler = new ScriptedHandler().ThenRespond(HttpStatusCode.NotFound, """{"detail":"Project pr_gone not found"}""");
+        var client = Create(handler);
+
+        var failure = await Assert.ThrowsAsync<HumanloopApiException>(() => client.ListLogsAsync("pr_gone", 1, 10));
+
+        Assert.False(failure.NotAV4Endpoint);
+        Assert.Equal("The server answered 404 Not Found: Project pr_gone not found", failure.Message);
+    }
+
+    [Fact]
     public async Task A_failed_tls_handshake_names_the_http_uri_to_try_and_is_not_retried()
     {
         var handler = new ScriptedHandler()

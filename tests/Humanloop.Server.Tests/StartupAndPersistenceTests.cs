@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Humanloop.Server.Hosting;
+using Humanloop.Server.Http;
 using Humanloop.Server.Tests.Infrastructure;
 
 namespace Humanloop.Server.Tests;
@@ -114,7 +115,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
     public async Task Without_configured_keys_it_prints_the_Connect_Humanloop_line_to_paste_before_the_ready_line()
     {
         var inMemory = new StringWriter();
-        await using (var server = await TestServers.StartAsync(TestServers.InMemory() with { ApiKeys = [], Output = inMemory }))
+        await using (var server = await TestServers.StartAsync(TestServers.SqliteInMemory() with { ApiKeys = [], Output = inMemory }))
         {
             var lines = inMemory.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal($"{ServerHost.ConnectPrefix}Connect-Humanloop -BaseUri {server.ApiUrl} -ApiKey '{Assert.Single(server.ApiKeys)}'", lines[^2]);
@@ -148,7 +149,7 @@ public sealed class StartupAndPersistenceTests : IDisposable
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
-        Assert.Equal("The request body is larger than this server accepts (at most 30.0 MB).", detail);
+        Assert.Equal($"The request body is larger than this server accepts (at most {new RequestLimits().MaxBodyBytes / 1_000_000d:0.0} MB).", detail);
         Assert.Empty((await api.GetAsync("projects")).ShouldBe(HttpStatusCode.OK).Object["records"]!.AsArray());
     }
 

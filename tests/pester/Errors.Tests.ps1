@@ -18,7 +18,8 @@ AfterAll {
 Describe 'A base URI that is not a v4 endpoint' {
     It 'says so for a 404 on a list route, naming the URI, instead of blaming an id' {
         $wrong = $server.Uri -replace '/v4$', '/api'
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $wrong
+        # Connect-Humanloop's own check would refuse it (below): -SkipCheck lets the cmdlet meet it.
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $wrong -SkipCheck
 
         Get-HumanloopProject -ErrorVariable failures -ErrorAction SilentlyContinue
 
@@ -26,6 +27,11 @@ Describe 'A base URI that is not a v4 endpoint' {
         $failures[0].Exception.Message | Should -BeLike "*$wrong/ does not look like a Humanloop v4 endpoint*GET projects*"
         $failures[0].ErrorDetails.RecommendedAction | Should -BeLike '*-BaseUri*/v4*'
         $failures[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*id or name*'
+    }
+
+    It 'is refused by Connect-Humanloop''s check with the same words' {
+        $wrong = $server.Uri -replace '/v4$', '/api'
+        { Connect-Humanloop -ApiKey $TestApiKey -BaseUri $wrong } | Should -Throw "*$wrong/ does not look like a Humanloop v4 endpoint*"
     }
 
     It 'still says to check the id when a route names an object the server does not have' {
@@ -43,7 +49,7 @@ Describe 'https:// to a plain-HTTP server' {
     It 'says to try http://, naming the URI, and does not retry' {
         $secure = $server.Uri -replace '^http:', 'https:'
         $plain = "$($server.Uri)/"
-        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $secure
+        Connect-Humanloop -ApiKey $TestApiKey -BaseUri $secure -SkipCheck
 
         Get-HumanloopProject -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
 

@@ -340,12 +340,15 @@ internal sealed class HttpPipeline
             ContentType = answered.Detail.ContentType,
         }, answered.RetryAfter);
 
-    // A route of literal segments only (projects, model-configs, …) names no object, so its 404 cannot mean
-    // "no such object". Ids always carry an underscore (pr_…, config_…) or upper-case letters.
+    // A route of literal segments only (projects, model-configs, …) with no id in its query names no object, so
+    // its 404 cannot mean "no such object". Ids always carry an underscore (pr_…, config_…) or upper-case letters;
+    // a query parameter named …id (GET logs?project_id=…) names the object it filters by.
     private static bool NamesNoObject(string path)
     {
-        var route = path.Split('?')[0].Trim('/');
-        return route.Length > 0 && route.Split('/').All(segment => segment.Length > 0 && segment.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'));
+        var parts = path.Split('?');
+        var route = parts[0].Trim('/');
+        var filtersByObject = parts.Length > 1 && parts[1].Split('&').Any(pair => pair.Split('=')[0].EndsWith("id", StringComparison.OrdinalIgnoreCase));
+        return !filtersByObject && route.Length > 0 && route.Split('/').All(segment => segment.Length > 0 && segment.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'));
     }
 
     /// <summary>Sorts a failure to get any answer: a TLS failure and a refused body are not retried, and each says what to do.</summary>

@@ -234,8 +234,9 @@ public static class ServerHost
             }
         }
 
-        // A data folder in use, an unreachable database, a bad connection string: the message names it.
-        return failure is IOException or System.Data.Common.DbException or InvalidOperationException
+        // A data folder in use, an unreachable database: the message names it. Anything else is a defect, whose
+        // stack trace is what its report needs.
+        return failure is IOException or System.Data.Common.DbException
             ? $"Humanloop server could not start: {failure.Message}"
             : null;
     }

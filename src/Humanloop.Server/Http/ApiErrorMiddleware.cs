@@ -34,8 +34,7 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-            var most = limit is { } bytes ? $" (at most {bytes / 1_000_000d:0.0} MB)" : string.Empty;
-            await WriteAsync(context, ex.StatusCode, JsonValue.Create($"The request body is larger than this server accepts{most}."), null);
+            await WriteAsync(context, ex.StatusCode, JsonValue.Create(RequestLimits.BodyTooLarge(limit)), null);
         }
         catch (BadHttpRequestException ex)
         {

@@ -96,7 +96,7 @@ internal static class RequestBody
     }
 
     private static ApiException TooLarge(RequestLimits limits) =>
-        new(StatusCodes.Status413PayloadTooLarge, JsonValue.Create($"The request body is larger than the server's limit of {limits.MaxBodyBytes} bytes."));
+        new(StatusCodes.Status413PayloadTooLarge, JsonValue.Create(RequestLimits.BodyTooLarge(limits.MaxBodyBytes)));
 
     /// <summary>
     /// Walks the parsed body once: a key that appears twice in one object, a string that is not well-formed

@@ -26,6 +26,11 @@ public sealed record RequestLimits
     /// <summary>A request body, in bytes.</summary>
     public long MaxBodyBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>The one wording of a 413, whichever reader (Kestrel's or the JSON body reader) met the limit.</summary>
+    public static string BodyTooLarge(long? limitBytes) => limitBytes is { } bytes
+        ? $"The request body is larger than this server accepts (at most {bytes / 1_000_000d:0.0} MB)."
+        : "The request body is larger than this server accepts.";
+
     /// <summary>How much of an input an error message may quote.</summary>
     public const int EchoLength = 64;
 
