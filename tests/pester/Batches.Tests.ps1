@@ -193,7 +193,10 @@ Describe 'Rate limits in a batch' {
         Get-ServerRequestCount $server | Should -Be 33 -Because 'one retry of the 429, nothing else'
         $rules = (Get-ServerFaultState $server).rules
         $rules[1].max_in_flight | Should -BeGreaterOrEqual 7 -Because 'the first burst ran eight at once'
-        $rules[3].max_in_flight | Should -BeLessOrEqual 5 -Because 'after the 429 the batch ran four at once, then five'
+        # The server counts a request as in flight until its handler returns, a moment after the client has its
+        # answer and sent the next one: one overlap of that kind is the server's counting, not the batch's. Without
+        # the halving the seven answered at once would put seven or eight in flight here.
+        $rules[3].max_in_flight | Should -BeLessOrEqual 6 -Because 'after the 429 the batch ran four at once, then five (plus one the server has not yet counted out)'
         $rules[4].max_in_flight | Should -BeLessOrEqual 8
         @($verbose -like '*The server is limiting the rate*') | Should -Be @('The server is limiting the rate: at most 4 request(s) at once from now on (was 8).') -Because 'the burst halves the limit once, not once per request'
         @($verbose -like 'Requests are going through again*') | Should -Be @(
